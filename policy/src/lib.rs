@@ -1,0 +1,1 @@
+//! IAM policy language engine (work in progress).
