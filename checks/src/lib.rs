@@ -1,1 +1,48 @@
+//! ztaudit's checks, and the data model they read.
+//!
+//! This crate is the pure middle of the pipeline `collect → snapshot → checks → report`:
+//! it knows nothing of the AWS SDK, tokio or files. A [`Snapshot`] says what the collector read
+//! from an account (and which calls failed); every [`Check`] is a function of a snapshot that
+//! pushes [`Finding`]s; [`evaluate`] runs a selection of checks and returns their findings in a
+//! stable order. Keeping it free of I/O lets check tests compile in seconds.
+//!
+//! Adding a check: one file under the pillar's folder using [`declare_check!`], one line in
+//! [`registry::CHECKS`], and one fixture in `fixtures/checks/`.
 
+pub mod check;
+pub mod config;
+pub mod findings;
+pub mod net;
+pub mod registry;
+pub mod snapshot;
+
+mod data;
+mod networks;
+mod visibility;
+
+pub use check::{Check, CheckMeta, Pillar, Remediation, Severity};
+pub use config::CheckConfig;
+pub use findings::{Finding, Findings, Resource, Status};
+pub use registry::CHECKS;
+pub use snapshot::{CallError, Collected, ErrorKind, Snapshot};
+
+/// Runs `checks` against `snapshot` and returns every finding, sorted so that two runs over the
+/// same snapshot produce byte-identical reports.
+pub fn evaluate(checks: &[&dyn Check], snapshot: &Snapshot, config: &CheckConfig) -> Vec<Finding> {
+    let mut all = Vec::new();
+    for check in checks {
+        let mut out = Findings::new(check.meta(), snapshot);
+        check.run(snapshot, config, &mut out);
+        all.extend(out.into_vec());
+    }
+    all.sort_by(|a, b| {
+        (&a.check_id, &a.region, &a.resource, a.status, &a.message).cmp(&(
+            &b.check_id,
+            &b.region,
+            &b.resource,
+            b.status,
+            &b.message,
+        ))
+    });
+    all
+}

@@ -1,0 +1,22 @@
+//! Settings that change what the checks consider bad, validated before any check sees them.
+
+use serde::Serialize;
+
+/// Validated check settings. The CLI (and later `ztaudit.toml`) build it; checks only read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckConfig {
+    /// TCP ports whose exposure to the internet is an administrative door (SSH, RDP…).
+    pub admin_ports: Vec<u16>,
+}
+
+impl CheckConfig {
+    pub const DEFAULT_ADMIN_PORTS: [u16; 2] = [22, 3389];
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            admin_ports: Self::DEFAULT_ADMIN_PORTS.to_vec(),
+        }
+    }
+}

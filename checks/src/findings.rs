@@ -1,0 +1,164 @@
+//! Findings: one result per (check, resource), and the sink checks push them into.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{CheckMeta, Pillar, Severity};
+use crate::snapshot::{CallError, Collected, Snapshot};
+
+/// The verdict on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    Fail,
+    Error,
+    Pass,
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::Error, Status::NotApplicable];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Error => "ERROR",
+            Status::NotApplicable => "NOT_APPLICABLE",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compliance frameworks a check corresponds to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compliance {
+    /// AWS Foundational Security Best Practices control ids.
+    pub fsbp: Vec<String>,
+    /// CIS AWS Foundations Benchmark v3.0 ids.
+    pub cis: Vec<String>,
+}
+
+/// One check's verdict on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check_id: String,
+    pub status: Status,
+    pub severity: Severity,
+    pub pillar: Pillar,
+    /// ARN where AWS has one, otherwise the resource id.
+    pub resource: String,
+    /// CloudFormation-style type, e.g. `AWS::EC2::SecurityGroup`.
+    pub resource_type: String,
+    pub region: String,
+    pub account: String,
+    pub message: String,
+    pub compliance: Compliance,
+}
+
+/// The resource a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub id: String,
+    pub kind: &'static str,
+    pub region: String,
+}
+
+/// Where a check pushes its findings. It stamps each one with the check's metadata and the
+/// snapshot's account, so a check only says what it found.
+pub struct Findings {
+    meta: &'static CheckMeta,
+    account: String,
+    partition: String,
+    findings: Vec<Finding>,
+}
+
+impl Findings {
+    pub fn new(meta: &'static CheckMeta, snapshot: &Snapshot) -> Self {
+        Findings {
+            meta,
+            account: snapshot.account.clone(),
+            partition: snapshot.partition.clone(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn pass(&mut self, resource: Resource, message: impl Into<String>) {
+        self.push(Status::Pass, resource, message.into());
+    }
+
+    pub fn fail(&mut self, resource: Resource, message: impl Into<String>) {
+        self.push(Status::Fail, resource, message.into());
+    }
+
+    pub fn not_applicable(&mut self, resource: Resource, message: impl Into<String>) {
+        self.push(Status::NotApplicable, resource, message.into());
+    }
+
+    /// An ERROR finding: the verdict on `resource` is unknown because `error` kept its data
+    /// from being read.
+    pub fn error(&mut self, resource: Resource, error: &CallError) {
+        self.push(Status::Error, resource, format!("could not evaluate: {error}"));
+    }
+
+    /// Returns the collected data, or pushes an ERROR finding for the whole region (against
+    /// `arn:…:SERVICE:REGION:ACCOUNT:account`) and returns `None`.
+    pub fn require<'d, T>(
+        &mut self,
+        service: &str,
+        region: &str,
+        data: &'d Collected<T>,
+    ) -> Option<&'d T> {
+        match data.as_result() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let resource = self.account_resource(service, region);
+                self.error(resource, error);
+                None
+            }
+        }
+    }
+
+    /// A regional resource named by its ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:PATH`.
+    pub fn arn_resource(&self, service: &str, region: &str, path: &str, kind: &'static str) -> Resource {
+        Resource {
+            id: format!("arn:{}:{service}:{region}:{}:{path}", self.partition, self.account),
+            kind,
+            region: region.to_owned(),
+        }
+    }
+
+    /// The account in one region, the resource of account- and region-level checks:
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:account`.
+    pub fn account_resource(&self, service: &str, region: &str) -> Resource {
+        self.arn_resource(service, region, "account", "AWS::::Account")
+    }
+
+    fn push(&mut self, status: Status, resource: Resource, message: String) {
+        self.findings.push(Finding {
+            check_id: self.meta.id.to_owned(),
+            status,
+            severity: self.meta.severity,
+            pillar: self.meta.pillar,
+            resource: resource.id,
+            resource_type: resource.kind.to_owned(),
+            region: resource.region,
+            account: self.account.clone(),
+            message,
+            compliance: Compliance {
+                fsbp: self.meta.fsbp.iter().map(|s| (*s).to_owned()).collect(),
+                cis: self.meta.cis.iter().map(|s| (*s).to_owned()).collect(),
+            },
+        });
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.findings
+    }
+}

@@ -1,0 +1,158 @@
+//! Network reasoning shared by the network checks: protocols, port ranges, and whether a set
+//! of CIDR ranges is "the internet".
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+/// An IP protocol as security groups and network ACLs name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `-1`: every protocol and port.
+    All,
+    Tcp,
+    Udp,
+    /// Any other protocol, by number.
+    Other(u8),
+}
+
+impl Protocol {
+    /// Parses AWS's spelling: names (`tcp`) or numbers (`6`); `tcp` and `6` are the same.
+    pub fn parse(raw: &str) -> Option<Protocol> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "-1" | "all" => Some(Protocol::All),
+            "tcp" | "6" => Some(Protocol::Tcp),
+            "udp" | "17" => Some(Protocol::Udp),
+            "icmp" => Some(Protocol::Other(1)),
+            "icmpv6" => Some(Protocol::Other(58)),
+            other => other.parse::<u8>().ok().map(|n| match n {
+                6 => Protocol::Tcp,
+                17 => Protocol::Udp,
+                n => Protocol::Other(n),
+            }),
+        }
+    }
+
+    /// Whether a rule for this protocol and port range lets TCP traffic to `port` through.
+    /// A missing range (or -1..-1) means every port.
+    pub fn admits_tcp_port(self, from: Option<i32>, to: Option<i32>, port: u16) -> bool {
+        match self {
+            Protocol::All => true,
+            Protocol::Tcp => match (from, to) {
+                (Some(from), Some(to)) if from >= 0 && to >= 0 => {
+                    (from..=to).contains(&i32::from(port))
+                }
+                _ => true,
+            },
+            Protocol::Udp | Protocol::Other(_) => false,
+        }
+    }
+}
+
+/// Whether `ranges` together cover the whole IPv4 or the whole IPv6 address space — which is
+/// what "open to the internet" means, whether it is written `0.0.0.0/0` or as pieces such as
+/// `0.0.0.0/1` + `128.0.0.0/1`.
+pub fn covers_whole_internet(ranges: &[IpNet]) -> bool {
+    let aggregated = IpNet::aggregate(&ranges.to_vec());
+    aggregated.iter().any(|net| net.prefix_len() == 0)
+}
+
+/// Whether `net` lies entirely inside the union of `ranges`.
+pub fn is_covered_by(net: &IpNet, ranges: &[IpNet]) -> bool {
+    // After aggregation, a block covered by the union lies inside one aggregated block:
+    // aggregation merges any set of blocks that tiles a larger one.
+    IpNet::aggregate(&ranges.to_vec())
+        .iter()
+        .any(|block| block.contains(net))
+}
+
+/// A range of source addresses that some rule admits, and a description of that rule for the
+/// message ("tcp/20-25 from 0.0.0.0/0").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub net: IpNet,
+    pub rule: String,
+}
+
+/// If `sources` together are the whole internet, the rules that make them so (deduplicated,
+/// in order): those admitting a `/0` when there are any, otherwise every contributing rule.
+pub fn internet_wide_rules(sources: &[Source]) -> Option<Vec<String>> {
+    let nets: Vec<IpNet> = sources.iter().map(|source| source.net).collect();
+    if !covers_whole_internet(&nets) {
+        return None;
+    }
+    let has_slash_zero = sources.iter().any(|source| source.net.prefix_len() == 0);
+    let mut rules: Vec<String> = Vec::new();
+    for source in sources {
+        if (!has_slash_zero || source.net.prefix_len() == 0) && !rules.contains(&source.rule) {
+            rules.push(source.rule.clone());
+        }
+    }
+    Some(rules)
+}
+
+/// Describes a protocol and port range the way people write it: `tcp/22`, `tcp/20-25`,
+/// `udp/all ports`, `all traffic`.
+pub fn describe_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> String {
+    let name = match Protocol::parse(protocol) {
+        Some(Protocol::All) => return "all traffic".to_owned(),
+        Some(Protocol::Tcp) => "tcp".to_owned(),
+        Some(Protocol::Udp) => "udp".to_owned(),
+        Some(Protocol::Other(n)) => format!("protocol {n}"),
+        None => format!("protocol {protocol}"),
+    };
+    match (from, to) {
+        (Some(from), Some(to)) if from == to && from >= 0 => format!("{name}/{from}"),
+        (Some(from), Some(to)) if from >= 0 && to >= 0 => format!("{name}/{from}-{to}"),
+        _ => format!("{name}/all ports"),
+    }
+}
+
+/// The whole IPv4 and IPv6 spaces.
+pub fn whole_internet() -> [IpNet; 2] {
+    [
+        IpNet::V4(Ipv4Net::default()),
+        IpNet::V6(Ipv6Net::default()),
+    ]
+}
+
+/// Parses a CIDR as AWS returns it; a bare address is a /32 or /128.
+pub fn parse_cidr(raw: &str) -> Option<IpNet> {
+    let raw = raw.trim();
+    raw.parse::<IpNet>()
+        .ok()
+        .or_else(|| raw.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+        .map(|net| net.trunc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(list: &[&str]) -> Vec<IpNet> {
+        list.iter().filter_map(|s| parse_cidr(s)).collect()
+    }
+
+    #[test]
+    fn tcp_by_name_and_number_are_the_same_and_udp_is_not_ssh() {
+        assert_eq!(Protocol::parse("tcp"), Protocol::parse("6"));
+        assert!(Protocol::Tcp.admits_tcp_port(Some(20), Some(25), 22));
+        assert!(!Protocol::Tcp.admits_tcp_port(Some(23), Some(25), 22));
+        assert!(!Protocol::Udp.admits_tcp_port(Some(22), Some(22), 22));
+        assert!(Protocol::All.admits_tcp_port(None, None, 3389));
+    }
+
+    #[test]
+    fn split_ranges_that_cover_everything_are_the_internet() {
+        assert!(covers_whole_internet(&nets(&["0.0.0.0/0"])));
+        assert!(covers_whole_internet(&nets(&["::/0"])));
+        assert!(covers_whole_internet(&nets(&["0.0.0.0/1", "128.0.0.0/1"])));
+        assert!(!covers_whole_internet(&nets(&["0.0.0.0/1", "128.0.0.0/2"])));
+        assert!(!covers_whole_internet(&nets(&["10.0.0.0/8", "::/1"])));
+    }
+
+    #[test]
+    fn coverage_by_pieces() {
+        let pieces = nets(&["10.0.0.0/9", "10.128.0.0/9"]);
+        assert!(is_covered_by(&nets(&["10.0.0.0/8"])[0], &pieces));
+        assert!(!is_covered_by(&nets(&["11.0.0.0/8"])[0], &pieces));
+    }
+}

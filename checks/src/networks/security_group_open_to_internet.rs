@@ -1,0 +1,187 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::declare_check;
+use crate::net::{describe_ports, internet_wide_rules, parse_cidr, Protocol, Source};
+use crate::snapshot::{CallError, Collected, ErrorKind, SecurityGroup};
+use crate::{CheckConfig, Findings, Snapshot};
+
+declare_check! {
+    /// ## What it does
+    /// Finds security groups whose inbound rules let the whole internet reach an administrative
+    /// port (TCP 22 and 3389 unless configured otherwise), a port range that contains one, or
+    /// every protocol and port.
+    ///
+    /// ## Why is this bad?
+    /// Zero Trust grants access per request to an authenticated identity, never to a network
+    /// location. A port open to `0.0.0.0/0` is reachable by every scanner on the internet; SSH
+    /// and RDP are the first doors brute-forced. Administrative access belongs behind Session
+    /// Manager, Client VPN or an identity-aware proxy.
+    ///
+    /// ## How it is evaluated
+    /// - The internet is `0.0.0.0/0`, `::/0`, or any set of ranges that together cover the whole
+    ///   IPv4 or IPv6 space (`0.0.0.0/1` + `128.0.0.0/1`). Managed prefix lists are resolved to
+    ///   their entries; a reference to another security group is never the internet.
+    /// - `tcp` and protocol `6` are the same; a range such as 20-25 contains 22; UDP 22 is not SSH.
+    /// - FAIL: such a rule exists. Groups not attached to any network interface still fail (the
+    ///   exposure is latent) and the message says so.
+    /// - PASS: no inbound rule opens an admin port or all traffic to the internet.
+    /// - ERROR: the security groups could not be read, or a prefix list the group references
+    ///   could not be resolved (and nothing else already exposes the group).
+    ///
+    /// ## References
+    /// - AWS FSBP EC2.13, EC2.14, EC2.18, EC2.19, EC2.53, EC2.54
+    /// - CIS AWS Foundations Benchmark v3.0 5.2, 5.3
+    /// - NIST SP 800-207, section 2.1 (tenet 2: all communication is secured regardless of location)
+    pub SecurityGroupOpenToInternet {
+        id: "ZT301",
+        name: "security-group-open-to-internet",
+        title: "Security group opens admin ports or all traffic to the internet",
+        severity: Critical,
+        pillar: Networks,
+        fsbp: ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"],
+        cis: ["5.2", "5.3"],
+        remediation_cli: "aws ec2 revoke-security-group-ingress --group-id SG_ID --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}]'\n# then reach instances with: aws ssm start-session --target INSTANCE_ID",
+        remediation_terraform: "resource \"aws_vpc_security_group_ingress_rule\" \"ssh\" {\n  security_group_id = aws_security_group.app.id\n  ip_protocol       = \"tcp\"\n  from_port         = 22\n  to_port           = 22\n  cidr_ipv4         = \"10.0.0.0/8\" # a trusted range, never 0.0.0.0/0\n}",
+        run: evaluate,
+    }
+}
+
+fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
+    for (region, data) in &snapshot.regions {
+        let ec2 = &data.ec2;
+        let Some(groups) = out.require("ec2", region, &ec2.security_groups) else {
+            continue;
+        };
+        let attached: Result<BTreeSet<&str>, &CallError> =
+            ec2.network_interfaces.as_result().map(|interfaces| {
+                interfaces
+                    .iter()
+                    .flat_map(|eni| eni.security_group_ids.iter().map(String::as_str))
+                    .collect()
+            });
+        for group in groups {
+            let resource = out.arn_resource(
+                "ec2",
+                region,
+                &format!("security-group/{}", group.id),
+                "AWS::EC2::SecurityGroup",
+            );
+            match internet_exposure(group, &ec2.prefix_list_entries, &config.admin_ports) {
+                Verdict::Open(doors) => {
+                    let attachment = match &attached {
+                        Ok(in_use) if in_use.contains(group.id.as_str()) => "",
+                        Ok(_) => " (not attached to any network interface: latent exposure)",
+                        Err(_) => " (attachment unknown: network interfaces could not be read)",
+                    };
+                    let doors: Vec<String> = doors
+                        .iter()
+                        .map(|(door, rules)| format!("{door} via {}", rules.join(", ")))
+                        .collect();
+                    out.fail(
+                        resource,
+                        format!(
+                            "{} ({}) is open to the internet on {}{attachment}",
+                            group.id,
+                            group.name,
+                            doors.join("; ")
+                        ),
+                    );
+                }
+                Verdict::Unknown(error) => out.error(resource, &error),
+                Verdict::Closed => out.pass(
+                    resource,
+                    format!(
+                        "{} ({}) opens no admin port and not all traffic to the internet",
+                        group.id, group.name
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+enum Verdict {
+    /// Each exposed door ("tcp/22", "all traffic") with the rules that open it.
+    Open(BTreeMap<String, Vec<String>>),
+    Closed,
+    Unknown(CallError),
+}
+
+fn internet_exposure(
+    group: &SecurityGroup,
+    prefix_lists: &Collected<BTreeMap<String, Collected<Vec<String>>>>,
+    admin_ports: &[u16],
+) -> Verdict {
+    let mut unresolved: Option<CallError> = None;
+    // Every (door, source) pair the group's inbound rules admit.
+    let mut sources_by_door: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+    for permission in &group.ingress {
+        let Some(protocol) = Protocol::parse(&permission.protocol) else {
+            continue;
+        };
+        let mut doors = Vec::new();
+        if protocol == Protocol::All {
+            doors.push("all traffic".to_owned());
+        }
+        for &port in admin_ports {
+            if protocol.admits_tcp_port(permission.from_port, permission.to_port, port) {
+                doors.push(format!("tcp/{port}"));
+            }
+        }
+        if doors.is_empty() {
+            continue;
+        }
+        let ports = describe_ports(&permission.protocol, permission.from_port, permission.to_port);
+        let mut sources = Vec::new();
+        for cidr in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
+            if let Some(net) = parse_cidr(cidr) {
+                sources.push(Source { net, rule: format!("{ports} from {cidr}") });
+            }
+        }
+        for list_id in &permission.prefix_list_ids {
+            match prefix_list_entries(prefix_lists, list_id) {
+                Ok(entries) => {
+                    for cidr in entries {
+                        if let Some(net) = parse_cidr(cidr) {
+                            sources.push(Source {
+                                net,
+                                rule: format!("{ports} from {list_id} (holds {cidr})"),
+                            });
+                        }
+                    }
+                }
+                Err(error) => unresolved = Some(error),
+            }
+        }
+        for door in doors {
+            sources_by_door.entry(door).or_default().extend(sources.iter().cloned());
+        }
+    }
+    let open: BTreeMap<String, Vec<String>> = sources_by_door
+        .into_iter()
+        .filter_map(|(door, sources)| internet_wide_rules(&sources).map(|rules| (door, rules)))
+        .collect();
+    match (open.is_empty(), unresolved) {
+        (false, _) => Verdict::Open(open),
+        (true, Some(error)) => Verdict::Unknown(error),
+        (true, None) => Verdict::Closed,
+    }
+}
+
+fn prefix_list_entries<'a>(
+    prefix_lists: &'a Collected<BTreeMap<String, Collected<Vec<String>>>>,
+    list_id: &str,
+) -> Result<&'a Vec<String>, CallError> {
+    let lists = prefix_lists.as_result().map_err(Clone::clone)?;
+    match lists.get(list_id) {
+        Some(entries) => entries.as_result().map_err(Clone::clone),
+        None => Err(CallError {
+            service: "ec2".to_owned(),
+            operation: "GetManagedPrefixListEntries".to_owned(),
+            region: None,
+            kind: ErrorKind::NotCollected,
+            code: None,
+            message: format!("prefix list {list_id} is not in the snapshot"),
+        }),
+    }
+}

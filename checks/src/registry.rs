@@ -1,0 +1,120 @@
+//! The registry: every check ztaudit knows, in code order. Adding a check adds one line here.
+
+use crate::check::Check;
+use crate::data::{ebs_default_encryption_disabled, ebs_volume_unencrypted};
+use crate::networks::{
+    default_security_group_has_rules, network_acl_admin_ports_open,
+    security_group_open_to_internet,
+};
+use crate::visibility::vpc_flow_logs_disabled;
+
+pub static CHECKS: &[&dyn Check] = &[
+    &security_group_open_to_internet::SecurityGroupOpenToInternet,
+    &default_security_group_has_rules::DefaultSecurityGroupHasRules,
+    &network_acl_admin_ports_open::NetworkAclAdminPortsOpen,
+    &ebs_default_encryption_disabled::EbsDefaultEncryptionDisabled,
+    &ebs_volume_unencrypted::EbsVolumeUnencrypted,
+    &vpc_flow_logs_disabled::VpcFlowLogsDisabled,
+];
+
+/// The check with this id (`ZT301`) or name (`security-group-open-to-internet`), any case.
+pub fn find(id_or_name: &str) -> Option<&'static dyn Check> {
+    CHECKS.iter().copied().find(|check| {
+        let meta = check.meta();
+        meta.id.eq_ignore_ascii_case(id_or_name) || meta.name.eq_ignore_ascii_case(id_or_name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashSet};
+
+    use super::*;
+    use crate::check::DOC_SECTIONS;
+    use crate::snapshot::{CollectionInfo, RegionData, Snapshot, SCHEMA_VERSION};
+    use crate::{evaluate, CheckConfig, Status};
+
+    #[test]
+    fn ids_and_names_are_unique_well_formed_and_sorted() {
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        let mut previous = "";
+        for check in CHECKS {
+            let meta = check.meta();
+            assert!(ids.insert(meta.id), "duplicate id {}", meta.id);
+            assert!(names.insert(meta.name), "duplicate name {}", meta.name);
+            assert!(meta.id > previous, "{} is out of order", meta.id);
+            previous = meta.id;
+            let digits = meta.id.strip_prefix("ZT").expect("ids start with ZT");
+            assert_eq!(digits.len(), 3, "{}", meta.id);
+            assert!(digits.chars().all(|c| c.is_ascii_digit()), "{}", meta.id);
+            assert_eq!(
+                digits.chars().next(),
+                Some(meta.pillar.code_digit()),
+                "{}: the hundreds digit is the pillar",
+                meta.id
+            );
+            assert!(
+                meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                meta.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_check_documents_every_section_and_a_remediation() {
+        for check in CHECKS {
+            let meta = check.meta();
+            let mut at = 0;
+            for section in DOC_SECTIONS {
+                let found = meta.docs[at..].find(section);
+                assert!(found.is_some(), "{} lacks `{section}` (or it is out of order)", meta.id);
+                at += found.unwrap_or(0);
+            }
+            assert!(meta.remediation.cli.contains("aws "), "{} lacks a CLI remediation", meta.id);
+            assert!(
+                meta.remediation.terraform.contains("resource \""),
+                "{} lacks a Terraform remediation",
+                meta.id
+            );
+        }
+    }
+
+    /// Principle 1, for every check at once: when nothing could be collected, each check
+    /// reports ERROR — never PASS, never nothing.
+    #[test]
+    fn every_check_reports_error_when_its_input_failed() {
+        let snapshot = Snapshot {
+            schema_version: SCHEMA_VERSION,
+            tool_version: "test".into(),
+            account: "123456789012".into(),
+            partition: "aws".into(),
+            collection: CollectionInfo {
+                started_at: "2026-01-01T00:00:00Z".into(),
+                finished_at: "2026-01-01T00:00:01Z".into(),
+                api_calls: 0,
+            },
+            regions: BTreeMap::from([("eu-west-1".to_owned(), RegionData::default())]),
+        };
+        for check in CHECKS {
+            let findings = evaluate(&[*check], &snapshot, &CheckConfig::default());
+            let id = check.meta().id;
+            assert!(!findings.is_empty(), "{id} said nothing about missing input");
+            assert!(
+                findings.iter().all(|f| f.status == Status::Error),
+                "{id} reported something other than ERROR on missing input: {findings:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn find_by_id_or_name() {
+        assert_eq!(find("zt301").map(|c| c.meta().id), Some("ZT301"));
+        assert_eq!(
+            find("default-security-group-has-rules").map(|c| c.meta().id),
+            Some("ZT302")
+        );
+        assert!(find("ZT999").is_none());
+    }
+}

@@ -1,0 +1,180 @@
+//! EC2 and VPC data of one region: security groups, network interfaces, VPCs, network ACLs,
+//! flow logs, EBS volumes and the EBS encryption default.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CallError, Collected};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Region {
+    /// `DescribeSecurityGroups`.
+    #[serde(default)]
+    pub security_groups: Collected<Vec<SecurityGroup>>,
+    /// `GetManagedPrefixListEntries` for each prefix list that a security group rule references,
+    /// keyed by prefix list id: the CIDRs it holds.
+    #[serde(default)]
+    pub prefix_list_entries: Collected<BTreeMap<String, Collected<Vec<String>>>>,
+    /// `DescribeNetworkInterfaces`: which security groups are in use.
+    #[serde(default)]
+    pub network_interfaces: Collected<Vec<NetworkInterface>>,
+    /// `DescribeVpcs`.
+    #[serde(default)]
+    pub vpcs: Collected<Vec<Vpc>>,
+    /// `DescribeNetworkAcls`.
+    #[serde(default)]
+    pub network_acls: Collected<Vec<NetworkAcl>>,
+    /// `DescribeFlowLogs`.
+    #[serde(default)]
+    pub flow_logs: Collected<Vec<FlowLog>>,
+    /// `GetEbsEncryptionByDefault`.
+    #[serde(default)]
+    pub ebs_encryption_by_default: Collected<bool>,
+    /// `DescribeVolumes`.
+    #[serde(default)]
+    pub volumes: Collected<Vec<Volume>>,
+}
+
+impl Ec2Region {
+    pub fn call_errors(&self) -> Vec<&CallError> {
+        let mut errors = vec![
+            self.security_groups.error(),
+            self.prefix_list_entries.error(),
+            self.network_interfaces.error(),
+            self.vpcs.error(),
+            self.network_acls.error(),
+            self.flow_logs.error(),
+            self.ebs_encryption_by_default.error(),
+            self.volumes.error(),
+        ];
+        if let Collected::Ok(lists) = &self.prefix_list_entries {
+            errors.extend(lists.values().map(Collected::error));
+        }
+        errors.into_iter().flatten().collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub ingress: Vec<Permission>,
+    #[serde(default)]
+    pub egress: Vec<Permission>,
+}
+
+/// One `IpPermission`: a protocol and port range, and the sources (or destinations) it allows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Permission {
+    /// As AWS gives it: `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all) or a protocol number.
+    pub protocol: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv4_ranges: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_ranges: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_list_ids: Vec<String>,
+    /// Other security groups allowed as source; never "the internet".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_group_refs: Vec<String>,
+}
+
+impl Permission {
+    pub fn is_empty(&self) -> bool {
+        self.ipv4_ranges.is_empty()
+            && self.ipv6_ranges.is_empty()
+            && self.prefix_list_ids.is_empty()
+            && self.security_group_refs.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkInterface {
+    pub id: String,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vpc {
+    pub id: String,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAcl {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub entries: Vec<AclEntry>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclEntry {
+    pub rule_number: i32,
+    pub egress: bool,
+    /// As AWS gives it: `-1` (all), `6` (tcp), `17` (udp)…
+    pub protocol: String,
+    pub allow: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLog {
+    pub id: String,
+    /// The VPC, subnet or network interface it logs.
+    pub resource_id: String,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_type: Option<String>,
+    /// `ACTIVE` when the flow log is delivering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    pub id: String,
+    pub encrypted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// Instances the volume is attached to.
+    #[serde(default)]
+    pub attached_to: Vec<String>,
+}

@@ -1,0 +1,186 @@
+//! The snapshot: everything the collector read from one account, and every call that failed.
+//!
+//! A snapshot is the only input of the checks, and it is saved as JSON so that a scan can be
+//! replayed offline (`ztaudit scan --snapshot`). Each piece of data that one API call (with its
+//! pages) produced is a [`Collected`]: either the data, or the [`CallError`] that prevented reading
+//! it. A field absent from a saved snapshot reads as "not collected", so a check can never mistake
+//! missing data for an empty, compliant account.
+//!
+//! Every list is sorted by the collector, so two collections of the same account diff cleanly.
+
+mod ec2;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use ec2::*;
+
+/// Version of the snapshot's JSON layout. Raise it on any change an older ztaudit would misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What one collection read from one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// Version of the ztaudit that collected it.
+    pub tool_version: String,
+    /// The 12-digit account id, from STS `GetCallerIdentity`.
+    pub account: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`…, from the caller's ARN.
+    pub partition: String,
+    /// When the collection ran and how many API calls it made.
+    pub collection: CollectionInfo,
+    /// Per scanned region, the regional services' data. The keys are the scanned regions.
+    pub regions: BTreeMap<String, RegionData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionInfo {
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    /// RFC 3339, UTC.
+    pub finished_at: String,
+    /// Operations invoked (each page counts once; retries are not counted here).
+    pub api_calls: u64,
+}
+
+/// The regional data of one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionData {
+    #[serde(default)]
+    pub ec2: Ec2Region,
+}
+
+impl Snapshot {
+    /// The scanned regions, in order.
+    pub fn region_names(&self) -> impl Iterator<Item = &str> {
+        self.regions.keys().map(String::as_str)
+    }
+
+    /// Every call error recorded anywhere in the snapshot.
+    pub fn call_errors(&self) -> Vec<&CallError> {
+        self.regions.values().flat_map(|r| r.ec2.call_errors()).collect()
+    }
+}
+
+/// The outcome of reading one piece of data: the data, or why it could not be read.
+///
+/// Serialized as `{"ok": …}` or `{"error": {…}}`. Defaults to an error of kind
+/// [`ErrorKind::NotCollected`], which is what a snapshot field that is absent means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collected<T> {
+    Ok(T),
+    Error(CallError),
+}
+
+impl<T> Default for Collected<T> {
+    fn default() -> Self {
+        Collected::Error(CallError::not_collected())
+    }
+}
+
+impl<T> Collected<T> {
+    pub fn as_result(&self) -> Result<&T, &CallError> {
+        match self {
+            Collected::Ok(value) => Ok(value),
+            Collected::Error(err) => Err(err),
+        }
+    }
+
+    pub fn error(&self) -> Option<&CallError> {
+        self.as_result().err()
+    }
+}
+
+impl<T> From<Result<T, CallError>> for Collected<T> {
+    fn from(result: Result<T, CallError>) -> Self {
+        match result {
+            Ok(value) => Collected::Ok(value),
+            Err(err) => Collected::Error(err),
+        }
+    }
+}
+
+/// Why an API call's data is missing. Recorded against the service, operation and region it
+/// concerns, so that the ERROR findings it causes can say exactly what failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallError {
+    /// Service name as in IAM actions: `ec2`, `iam`, `s3`…
+    pub service: String,
+    /// API operation, e.g. `DescribeSecurityGroups`.
+    pub operation: String,
+    /// `None` for global services.
+    pub region: Option<String>,
+    pub kind: ErrorKind,
+    /// The AWS error code when AWS answered one, e.g. `UnauthorizedOperation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    AccessDenied,
+    /// Still throttled after the SDK's retries.
+    Throttled,
+    Timeout,
+    /// An opt-in region that the account has not enabled.
+    RegionDisabled,
+    /// The endpoint could not be reached.
+    Network,
+    /// The snapshot holds no data for this field (an older or partial snapshot).
+    NotCollected,
+    Other,
+}
+
+impl CallError {
+    pub fn not_collected() -> Self {
+        CallError {
+            service: String::new(),
+            operation: String::new(),
+            region: None,
+            kind: ErrorKind::NotCollected,
+            code: None,
+            message: "this data is not in the snapshot".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::AccessDenied => "access denied",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::RegionDisabled => "region not enabled",
+            ErrorKind::Network => "network error",
+            ErrorKind::NotCollected => "not collected",
+            ErrorKind::Other => "failed",
+        })
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == ErrorKind::NotCollected {
+            return f.write_str(&self.message);
+        }
+        write!(f, "{}:{}", self.service, self.operation)?;
+        if let Some(region) = &self.region {
+            write!(f, " in {region}")?;
+        }
+        write!(f, " {}", self.kind)?;
+        match &self.code {
+            Some(code) => write!(f, " ({code}: {})", self.message),
+            None => write!(f, " ({})", self.message),
+        }
+    }
+}
