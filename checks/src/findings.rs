@@ -18,7 +18,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::Error, Status::NotApplicable];
+    pub const ALL: [Status; 4] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Error,
+        Status::NotApplicable,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -104,7 +109,11 @@ impl Findings {
     /// An ERROR finding: the verdict on `resource` is unknown because `error` kept its data
     /// from being read.
     pub fn error(&mut self, resource: Resource, error: &CallError) {
-        self.push(Status::Error, resource, format!("could not evaluate: {error}"));
+        self.push(
+            Status::Error,
+            resource,
+            format!("could not evaluate: {error}"),
+        );
     }
 
     /// Returns the collected data, or pushes an ERROR finding for the whole region (against
@@ -126,9 +135,18 @@ impl Findings {
     }
 
     /// A regional resource named by its ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:PATH`.
-    pub fn arn_resource(&self, service: &str, region: &str, path: &str, kind: &'static str) -> Resource {
+    pub fn arn_resource(
+        &self,
+        service: &str,
+        region: &str,
+        path: &str,
+        kind: &'static str,
+    ) -> Resource {
         Resource {
-            id: format!("arn:{}:{service}:{region}:{}:{path}", self.partition, self.account),
+            id: format!(
+                "arn:{}:{service}:{region}:{}:{path}",
+                self.partition, self.account
+            ),
             kind,
             region: region.to_owned(),
         }

@@ -108,10 +108,7 @@ pub fn describe_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> Str
 
 /// The whole IPv4 and IPv6 spaces.
 pub fn whole_internet() -> [IpNet; 2] {
-    [
-        IpNet::V4(Ipv4Net::default()),
-        IpNet::V6(Ipv6Net::default()),
-    ]
+    [IpNet::V4(Ipv4Net::default()), IpNet::V6(Ipv6Net::default())]
 }
 
 /// Parses a CIDR as AWS returns it; a bare address is a /32 or /128.

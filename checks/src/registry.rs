@@ -3,8 +3,7 @@
 use crate::check::Check;
 use crate::data::{ebs_default_encryption_disabled, ebs_volume_unencrypted};
 use crate::networks::{
-    default_security_group_has_rules, network_acl_admin_ports_open,
-    security_group_open_to_internet,
+    default_security_group_has_rules, network_acl_admin_ports_open, security_group_open_to_internet,
 };
 use crate::visibility::vpc_flow_logs_disabled;
 
@@ -55,7 +54,9 @@ mod tests {
                 meta.id
             );
             assert!(
-                meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{} is not kebab-case",
                 meta.name
             );
@@ -69,10 +70,18 @@ mod tests {
             let mut at = 0;
             for section in DOC_SECTIONS {
                 let found = meta.docs[at..].find(section);
-                assert!(found.is_some(), "{} lacks `{section}` (or it is out of order)", meta.id);
+                assert!(
+                    found.is_some(),
+                    "{} lacks `{section}` (or it is out of order)",
+                    meta.id
+                );
                 at += found.unwrap_or(0);
             }
-            assert!(meta.remediation.cli.contains("aws "), "{} lacks a CLI remediation", meta.id);
+            assert!(
+                meta.remediation.cli.contains("aws "),
+                "{} lacks a CLI remediation",
+                meta.id
+            );
             assert!(
                 meta.remediation.terraform.contains("resource \""),
                 "{} lacks a Terraform remediation",
@@ -100,7 +109,10 @@ mod tests {
         for check in CHECKS {
             let findings = evaluate(&[*check], &snapshot, &CheckConfig::default());
             let id = check.meta().id;
-            assert!(!findings.is_empty(), "{id} said nothing about missing input");
+            assert!(
+                !findings.is_empty(),
+                "{id} said nothing about missing input"
+            );
             assert!(
                 findings.iter().all(|f| f.status == Status::Error),
                 "{id} reported something other than ERROR on missing input: {findings:?}"

@@ -39,9 +39,15 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         };
         let resource = out.account_resource("ec2", region);
         if enabled {
-            out.pass(resource, format!("EBS encryption by default is on in {region}"));
+            out.pass(
+                resource,
+                format!("EBS encryption by default is on in {region}"),
+            );
         } else {
-            out.fail(resource, format!("EBS encryption by default is off in {region}"));
+            out.fail(
+                resource,
+                format!("EBS encryption by default is off in {region}"),
+            );
         }
     }
 }

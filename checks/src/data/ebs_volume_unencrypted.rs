@@ -52,7 +52,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             if volume.encrypted {
                 out.pass(resource, format!("{}{attached} is encrypted", volume.id));
             } else {
-                out.fail(resource, format!("{}{attached} is not encrypted", volume.id));
+                out.fail(
+                    resource,
+                    format!("{}{attached} is not encrypted", volume.id),
+                );
             }
         }
     }

@@ -47,7 +47,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             let vpc = group.vpc_id.as_deref().unwrap_or("no VPC");
             let (inbound, outbound) = (group.ingress.len(), group.egress.len());
             if inbound + outbound == 0 {
-                out.pass(resource, format!("{}, the default group of {vpc}, has no rules", group.id));
+                out.pass(
+                    resource,
+                    format!("{}, the default group of {vpc}, has no rules", group.id),
+                );
             } else {
                 out.fail(
                     resource,

@@ -1,5 +1,7 @@
 use crate::declare_check;
-use crate::net::{describe_ports, internet_wide_rules, is_covered_by, parse_cidr, Protocol, Source};
+use crate::net::{
+    describe_ports, internet_wide_rules, is_covered_by, parse_cidr, Protocol, Source,
+};
 use crate::snapshot::NetworkAcl;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -56,11 +58,14 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 .iter()
                 .filter_map(|&port| {
                     internet_wide_rules(&reachable_allows(acl, port))
-                        .map(|rules| format!("tcp/{port} via {}", rules.join(", ")))
+                        .map(|rules| format!("tcp/{port} ({})", rules.join(", ")))
                 })
                 .collect();
             if open.is_empty() {
-                out.pass(resource, format!("{} admits no internet traffic to admin ports", acl.id));
+                out.pass(
+                    resource,
+                    format!("{} admits no internet traffic to admin ports", acl.id),
+                );
             } else {
                 out.fail(
                     resource,

@@ -75,7 +75,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     };
                     let doors: Vec<String> = doors
                         .iter()
-                        .map(|(door, rules)| format!("{door} via {}", rules.join(", ")))
+                        .map(|(door, rules)| format!("{door} (rule {})", rules.join(", rule ")))
                         .collect();
                     out.fail(
                         resource,
@@ -100,6 +100,8 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 }
 
+const ALL_TRAFFIC: &str = "all traffic";
+
 enum Verdict {
     /// Each exposed door ("tcp/22", "all traffic") with the rules that open it.
     Open(BTreeMap<String, Vec<String>>),
@@ -121,7 +123,7 @@ fn internet_exposure(
         };
         let mut doors = Vec::new();
         if protocol == Protocol::All {
-            doors.push("all traffic".to_owned());
+            doors.push(ALL_TRAFFIC.to_owned());
         }
         for &port in admin_ports {
             if protocol.admits_tcp_port(permission.from_port, permission.to_port, port) {
@@ -131,11 +133,18 @@ fn internet_exposure(
         if doors.is_empty() {
             continue;
         }
-        let ports = describe_ports(&permission.protocol, permission.from_port, permission.to_port);
+        let ports = describe_ports(
+            &permission.protocol,
+            permission.from_port,
+            permission.to_port,
+        );
         let mut sources = Vec::new();
         for cidr in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
             if let Some(net) = parse_cidr(cidr) {
-                sources.push(Source { net, rule: format!("{ports} from {cidr}") });
+                sources.push(Source {
+                    net,
+                    rule: format!("{ports} from {cidr}"),
+                });
             }
         }
         for list_id in &permission.prefix_list_ids {
@@ -154,13 +163,20 @@ fn internet_exposure(
             }
         }
         for door in doors {
-            sources_by_door.entry(door).or_default().extend(sources.iter().cloned());
+            sources_by_door
+                .entry(door)
+                .or_default()
+                .extend(sources.iter().cloned());
         }
     }
-    let open: BTreeMap<String, Vec<String>> = sources_by_door
+    let mut open: BTreeMap<String, Vec<String>> = sources_by_door
         .into_iter()
         .filter_map(|(door, sources)| internet_wide_rules(&sources).map(|rules| (door, rules)))
         .collect();
+    // With every port open, naming the admin ports one by one adds nothing.
+    if open.contains_key(ALL_TRAFFIC) {
+        open.retain(|door, _| door == ALL_TRAFFIC);
+    }
     match (open.is_empty(), unresolved) {
         (false, _) => Verdict::Open(open),
         (true, Some(error)) => Verdict::Unknown(error),

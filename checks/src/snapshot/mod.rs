@@ -64,7 +64,10 @@ impl Snapshot {
 
     /// Every call error recorded anywhere in the snapshot.
     pub fn call_errors(&self) -> Vec<&CallError> {
-        self.regions.values().flat_map(|r| r.ec2.call_errors()).collect()
+        self.regions
+            .values()
+            .flat_map(|r| r.ec2.call_errors())
+            .collect()
     }
 }
 

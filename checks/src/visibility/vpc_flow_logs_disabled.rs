@@ -44,19 +44,28 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         for vpc in vpcs {
             let resource =
                 out.arn_resource("ec2", region, &format!("vpc/{}", vpc.id), "AWS::EC2::VPC");
-            let logs: Vec<_> = flow_logs.iter().filter(|log| log.resource_id == vpc.id).collect();
+            let logs: Vec<_> = flow_logs
+                .iter()
+                .filter(|log| log.resource_id == vpc.id)
+                .collect();
             let is_active = |status: &Option<String>| {
-                status.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE"))
+                status
+                    .as_deref()
+                    .is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE"))
             };
             let records_rejects = |kind: &Option<String>| {
-                kind.as_deref()
-                    .is_some_and(|t| t.eq_ignore_ascii_case("ALL") || t.eq_ignore_ascii_case("REJECT"))
+                kind.as_deref().is_some_and(|t| {
+                    t.eq_ignore_ascii_case("ALL") || t.eq_ignore_ascii_case("REJECT")
+                })
             };
             if let Some(log) = logs
                 .iter()
                 .find(|log| is_active(&log.status) && records_rejects(&log.traffic_type))
             {
-                out.pass(resource, format!("{} has active flow log {}", vpc.id, log.id));
+                out.pass(
+                    resource,
+                    format!("{} has active flow log {}", vpc.id, log.id),
+                );
             } else if logs.is_empty() {
                 out.fail(resource, format!("{} has no flow log", vpc.id));
             } else {

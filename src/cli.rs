@@ -1,0 +1,130 @@
+//! The command line, as clap parses it. [`crate::run`] turns these raw arguments into validated
+//! settings before anything is collected.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ztaudit",
+    version,
+    about = "Audit an AWS account's Zero Trust posture",
+    after_help = "Exit codes: 0 no failing finding at or above --fail-on; 1 at least one; \
+                  2 usage, configuration or input error; 3 scan incomplete (some results are ERROR) \
+                  and nothing breached the threshold."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect from AWS (or read a saved snapshot), run the checks and report.
+    Scan(ScanArgs),
+    /// Collect from AWS and write the snapshot only.
+    Collect(CollectArgs),
+    /// List every check: id, severity, pillar, title.
+    Checks(ChecksArgs),
+    /// Explain one check: rationale, what passes and fails, remediation.
+    Explain {
+        /// Check id (`ZT301`) or name (`security-group-open-to-internet`).
+        id: String,
+    },
+}
+
+/// Where and how to reach AWS.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Named profile from the AWS config files (default: the default credential chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region to scan; repeat for several (default: every region enabled for the account).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Most AWS calls in flight at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Seconds one API call may take, retries included, before it is recorded as timed out.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Evaluate a snapshot saved by `ztaudit collect`; no AWS call is made.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions"])]
+    pub snapshot: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Checks to run: ids or names, globs welcome (`ZT3*`), comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub checks: Vec<String>,
+    /// Checks to skip: ids or names, globs welcome.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip_checks: Vec<String>,
+    /// Exit 1 when a failing finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+    /// TCP ports treated as administrative doors (default: 22 and 3389); repeat for several.
+    #[arg(long = "admin-port", value_name = "PORT")]
+    pub admin_ports: Vec<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Where to write the snapshot (atomically; an existing file is replaced).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// `table`, `json`, or `markdown` (the README's check list).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<ztaudit_checks::Severity> {
+        use ztaudit_checks::Severity;
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Never => None,
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Turning SDK errors into the snapshot's [`CallError`]s: classified once, here.
+
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use ztaudit_checks::{CallError, ErrorKind};
+
+/// Error codes meaning the caller lacks permission, across AWS's protocols.
+const ACCESS_DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedAccess",
+    "AuthorizationError",
+    "AuthorizationErrorException",
+    "Forbidden",
+];
+
+/// Error codes meaning the request was throttled (still, after the SDK's retries).
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "ProvisionedThroughputExceededException",
+    "BandwidthLimitExceeded",
+    "EC2ThrottledException",
+];
+
+/// Error codes AWS answers in an opt-in region the account has not enabled.
+/// (The collector checks regions with `DescribeRegions` first; this catches the rest.)
+const REGION_DISABLED_CODES: &[&str] = &["OptInRequired"];
+
+/// Classifies a failed call into a [`CallError`] naming the service, operation and region.
+pub fn classify<E, R>(
+    service: &str,
+    operation: &str,
+    region: Option<&str>,
+    error: &SdkError<E, R>,
+) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let code = error.code().map(str::to_owned);
+    let kind = match error {
+        SdkError::TimeoutError(_) => ErrorKind::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => ErrorKind::Timeout,
+        SdkError::DispatchFailure(_) => ErrorKind::Network,
+        SdkError::ServiceError(_) => match code.as_deref() {
+            Some(code) if ACCESS_DENIED_CODES.contains(&code) => ErrorKind::AccessDenied,
+            Some(code) if THROTTLING_CODES.contains(&code) => ErrorKind::Throttled,
+            Some(code) if REGION_DISABLED_CODES.contains(&code) && region.is_some() => {
+                ErrorKind::RegionDisabled
+            }
+            _ => ErrorKind::Other,
+        },
+        _ => ErrorKind::Other,
+    };
+    let message = match (error, error.message()) {
+        (SdkError::ServiceError(_), Some(message)) => message.to_owned(),
+        _ => DisplayErrorContext(error).to_string(),
+    };
+    CallError {
+        service: service.to_owned(),
+        operation: operation.to_owned(),
+        region: region.map(str::to_owned),
+        kind,
+        code,
+        message,
+    }
+}

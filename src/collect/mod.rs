@@ -1,0 +1,212 @@
+//! Collect: read what the checks need from AWS into a [`Snapshot`].
+//!
+//! One module per AWS service turns SDK types into snapshot types (SDK types never reach a
+//! check). Regions and their calls run concurrently, bounded by `--concurrency`; the SDK retries
+//! throttled calls with adaptive backoff; a call that still fails is recorded in the snapshot
+//! against its service, operation and region, and the collection goes on.
+
+mod calls;
+mod ec2;
+pub mod error;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::error::DisplayErrorContext;
+use futures::future::join_all;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use ztaudit_checks::snapshot::{CollectionInfo, RegionData, SCHEMA_VERSION};
+use ztaudit_checks::Snapshot;
+
+pub use calls::CallCounter;
+use calls::Calls;
+
+/// The region asked for account-wide calls when the profile names none.
+const FALLBACK_HOME_REGION: &str = "us-east-1";
+
+/// Opt-in statuses of regions the account can use.
+const ENABLED_OPT_IN_STATUSES: [&str; 2] = ["opt-in-not-required", "opted-in"];
+
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    pub profile: Option<String>,
+    /// Regions to scan; empty means every region enabled for the account.
+    pub regions: Vec<String>,
+    pub concurrency: usize,
+    /// Per-call timeout (all attempts of one operation).
+    pub call_timeout: Duration,
+    pub show_progress: bool,
+}
+
+/// Failures that stop a collection before it can start. Anything later is recorded in the
+/// snapshot instead.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("could not identify the account with sts:GetCallerIdentity (are credentials configured? try `aws sts get-caller-identity`): {0}")]
+    Identity(String),
+    #[error("could not list the account's regions with ec2:DescribeRegions: {0}; name the regions to scan with --region")]
+    Regions(String),
+    #[error("unknown region `{0}` (ec2:DescribeRegions does not list it)")]
+    UnknownRegion(String),
+}
+
+/// Loads credentials and settings through aws-config's default chain (environment, profiles,
+/// SSO, web identity, IMDS; `AWS_ENDPOINT_URL` included).
+pub async fn load_sdk_config(options: &CollectOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(6))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(options.call_timeout)
+                .operation_timeout(options.call_timeout * 3)
+                .build(),
+        );
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}
+
+pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapshot, CollectError> {
+    let started_at = now_rfc3339();
+    let counter = CallCounter::default();
+    let home_region = sdk
+        .region()
+        .map(|region| region.to_string())
+        .unwrap_or_else(|| FALLBACK_HOME_REGION.to_owned());
+
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(sdk)
+            .region(Region::new(home_region.clone()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|err| CollectError::Identity(DisplayErrorContext(&err).to_string()))?;
+    let account = identity.account().unwrap_or_default().to_owned();
+    let partition = identity
+        .arn()
+        .and_then(|arn| arn.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_owned();
+
+    let regions = resolve_regions(sdk, &counter, &home_region, &options.regions).await?;
+
+    let progress = if options.show_progress {
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} collecting {pos}/{len} calls {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let calls = Calls::new(options.concurrency, progress);
+
+    let regional = regions.iter().map(|(region, enabled)| {
+        let calls = calls.in_region(Some(region), *enabled);
+        let ec2 = aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::config::Builder::from(sdk)
+                .region(Region::new(region.clone()))
+                .interceptor(counter.clone())
+                .build(),
+        );
+        async move {
+            let ec2 = ec2::collect_region(&ec2, &calls).await;
+            (region.clone(), RegionData { ec2 })
+        }
+    });
+    let regions: BTreeMap<String, RegionData> = join_all(regional).await.into_iter().collect();
+    calls.progress().finish_and_clear();
+
+    Ok(Snapshot {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        account,
+        partition,
+        collection: CollectionInfo {
+            started_at,
+            finished_at: now_rfc3339(),
+            api_calls: counter.total(),
+        },
+        regions,
+    })
+}
+
+/// The regions to scan, each with whether the account has it enabled. Asked for explicitly, a
+/// region that is not enabled is still scanned — every call recorded as `region_disabled` — so
+/// the report says so instead of passing over it.
+async fn resolve_regions(
+    sdk: &SdkConfig,
+    counter: &CallCounter,
+    home_region: &str,
+    requested: &[String],
+) -> Result<Vec<(String, bool)>, CollectError> {
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(sdk)
+            .region(Region::new(home_region.to_owned()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let described = ec2.describe_regions().all_regions(true).send().await;
+    let known: BTreeMap<String, bool> = match described {
+        Ok(output) => output
+            .regions()
+            .iter()
+            .filter_map(|region| {
+                let name = region.region_name()?.to_owned();
+                let enabled = region
+                    .opt_in_status()
+                    .is_none_or(|status| ENABLED_OPT_IN_STATUSES.contains(&status));
+                Some((name, enabled))
+            })
+            .collect(),
+        Err(err) if requested.is_empty() => {
+            return Err(CollectError::Regions(DisplayErrorContext(&err).to_string()))
+        }
+        Err(err) => {
+            tracing::warn!(
+                "ec2:DescribeRegions failed, scanning the requested regions unchecked: {}",
+                DisplayErrorContext(&err)
+            );
+            return Ok(requested
+                .iter()
+                .map(|region| (region.clone(), true))
+                .collect());
+        }
+    };
+    if requested.is_empty() {
+        return Ok(known.into_iter().filter(|(_, enabled)| *enabled).collect());
+    }
+    let unique: BTreeSet<&String> = requested.iter().collect();
+    unique
+        .into_iter()
+        .map(|region| match known.get(region) {
+            Some(&enabled) => {
+                if !enabled {
+                    tracing::warn!("region {region} is not enabled for this account");
+                }
+                Ok((region.clone(), enabled))
+            }
+            None => Err(CollectError::UnknownRegion(region.clone())),
+        })
+        .collect()
+}
+
+fn now_rfc3339() -> String {
+    let now = OffsetDateTime::now_utc();
+    // Milliseconds are precision enough, and keep the timestamps short.
+    now.replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
+        .ok()
+        .and_then(|time| time.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}

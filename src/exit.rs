@@ -1,0 +1,35 @@
+//! Exit codes, derived from what was found (documented in the README and `--help`).
+
+use ztaudit_checks::Severity;
+
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// No failing finding at or above `--fail-on`.
+    Success = 0,
+    /// At least one failing finding at or above `--fail-on`.
+    Failures = 1,
+    /// Usage, configuration or input error.
+    Usage = 2,
+    /// The scan is incomplete (some results are ERROR) and nothing breached the threshold.
+    Incomplete = 3,
+}
+
+impl ExitCode {
+    pub fn of(report: &Report, threshold: Option<Severity>) -> ExitCode {
+        if report.breaches(threshold) {
+            ExitCode::Failures
+        } else if report.summary.error > 0 {
+            ExitCode::Incomplete
+        } else {
+            ExitCode::Success
+        }
+    }
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}

@@ -1,0 +1,176 @@
+//! ztaudit: audit an AWS account's Zero Trust posture.
+//!
+//! The data path is `collect → snapshot → checks → report`: [`collect`] reads the account with
+//! the AWS SDK into a snapshot (`ztaudit_checks::Snapshot`), the checks crate turns the snapshot
+//! into findings, and [`report`] renders them. [`run`] wires a parsed command line through it
+//! and decides the exit code.
+
+pub mod catalog;
+pub mod cli;
+pub mod collect;
+pub mod exit;
+pub mod files;
+pub mod report;
+pub mod selection;
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use ztaudit_checks::{evaluate, registry, CheckConfig, Snapshot, CHECKS};
+
+use cli::{AwsArgs, ChecksArgs, Cli, CollectArgs, Command, Format, ListFormat, ScanArgs};
+use collect::{CollectError, CollectOptions};
+use exit::ExitCode;
+use files::FileError;
+use report::Report;
+use selection::SelectionError;
+
+/// Errors that end a run with exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Collect(args) => collect_only(args),
+        Command::Checks(ChecksArgs { format }) => {
+            let text = match format {
+                ListFormat::Table => catalog::list_table(CHECKS),
+                ListFormat::Json => catalog::list_json(CHECKS),
+                ListFormat::Markdown => catalog::list_markdown(CHECKS),
+            };
+            print(&text)?;
+            Ok(ExitCode::Success)
+        }
+        Command::Explain { id } => {
+            let check = registry::find(&id).ok_or_else(|| {
+                AppError::Usage(format!("unknown check `{id}` (see `ztaudit checks`)"))
+            })?;
+            print(&catalog::explain(check.meta()))?;
+            Ok(ExitCode::Success)
+        }
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
+    // Validate everything the user gave before a long collection.
+    let checks = selection::select(CHECKS, &args.checks, &args.skip_checks)?;
+    let mut config = CheckConfig::default();
+    if !args.admin_ports.is_empty() {
+        config.admin_ports = args.admin_ports.clone();
+    }
+    if let Some(output) = &args.output {
+        files::check_writable(output)?;
+    }
+    let snapshot = match &args.snapshot {
+        Some(path) => files::load_snapshot(path)?,
+        None => collect_live(&args.aws)?,
+    };
+    let findings = evaluate(&checks, &snapshot, &config);
+    let report = Report::new(&snapshot, &checks, findings);
+    let text = match args.format {
+        Format::Json => report::render_json(&report),
+        Format::Table => {
+            let color = args.output.is_none() && std::io::stdout().is_terminal() && !no_color();
+            report::render_table(&report, color)
+        }
+    };
+    match &args.output {
+        Some(path) => files::write_atomically(path, text.as_bytes())?,
+        None => print(&text)?,
+    }
+    Ok(ExitCode::of(&report, args.fail_on.threshold()))
+}
+
+fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {
+    files::check_writable(&args.output)?;
+    let snapshot = collect_live(&args.aws)?;
+    let mut text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
+    text.push('\n');
+    files::write_atomically(&args.output, text.as_bytes())?;
+    let errors = snapshot.call_errors().len();
+    eprintln!(
+        "wrote {} ({} regions, {} API calls, {} failed)",
+        args.output.display(),
+        snapshot.regions.len(),
+        snapshot.collection.api_calls,
+        errors
+    );
+    Ok(if errors > 0 {
+        ExitCode::Incomplete
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn collect_live(aws: &AwsArgs) -> Result<Snapshot, AppError> {
+    for region in &aws.regions {
+        validate_region_name(region)?;
+    }
+    let options = CollectOptions {
+        profile: aws.profile.clone(),
+        regions: aws.regions.clone(),
+        concurrency: usize::from(aws.concurrency),
+        call_timeout: Duration::from_secs(aws.timeout),
+        show_progress: std::io::stderr().is_terminal(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(AppError::Runtime)?;
+    runtime.block_on(async {
+        let sdk = collect::load_sdk_config(&options).await;
+        Ok(collect::collect(&sdk, &options).await?)
+    })
+}
+
+/// Region names look like `eu-west-1` or `us-gov-west-1`; anything else is a typo, caught
+/// before any call is made.
+fn validate_region_name(region: &str) -> Result<(), AppError> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(AppError::Usage(format!(
+            "invalid region name `{region}` (expected e.g. eu-west-1)"
+        )))
+    }
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
+}
+
+/// Writes to standard output; a closed pipe (`ztaudit … | head`) is a quiet success.
+fn print(text: &str) -> Result<(), AppError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(AppError::Stdout(err)),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,139 @@
+//! The terminal report: failing findings grouped by severity, then the ones that could not be
+//! evaluated, then a summary.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+use ztaudit_checks::{Finding, Severity, Status};
+
+use super::Report;
+
+/// Renders the table report. `color` is decided by the caller (a terminal, and no `NO_COLOR`).
+pub fn render_table(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    for severity in Severity::DESCENDING {
+        let failing: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.severity == severity)
+            .collect();
+        if failing.is_empty() {
+            continue;
+        }
+        let heading = format!(
+            "{} · {} failing",
+            severity.as_str().to_uppercase(),
+            failing.len()
+        );
+        out.push_str(&paint(&heading, severity_color(severity), color));
+        out.push('\n');
+        out.push_str(&findings_table(&failing, color));
+        out.push_str("\n\n");
+    }
+    let errors: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Error)
+        .collect();
+    if !errors.is_empty() {
+        let heading = format!("ERROR · {} could not be evaluated", errors.len());
+        out.push_str(&paint(&heading, Color::Magenta, color));
+        out.push('\n');
+        out.push_str(&findings_table(&errors, color));
+        out.push_str("\n\n");
+    }
+    if report.summary.fail == 0 && report.summary.error == 0 {
+        out.push_str("No failing findings.\n\n");
+    }
+    out.push_str(&summary_lines(report));
+    out
+}
+
+fn findings_table(findings: &[&Finding], color: bool) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    if color {
+        table.enforce_styling();
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        table.force_no_tty();
+    }
+    table.set_header(["Check", "Resource", "Region", "Finding"].map(|h| {
+        let cell = Cell::new(h);
+        if color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
+    for finding in findings {
+        table.add_row([
+            finding.check_id.as_str(),
+            short_resource(&finding.resource),
+            finding.region.as_str(),
+            finding.message.as_str(),
+        ]);
+    }
+    table.to_string()
+}
+
+fn summary_lines(report: &Report) -> String {
+    let summary = &report.summary;
+    let scan = &report.scan;
+    let by_severity: Vec<String> = Severity::DESCENDING
+        .iter()
+        .map(|&sev| format!("{} {}", summary.failed_by_severity.get(sev), sev))
+        .collect();
+    format!(
+        "Results: {} PASS, {} FAIL, {} ERROR, {} NOT_APPLICABLE ({} in all, {} checks)\n\
+         Failing by severity: {}\n\
+         Account {} ({}), {} region{}: {}; collected in {:.1} s with {} API calls\n",
+        summary.pass,
+        summary.fail,
+        summary.error,
+        summary.not_applicable,
+        summary.total,
+        report.checks.len(),
+        by_severity.join(", "),
+        scan.account,
+        scan.partition,
+        scan.regions.len(),
+        if scan.regions.len() == 1 { "" } else { "s" },
+        scan.regions.join(", "),
+        scan.duration_seconds,
+        scan.api_calls,
+    )
+}
+
+/// The part of an ARN people recognise: `sg-0abc` rather than the whole ARN.
+fn short_resource(resource: &str) -> &str {
+    match resource.split_once('/') {
+        Some((_, id)) if resource.starts_with("arn:") => id,
+        _ => resource.rsplit(':').next().unwrap_or(resource),
+    }
+}
+
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Critical => Color::Red,
+        Severity::High => Color::DarkRed,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Info => Color::Grey,
+    }
+}
+
+/// A heading, bold and coloured when colour is on (plain ANSI, like comfy-table's cells).
+fn paint(text: &str, color: Color, enabled: bool) -> String {
+    if !enabled {
+        return text.to_owned();
+    }
+    let code = match color {
+        Color::Red => "1;31",
+        Color::DarkRed => "31",
+        Color::Yellow => "33",
+        Color::Cyan => "36",
+        Color::Magenta => "35",
+        _ => "37",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
