@@ -70,8 +70,8 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 Verdict::Open(doors) => {
                     let attachment = match &attached {
                         Ok(in_use) if in_use.contains(group.id.as_str()) => "",
-                        Ok(_) => " (not attached to any network interface: latent exposure)",
-                        Err(_) => " (attachment unknown: network interfaces could not be read)",
+                        Ok(_) => "; not attached to any network interface (latent exposure)",
+                        Err(_) => "; attachment unknown (network interfaces could not be read)",
                     };
                     let doors: Vec<String> = doors
                         .iter()
