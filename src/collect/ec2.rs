@@ -18,77 +18,13 @@ const SERVICE: &str = "ec2";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
     let (security_groups, network_interfaces, vpcs, network_acls, flow_logs, ebs_default, volumes) = tokio::join!(
-        calls.run(SERVICE, "DescribeSecurityGroups", || async {
-            let groups = client
-                .describe_security_groups()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(groups.iter().map(security_group).collect()))
-        }),
-        calls.run(SERVICE, "DescribeNetworkInterfaces", || async {
-            let interfaces = client
-                .describe_network_interfaces()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(interfaces.iter().map(network_interface).collect()))
-        }),
-        calls.run(SERVICE, "DescribeVpcs", || async {
-            let vpcs = client
-                .describe_vpcs()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(vpcs.iter().map(vpc).collect()))
-        }),
-        calls.run(SERVICE, "DescribeNetworkAcls", || async {
-            let acls = client
-                .describe_network_acls()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(acls.iter().map(network_acl).collect()))
-        }),
-        calls.run(SERVICE, "DescribeFlowLogs", || async {
-            let logs = client
-                .describe_flow_logs()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(logs.iter().map(flow_log).collect()))
-        }),
-        calls.run(SERVICE, "GetEbsEncryptionByDefault", || async {
-            let output = client.get_ebs_encryption_by_default().send().await?;
-            // Absent means AWS did not say it is on: report it as off (a FAIL, never a PASS).
-            Ok(output.ebs_encryption_by_default().unwrap_or(false))
-        }),
-        calls.run(SERVICE, "DescribeVolumes", || async {
-            let volumes = client
-                .describe_volumes()
-                .max_results(500)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(volumes.iter().map(volume).collect()))
-        }),
+        security_groups(client, calls),
+        network_interfaces(client, calls),
+        vpcs(client, calls),
+        network_acls(client, calls),
+        flow_logs(client, calls),
+        ebs_encryption_by_default(client, calls),
+        volumes(client, calls),
     );
     let prefix_list_entries = collect_prefix_lists(client, calls, &security_groups).await;
     Ec2Region {
@@ -101,6 +37,115 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         ebs_encryption_by_default: ebs_default,
         volumes,
     }
+}
+
+async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
+    calls
+        .run(SERVICE, "DescribeSecurityGroups", || async {
+            let groups = client
+                .describe_security_groups()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            Ok(sorted(groups.iter().map(security_group).collect()))
+        })
+        .await
+}
+
+async fn network_interfaces(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<NetworkInterface>> {
+    calls
+        .run(SERVICE, "DescribeNetworkInterfaces", || async {
+            let interfaces = client
+                .describe_network_interfaces()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            Ok(sorted(interfaces.iter().map(network_interface).collect()))
+        })
+        .await
+}
+
+async fn vpcs(client: &Client, calls: &RegionCalls) -> Collected<Vec<Vpc>> {
+    calls
+        .run(SERVICE, "DescribeVpcs", || async {
+            let vpcs = client
+                .describe_vpcs()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            Ok(sorted(vpcs.iter().map(vpc).collect()))
+        })
+        .await
+}
+
+async fn network_acls(client: &Client, calls: &RegionCalls) -> Collected<Vec<NetworkAcl>> {
+    calls
+        .run(SERVICE, "DescribeNetworkAcls", || async {
+            let acls = client
+                .describe_network_acls()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            Ok(sorted(acls.iter().map(network_acl).collect()))
+        })
+        .await
+}
+
+async fn flow_logs(client: &Client, calls: &RegionCalls) -> Collected<Vec<FlowLog>> {
+    calls
+        .run(SERVICE, "DescribeFlowLogs", || async {
+            let logs = client
+                .describe_flow_logs()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            Ok(sorted(logs.iter().map(flow_log).collect()))
+        })
+        .await
+}
+
+async fn ebs_encryption_by_default(client: &Client, calls: &RegionCalls) -> Collected<bool> {
+    calls
+        .run(SERVICE, "GetEbsEncryptionByDefault", || async {
+            let output = client.get_ebs_encryption_by_default().send().await?;
+            // Absent means AWS did not say it is on: report it as off (a FAIL, never a PASS).
+            Ok(output.ebs_encryption_by_default().unwrap_or(false))
+        })
+        .await
+}
+
+async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
+    calls
+        .run(SERVICE, "DescribeVolumes", || async {
+            let volumes = client
+                .describe_volumes()
+                .max_results(500)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            Ok(sorted(volumes.iter().map(volume).collect()))
+        })
+        .await
 }
 
 /// Resolves the managed prefix lists that security group rules reference — only those, since a
@@ -285,5 +330,179 @@ fn volume(volume: &types::Volume) -> Volume {
                 .filter_map(|a| a.instance_id().map(str::to_owned))
                 .collect(),
         ),
+    }
+}
+
+/// Edge cases moto cannot produce (it answers these operations in one page whatever the page
+/// size, and never fails them), shown with `aws-smithy-mocks` responses shaped like AWS's.
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+    use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use indicatif::ProgressBar;
+    use ztaudit_checks::ErrorKind;
+
+    use super::*;
+    use crate::collect::calls::Calls;
+
+    fn calls() -> RegionCalls {
+        Calls::new(4, ProgressBar::hidden()).in_region(Some("eu-west-1"), true)
+    }
+
+    fn ec2_error(status: u16, code: &str, message: &str) -> HttpResponse {
+        let body = format!(
+            "<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>\
+             <RequestID>4f1c3a2e-mock</RequestID></Response>"
+        );
+        HttpResponse::new(
+            StatusCode::try_from(status).expect("valid status"),
+            SdkBody::from(body),
+        )
+    }
+
+    fn group(id: &str) -> types::SecurityGroup {
+        types::SecurityGroup::builder()
+            .group_id(id)
+            .group_name(id)
+            .build()
+    }
+
+    #[tokio::test]
+    async fn security_groups_are_read_to_the_last_page() {
+        let first = mock!(Client::describe_security_groups)
+            .match_requests(|req| req.next_token().is_none())
+            .then_output(|| {
+                DescribeSecurityGroupsOutput::builder()
+                    .security_groups(group("sg-0000000000000000b"))
+                    .next_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::describe_security_groups)
+            .match_requests(|req| req.next_token() == Some("page-2"))
+            .then_output(|| {
+                DescribeSecurityGroupsOutput::builder()
+                    .security_groups(group("sg-0000000000000000a"))
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&first, &second]);
+
+        let collected = security_groups(&client, &calls()).await;
+
+        let ids: Vec<String> = match collected {
+            Collected::Ok(groups) => groups.into_iter().map(|g| g.id).collect(),
+            Collected::Error(err) => panic!("paging failed: {err}"),
+        };
+        // Both pages, sorted for a deterministic snapshot.
+        assert_eq!(ids, ["sg-0000000000000000a", "sg-0000000000000000b"]);
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn volumes_are_read_to_the_last_page() {
+        let pages = mock!(Client::describe_volumes)
+            .sequence()
+            .output(|| {
+                DescribeVolumesOutput::builder()
+                    .volumes(
+                        types::Volume::builder()
+                            .volume_id("vol-1")
+                            .encrypted(true)
+                            .build(),
+                    )
+                    .next_token("t2")
+                    .build()
+            })
+            .output(|| {
+                DescribeVolumesOutput::builder()
+                    .volumes(
+                        types::Volume::builder()
+                            .volume_id("vol-2")
+                            .encrypted(false)
+                            .build(),
+                    )
+                    .next_token("t3")
+                    .build()
+            })
+            .output(|| {
+                DescribeVolumesOutput::builder()
+                    .volumes(
+                        types::Volume::builder()
+                            .volume_id("vol-3")
+                            .encrypted(false)
+                            .build(),
+                    )
+                    .build()
+            })
+            .build();
+        let client = mock_client!(aws_sdk_ec2, RuleMode::Sequential, [&pages]);
+
+        let collected = volumes(&client, &calls()).await;
+
+        let Collected::Ok(volumes) = collected else {
+            panic!("paging failed: {collected:?}");
+        };
+        assert_eq!(volumes.len(), 3);
+        assert_eq!(pages.num_calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn access_denied_is_recorded_against_operation_and_region() {
+        let denied = mock!(Client::describe_volumes).then_http_response(|| {
+            ec2_error(
+                403,
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation.",
+            )
+        });
+        let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&denied]);
+
+        let collected = volumes(&client, &calls()).await;
+
+        let Collected::Error(error) = collected else {
+            panic!("a denied call must not look like data: {collected:?}");
+        };
+        assert_eq!(error.kind, ErrorKind::AccessDenied);
+        assert_eq!(error.code.as_deref(), Some("UnauthorizedOperation"));
+        assert_eq!(error.operation, "DescribeVolumes");
+        assert_eq!(error.region.as_deref(), Some("eu-west-1"));
+        assert!(error
+            .to_string()
+            .contains("ec2:DescribeVolumes in eu-west-1 access denied"));
+    }
+
+    #[tokio::test]
+    async fn throttling_that_outlasts_retries_is_recorded_as_throttled() {
+        let throttled = mock!(Client::describe_security_groups).then_http_response(|| {
+            ec2_error(503, "RequestLimitExceeded", "Request limit exceeded.")
+        });
+        let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&throttled]);
+
+        let collected = security_groups(&client, &calls()).await;
+
+        let Collected::Error(error) = collected else {
+            panic!("a throttled call must not look like data: {collected:?}");
+        };
+        assert_eq!(error.kind, ErrorKind::Throttled);
+        assert_eq!(error.code.as_deref(), Some("RequestLimitExceeded"));
+    }
+
+    #[tokio::test]
+    async fn a_disabled_region_sends_nothing_and_says_why() {
+        let never = mock!(Client::describe_volumes)
+            .then_output(|| DescribeVolumesOutput::builder().build());
+        let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&never]);
+        let disabled = Calls::new(1, ProgressBar::hidden()).in_region(Some("me-south-1"), false);
+
+        let collected = volumes(&client, &disabled).await;
+
+        assert_eq!(
+            collected.error().map(|e| e.kind),
+            Some(ErrorKind::RegionDisabled)
+        );
+        assert_eq!(never.num_calls(), 0);
     }
 }

@@ -1,0 +1,99 @@
+//! Golden reports of the bundled demo snapshot (`fixtures/snapshots/demo-account.json`): the
+//! README's first look, and the exact table and JSON layouts.
+
+use crate::support::{demo_snapshot, stdout_json, ztaudit};
+
+#[test]
+fn demo_table_report() {
+    let output = ztaudit()
+        .args(["scan", "--snapshot"])
+        .arg(demo_snapshot())
+        .output()
+        .expect("scan");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the demo account has critical failures"
+    );
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn demo_json_report() {
+    let output = ztaudit()
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(demo_snapshot())
+        .output()
+        .expect("scan");
+    let report = stdout_json(&output);
+    // The one failed call of the demo is an ERROR finding, never a PASS.
+    let errors: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "ERROR")
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["check_id"], "ZT601");
+    assert!(errors[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("ec2:DescribeFlowLogs")));
+    insta::assert_json_snapshot!(report);
+}
+
+#[test]
+fn the_report_written_to_a_file_matches_stdout() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("report.json");
+    std::fs::write(&out, "an older report").expect("writable");
+    ztaudit()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--snapshot",
+        ])
+        .arg(demo_snapshot())
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .code(3)
+        .stdout("");
+    let stdout = ztaudit()
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(demo_snapshot())
+        .output()
+        .expect("scan");
+    assert_eq!(std::fs::read(&out).expect("report written"), stdout.stdout);
+    // The temporary file of the atomic write is gone.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("listable").count(), 1);
+}
+
+#[test]
+fn check_selection_by_glob_and_skip() {
+    let output = ztaudit()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--checks",
+            "ZT3*",
+            "--skip-checks",
+            "ZT302",
+            "--snapshot",
+        ])
+        .arg(demo_snapshot())
+        .output()
+        .expect("scan");
+    let report = stdout_json(&output);
+    let mut ran: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["check_id"].as_str())
+        .collect();
+    ran.dedup();
+    assert_eq!(ran, ["ZT301", "ZT303"]);
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: the real `ztaudit` binary against moto server on loopback, against the
+//! bundled fixture snapshots, and against bad input. One test binary, as ripgrep does.
+
+mod support;
+
+mod bad_input;
+mod catalog;
+mod demo_snapshot;
+mod exit_codes;
+mod moto_scan;

@@ -1,0 +1,220 @@
+//! Live scans of a moto-emulated account across three regions.
+
+use serde_json::Value;
+
+use crate::support::{stdout_json, Moto};
+
+const REGIONS: [&str; 6] = [
+    "--region",
+    "eu-west-1",
+    "--region",
+    "us-east-1",
+    "--region",
+    "ap-southeast-2",
+];
+
+fn findings_of(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().expect("findings is an array")
+}
+
+/// The finding of `check` on the resource whose ARN ends with `/id` (or, for region-level
+/// checks, the account resource of region `id`).
+fn finding<'a>(report: &'a Value, check: &str, id: &str) -> &'a Value {
+    findings_of(report)
+        .iter()
+        .find(|f| {
+            f["check_id"] == check
+                && (f["resource"]
+                    .as_str()
+                    .is_some_and(|r| r.ends_with(&format!("/{id}")))
+                    || (f["region"] == id
+                        && f["resource"]
+                            .as_str()
+                            .is_some_and(|r| r.ends_with(":account"))))
+        })
+        .unwrap_or_else(|| panic!("no {check} finding for {id}"))
+}
+
+#[test]
+fn every_seeded_resource_gets_its_expected_verdict() {
+    let moto = Moto::start();
+    let seeded = moto.seed("network_account.py");
+    let output = moto
+        .ztaudit()
+        .args(["scan", "--format", "json", "--fail-on", "never"])
+        .args(REGIONS)
+        .output()
+        .expect("ztaudit runs");
+    let report = stdout_json(&output);
+
+    let expectations = seeded["expect"].as_object().expect("expectations");
+    let mut verified = 0;
+    for (check, resources) in expectations.iter().filter(|(k, _)| k.starts_with("ZT")) {
+        for (id, verdict) in resources.as_object().expect("resource → verdict") {
+            let found = finding(&report, check, id);
+            assert_eq!(
+                found["status"], *verdict,
+                "{check} on {id}: {}",
+                found["message"]
+            );
+            verified += 1;
+        }
+    }
+    assert!(verified >= 25, "only {verified} verdicts were checked");
+    assert_eq!(report["summary"]["error"], 0, "no call fails against moto");
+    assert_eq!(report["scan"]["account"], "123456789012");
+    assert_eq!(report["scan"]["regions"].as_array().map(Vec::len), Some(3));
+    assert!(report["scan"]["api_calls"]
+        .as_u64()
+        .is_some_and(|n| n >= 23));
+
+    // The group attached to a network interface is exposed now; the others are latent.
+    let attached = seeded["expect"]["attached"]
+        .as_object()
+        .expect("attached groups");
+    for (group, _) in attached {
+        let message = finding(&report, "ZT301", group)["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(!message.contains("latent"), "{message}");
+    }
+    let latent = findings_of(&report)
+        .iter()
+        .filter(|f| f["check_id"] == "ZT301" && f["status"] == "FAIL")
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("latent exposure"))
+        })
+        .count();
+    assert_eq!(latent, 5, "five of the six exposed groups are unattached");
+
+    // Every finding carries its compliance ids and pillar.
+    let default_group = findings_of(&report)
+        .iter()
+        .find(|f| f["check_id"] == "ZT302")
+        .expect("ZT302 ran");
+    assert_eq!(default_group["compliance"]["fsbp"][0], "EC2.2");
+    assert_eq!(default_group["pillar"], "Networks");
+}
+
+#[test]
+fn a_collected_snapshot_replays_to_exactly_the_live_findings() {
+    let moto = Moto::start();
+    moto.seed("network_account.py");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let snapshot = dir.path().join("account.json");
+
+    moto.ztaudit()
+        .args(["collect", "-o"])
+        .arg(&snapshot)
+        .args(REGIONS)
+        .assert()
+        .success();
+    let live = moto
+        .ztaudit()
+        .args(["scan", "--format", "json", "--fail-on", "never"])
+        .args(REGIONS)
+        .output()
+        .expect("live scan");
+    // No AWS at all for the replay: no endpoint, no credentials.
+    let replay = crate::support::ztaudit()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--snapshot",
+        ])
+        .arg(&snapshot)
+        .output()
+        .expect("replay");
+
+    let (live, replay) = (stdout_json(&live), stdout_json(&replay));
+    assert!(!findings_of(&live).is_empty());
+    assert_eq!(findings_of(&live), findings_of(&replay));
+    assert_eq!(live["summary"], replay["summary"]);
+}
+
+#[test]
+fn the_table_groups_failures_by_severity_and_the_gate_trips_on_critical() {
+    let moto = Moto::start();
+    moto.seed("network_account.py");
+    let output = moto
+        .ztaudit()
+        .args(["scan"])
+        .args(REGIONS)
+        .output()
+        .expect("scan");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "critical findings trip the default gate"
+    );
+    let table = String::from_utf8_lossy(&output.stdout);
+    let critical = table
+        .find("CRITICAL · 6 failing")
+        .expect("critical section");
+    let high = table.find("HIGH · 3 failing").expect("high section");
+    let medium = table.find("MEDIUM ·").expect("medium section");
+    assert!(critical < high && high < medium, "{table}");
+    assert!(
+        table.contains("Account 123456789012 (aws), 3 regions"),
+        "{table}"
+    );
+    assert!(
+        !table.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn every_enabled_region_is_scanned_when_none_is_named() {
+    let moto = Moto::start();
+    let output = moto
+        .ztaudit()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--checks",
+            "ZT501",
+        ])
+        .output()
+        .expect("scan");
+    let report = stdout_json(&output);
+    let regions = report["scan"]["regions"].as_array().expect("regions");
+    assert!(
+        regions.len() >= 10,
+        "DescribeRegions lists every enabled region: {regions:?}"
+    );
+    // One EBS-default result per region, none an error.
+    assert_eq!(findings_of(&report).len(), regions.len());
+    assert_eq!(report["summary"]["error"], 0);
+}
+
+#[test]
+fn an_unknown_region_is_a_usage_error() {
+    let moto = Moto::start();
+    moto.ztaudit()
+        .args(["scan", "--region", "mars-north-1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown region `mars-north-1`"));
+}
+
+#[test]
+fn missing_credentials_are_a_clear_error_not_a_pass() {
+    let moto = Moto::start();
+    moto.ztaudit()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["scan", "--region", "eu-west-1", "--timeout", "5"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("sts:GetCallerIdentity"));
+}
