@@ -1,0 +1,660 @@
+//! Wildcard patterns as IAM writes them: `*` (any run of characters), `?` (exactly one
+//! character) and, in `2012-10-17` documents, policy variables such as `${aws:username}`.
+//!
+//! One compiled [`Pattern`] serves actions (case-insensitive, compiled lowercased), resource ARNs
+//! and ARN condition values (case-sensitive, matched per ARN segment, see [`Pattern::matches_arn`])
+//! and string condition values (`StringLike` with wildcards, `StringEquals` without).
+//!
+//! Matching is the classic greedy algorithm that backtracks to the last `*`: O(pattern × text)
+//! in the worst case, linear in practice, no recursion and no allocation, so a hostile pattern
+//! cannot blow the stack.
+//!
+//! Two set questions are also answered here for the MFA analysis, which has to reason about
+//! *every* resource a statement could touch rather than one concrete request:
+//! [`Pattern::covers`] (is every string matched by B also matched by A?) and
+//! [`Pattern::may_overlap`] (is there a string both match?). Both are conservative in the
+//! direction the analysis needs: `covers` may answer "no" for an exotic pair that is in fact
+//! covered, `may_overlap` may answer "yes" for a pair that is in fact disjoint. Either mistake
+//! makes a Deny look weaker than it is, which reports a gap rather than hiding one.
+
+use std::fmt;
+
+/// How the characters of a pattern's source are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Syntax {
+    /// `*` and `?` are wildcards (Action, Resource, `StringLike`, `Arn*`); otherwise literal
+    /// (`StringEquals`).
+    pub wildcards: bool,
+    /// `${...}` is a policy variable. Only in `2012-10-17` documents: in `2008-10-17` or
+    /// unversioned ones IAM reads `${aws:username}` as literal text.
+    pub variables: bool,
+    /// Compile lowercased, for case-insensitive matching against lowercased text.
+    pub lowercase: bool,
+}
+
+/// One piece of a compiled pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// Characters that must appear as they are.
+    Text(String),
+    /// `?`: exactly one character.
+    AnyChar,
+    /// `*`: any run of characters, including none.
+    AnyRun,
+    /// `${key}` or `${key, 'default'}`; `key` is lowercased because context key names are
+    /// case-insensitive.
+    Variable {
+        key: String,
+        default: Option<String>,
+    },
+}
+
+/// A compiled wildcard pattern, with the source text it came from.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pattern {
+    source: String,
+    tokens: Vec<Token>,
+    has_variables: bool,
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pattern({:?})", self.source)
+    }
+}
+
+/// Where policy variables get their values from. The evaluator answers from the request
+/// context; `None` means the variable has no single value.
+pub(crate) trait VariableValues {
+    fn value_of(&self, lowercase_key: &str) -> Option<&str>;
+}
+
+/// No variable has a value: a pattern with variables (and no defaults) matches nothing.
+pub(crate) struct NoVariables;
+
+impl VariableValues for NoVariables {
+    fn value_of(&self, _lowercase_key: &str) -> Option<&str> {
+        None
+    }
+}
+
+impl Pattern {
+    /// Compiles `source` under `syntax`. Never fails: anything that is not a wildcard or a
+    /// well-formed variable is literal text, which is how IAM reads it too.
+    pub(crate) fn compile(source: &str, syntax: Syntax) -> Pattern {
+        let text = if syntax.lowercase {
+            source.to_lowercase()
+        } else {
+            source.to_owned()
+        };
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut has_variables = false;
+        let mut rest = text.as_str();
+        while let Some(ch) = rest.chars().next() {
+            if syntax.wildcards && ch == '*' {
+                if tokens.last() != Some(&Token::AnyRun) {
+                    tokens.push(Token::AnyRun);
+                }
+                rest = &rest[1..];
+                continue;
+            }
+            if syntax.wildcards && ch == '?' {
+                tokens.push(Token::AnyChar);
+                rest = &rest[1..];
+                continue;
+            }
+            if syntax.variables && rest.starts_with("${") {
+                if let Some(end) = rest.find('}') {
+                    let inner = &rest[2..end];
+                    if let Some(token) = variable_token(inner) {
+                        match token {
+                            VariableToken::Literal(literal) => push_text(&mut tokens, literal),
+                            VariableToken::Variable { key, default } => {
+                                has_variables = true;
+                                tokens.push(Token::Variable { key, default });
+                            }
+                        }
+                        rest = &rest[end + 1..];
+                        continue;
+                    }
+                }
+            }
+            let len = ch.len_utf8();
+            push_text(&mut tokens, &rest[..len]);
+            rest = &rest[len..];
+        }
+        Pattern {
+            source: source.to_owned(),
+            tokens,
+            has_variables,
+        }
+    }
+
+    /// The text as written in the policy.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// True when the pattern is a single `*`: it matches every string.
+    pub(crate) fn is_match_all(&self) -> bool {
+        self.tokens == [Token::AnyRun]
+    }
+
+    /// True when the pattern contains at least one policy variable.
+    #[cfg(test)]
+    pub(crate) fn has_variables(&self) -> bool {
+        self.has_variables
+    }
+
+    /// Whole-string match. Variables take their values from `variables`; a variable with no
+    /// value and no default makes the pattern match nothing.
+    pub(crate) fn matches_with(&self, text: &str, variables: &dyn VariableValues) -> bool {
+        if !self.has_variables {
+            return glob_match(&self.tokens, text);
+        }
+        match self.resolve(variables) {
+            Some(tokens) => glob_match(&tokens, text),
+            None => false,
+        }
+    }
+
+    /// Whole-string match with no variable values.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        self.matches_with(text, &NoVariables)
+    }
+
+    /// ARN match as IAM documents it for `Resource` and the `Arn*` operators: the six
+    /// colon-separated segments (`arn:partition:service:region:account:resource`) are matched
+    /// separately, so a wildcard inside `region` cannot eat into `account`. A pattern with
+    /// fewer segments matches its last segment against the rest of the ARN, colons included,
+    /// which is how a trailing `*` "expands beyond the colon boundaries" (`arn:aws:s3:*`).
+    /// The resource segment (the sixth) may itself contain colons and slashes, and wildcards in
+    /// it cross them. A pattern without colons, such as `*`, is therefore a whole-string match.
+    pub(crate) fn matches_arn_with(&self, text: &str, variables: &dyn VariableValues) -> bool {
+        if self.is_match_all() {
+            return true;
+        }
+        let resolved;
+        let tokens: &[Token] = if self.has_variables {
+            match self.resolve(variables) {
+                Some(tokens) => {
+                    resolved = tokens;
+                    &resolved
+                }
+                None => return false,
+            }
+        } else {
+            &self.tokens
+        };
+        let pattern_segments = split_segments(tokens);
+        let mut text_segments = text.splitn(pattern_segments.len(), ':');
+        for pattern_segment in &pattern_segments {
+            let Some(text_segment) = text_segments.next() else {
+                return false;
+            };
+            if !glob_match(pattern_segment, text_segment) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// True when every string this pattern could match (with any variable values) is also
+    /// matched by `outer`. Sound but not complete; see the module documentation.
+    pub(crate) fn covered_by(&self, outer: &Pattern, arn_segments: bool) -> bool {
+        if outer.is_match_all() {
+            return true;
+        }
+        if !arn_segments {
+            return glob_covers(&outer.tokens, &self.tokens);
+        }
+        let outer_segments = split_segments(&outer.tokens);
+        let inner_segments = split_segments(&self.tokens);
+        if inner_segments.len() < outer_segments.len() {
+            return false;
+        }
+        let last = outer_segments.len() - 1;
+        for (index, outer_segment) in outer_segments.iter().enumerate() {
+            let covered = if index < last {
+                glob_covers(outer_segment, &inner_segments[index])
+            } else {
+                let rest = join_segments(&inner_segments[last..]);
+                glob_covers(outer_segment, &rest)
+            };
+            if !covered {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// True when some string could be matched by both patterns (variables count as `*`).
+    /// Complete for the characters written; may say "yes" for ARN patterns whose wildcards
+    /// would in fact be held to one segment.
+    pub(crate) fn may_overlap(&self, other: &Pattern) -> bool {
+        glob_overlap(&self.tokens, &other.tokens)
+    }
+
+    /// Replaces variables with their values; `None` when one has no value and no default.
+    fn resolve(&self, variables: &dyn VariableValues) -> Option<Vec<Token>> {
+        let mut tokens = Vec::with_capacity(self.tokens.len());
+        for token in &self.tokens {
+            match token {
+                Token::Variable { key, default } => {
+                    let value = variables.value_of(key).or(default.as_deref())?;
+                    push_text(&mut tokens, value);
+                }
+                other => tokens.push(other.clone()),
+            }
+        }
+        Some(tokens)
+    }
+}
+
+enum VariableToken<'a> {
+    /// `${*}`, `${?}`, `${$}`: the character itself, never a wildcard.
+    Literal(&'a str),
+    Variable {
+        key: String,
+        default: Option<String>,
+    },
+}
+
+/// Reads what is between `${` and `}`; `None` when it is not a variable (then the text is
+/// literal, as IAM treats it).
+fn variable_token(inner: &str) -> Option<VariableToken<'_>> {
+    match inner {
+        "*" | "?" | "$" => return Some(VariableToken::Literal(inner)),
+        _ => {}
+    }
+    let (key, default) = match inner.split_once(',') {
+        Some((key, default)) => {
+            let default = default.trim();
+            let quoted = default
+                .strip_prefix('\'')
+                .and_then(|rest| rest.strip_suffix('\''))?;
+            (key.trim(), Some(quoted.to_owned()))
+        }
+        None => (inner.trim(), None),
+    };
+    if key.is_empty() || key.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(VariableToken::Variable {
+        key: key.to_lowercase(),
+        default,
+    })
+}
+
+fn push_text(tokens: &mut Vec<Token>, text: &str) {
+    if let Some(Token::Text(existing)) = tokens.last_mut() {
+        existing.push_str(text);
+    } else {
+        tokens.push(Token::Text(text.to_owned()));
+    }
+}
+
+/// Splits tokens at the first five literal colons: at most six ARN segments.
+fn split_segments(tokens: &[Token]) -> Vec<Vec<Token>> {
+    let mut segments: Vec<Vec<Token>> = vec![Vec::new()];
+    for token in tokens {
+        match token {
+            Token::Text(text) => {
+                let mut rest = text.as_str();
+                while segments.len() < 6 {
+                    let Some(colon) = rest.find(':') else {
+                        break;
+                    };
+                    if colon > 0 {
+                        push_text(current(&mut segments), &rest[..colon]);
+                    }
+                    segments.push(Vec::new());
+                    rest = &rest[colon + 1..];
+                }
+                if !rest.is_empty() {
+                    push_text(current(&mut segments), rest);
+                }
+            }
+            other => current(&mut segments).push(other.clone()),
+        }
+    }
+    segments
+}
+
+fn current(segments: &mut Vec<Vec<Token>>) -> &mut Vec<Token> {
+    if segments.is_empty() {
+        segments.push(Vec::new());
+    }
+    let last = segments.len() - 1;
+    &mut segments[last]
+}
+
+fn join_segments(segments: &[Vec<Token>]) -> Vec<Token> {
+    let mut joined = Vec::new();
+    for (index, segment) in segments.iter().enumerate() {
+        if index > 0 {
+            push_text(&mut joined, ":");
+        }
+        for token in segment {
+            match token {
+                Token::Text(text) => push_text(&mut joined, text),
+                other => joined.push(other.clone()),
+            }
+        }
+    }
+    joined
+}
+
+/// Greedy glob match with backtracking to the most recent `*`. Variables must already be
+/// resolved; an unresolved one matches nothing.
+fn glob_match(tokens: &[Token], text: &str) -> bool {
+    let mut token_index = 0;
+    let mut position = 0;
+    // After a mismatch, retry from the token after the last `*`, with that `*` eating one more
+    // character than before.
+    let mut backtrack: Option<(usize, usize)> = None;
+    loop {
+        if let Some(token) = tokens.get(token_index) {
+            match token {
+                Token::AnyRun => {
+                    if token_index + 1 == tokens.len() {
+                        // A trailing `*` takes whatever is left.
+                        return true;
+                    }
+                    backtrack = Some((token_index + 1, position));
+                    token_index += 1;
+                    continue;
+                }
+                Token::AnyChar => {
+                    if let Some(ch) = text[position..].chars().next() {
+                        position += ch.len_utf8();
+                        token_index += 1;
+                        continue;
+                    }
+                }
+                Token::Text(literal) => {
+                    if text[position..].starts_with(literal.as_str()) {
+                        position += literal.len();
+                        token_index += 1;
+                        continue;
+                    }
+                }
+                Token::Variable { .. } => {}
+            }
+        } else if position == text.len() {
+            return true;
+        }
+        match backtrack {
+            Some((resume_token, star_start)) => match text[star_start..].chars().next() {
+                Some(ch) => {
+                    let next_start = star_start + ch.len_utf8();
+                    backtrack = Some((resume_token, next_start));
+                    token_index = resume_token;
+                    position = next_start;
+                }
+                None => return false,
+            },
+            None => return false,
+        }
+    }
+}
+
+/// A pattern as a sequence of one-character atoms, for the set questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Atom<'a> {
+    Char(char),
+    AnyChar,
+    AnyRun,
+    /// A policy variable, kept by name: as the *outer* pattern of a cover question it only
+    /// covers the same variable (its value is unknown); elsewhere it stands for any run.
+    Variable(&'a str),
+}
+
+fn atoms(tokens: &[Token]) -> Vec<Atom<'_>> {
+    let mut atoms = Vec::new();
+    for token in tokens {
+        match token {
+            Token::Text(text) => atoms.extend(text.chars().map(Atom::Char)),
+            Token::AnyChar => atoms.push(Atom::AnyChar),
+            Token::AnyRun => atoms.push(Atom::AnyRun),
+            Token::Variable { key, .. } => atoms.push(Atom::Variable(key)),
+        }
+    }
+    atoms
+}
+
+/// Does `outer` match every string `inner` can match? Dynamic programming over
+/// (outer atoms consumed, inner atoms consumed): an outer `*` absorbs any inner atom, an outer
+/// `?` absorbs one inner character or `?`, a literal absorbs the same literal, a variable the
+/// same variable.
+fn glob_covers(outer: &[Token], inner: &[Token]) -> bool {
+    let outer = atoms(outer);
+    let inner = atoms(inner);
+    let width = inner.len() + 1;
+    // reachable[o * width + i]: the first o outer atoms can absorb the first i inner atoms.
+    let mut reachable = vec![false; (outer.len() + 1) * width];
+    reachable[0] = true;
+    for o in 0..=outer.len() {
+        for i in 0..=inner.len() {
+            if !reachable[o * width + i] {
+                continue;
+            }
+            let Some(outer_atom) = outer.get(o) else {
+                continue;
+            };
+            if *outer_atom == Atom::AnyRun {
+                // The `*` absorbs nothing more...
+                reachable[(o + 1) * width + i] = true;
+                // ...or one more inner atom, staying available for the next.
+                if i < inner.len() {
+                    reachable[o * width + i + 1] = true;
+                }
+                continue;
+            }
+            let Some(inner_atom) = inner.get(i) else {
+                continue;
+            };
+            let absorbs = match (outer_atom, inner_atom) {
+                (Atom::AnyChar, Atom::Char(_) | Atom::AnyChar) => true,
+                (Atom::Char(a), Atom::Char(b)) => a == b,
+                (Atom::Variable(a), Atom::Variable(b)) => a == b,
+                _ => false,
+            };
+            if absorbs {
+                reachable[(o + 1) * width + i + 1] = true;
+            }
+        }
+    }
+    reachable[outer.len() * width + inner.len()]
+}
+
+/// Is there a string both patterns match? Reachability over pairs of positions, where `*`
+/// (and a variable, whose value is unknown) may stay put while the other side advances.
+fn glob_overlap(left: &[Token], right: &[Token]) -> bool {
+    let left = atoms(left);
+    let right = atoms(right);
+    let is_run = |atom: &Atom<'_>| matches!(atom, Atom::AnyRun | Atom::Variable(_));
+    let width = right.len() + 1;
+    let mut reachable = vec![false; (left.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((l, r)) = stack.pop() {
+        let cell = l * width + r;
+        if reachable[cell] {
+            continue;
+        }
+        reachable[cell] = true;
+        if l == left.len() && r == right.len() {
+            return true;
+        }
+        let left_atom = left.get(l);
+        let right_atom = right.get(r);
+        // A run may match the empty string.
+        if left_atom.is_some_and(is_run) {
+            stack.push((l + 1, r));
+        }
+        if right_atom.is_some_and(is_run) {
+            stack.push((l, r + 1));
+        }
+        // Both sides produce one common character.
+        if let (Some(a), Some(b)) = (left_atom, right_atom) {
+            let common = match (a, b) {
+                (Atom::Char(x), Atom::Char(y)) => x == y,
+                _ => true,
+            };
+            if common {
+                let next_l = if is_run(a) { l } else { l + 1 };
+                let next_r = if is_run(b) { r } else { r + 1 };
+                if (next_l, next_r) != (l, r) {
+                    stack.push((next_l, next_r));
+                }
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACTION: Syntax = Syntax {
+        wildcards: true,
+        variables: false,
+        lowercase: true,
+    };
+    const RESOURCE: Syntax = Syntax {
+        wildcards: true,
+        variables: true,
+        lowercase: false,
+    };
+    const LITERAL: Syntax = Syntax {
+        wildcards: false,
+        variables: true,
+        lowercase: false,
+    };
+
+    struct Values(&'static [(&'static str, &'static str)]);
+    impl VariableValues for Values {
+        fn value_of(&self, key: &str) -> Option<&str> {
+            self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        }
+    }
+
+    #[test]
+    fn star_and_question_mark() {
+        let pattern = Pattern::compile("iam:*User?", ACTION);
+        assert!(pattern.matches("iam:createusers"));
+        assert!(pattern.matches("iam:usera"));
+        assert!(!pattern.matches("iam:createuser"));
+        assert!(Pattern::compile("*", ACTION).matches(""));
+        assert!(Pattern::compile("a*b*c", ACTION).matches("aXbYbZc"));
+        assert!(!Pattern::compile("a*b*c", ACTION).matches("aXbYbZ"));
+    }
+
+    #[test]
+    fn question_mark_is_one_character_not_one_byte() {
+        assert!(Pattern::compile("caf?", RESOURCE).matches("café"));
+        assert!(!Pattern::compile("caf??", RESOURCE).matches("café"));
+    }
+
+    #[test]
+    fn wildcards_are_literal_when_disabled() {
+        let pattern = Pattern::compile("a*", LITERAL);
+        assert!(pattern.matches("a*"));
+        assert!(!pattern.matches("abc"));
+    }
+
+    #[test]
+    fn variables_resolve_from_the_request_and_fall_back_to_defaults() {
+        let pattern = Pattern::compile("arn:aws:iam::*:user/${aws:username}", RESOURCE);
+        assert!(pattern.has_variables());
+        let alice = Values(&[("aws:username", "alice")]);
+        assert!(pattern.matches_arn_with("arn:aws:iam::1:user/alice", &alice));
+        assert!(!pattern.matches_arn_with("arn:aws:iam::1:user/bob", &alice));
+        assert!(!pattern.matches_arn_with("arn:aws:iam::1:user/alice", &NoVariables));
+        let with_default = Pattern::compile("team-${aws:PrincipalTag/team, 'none'}", RESOURCE);
+        assert!(with_default.matches("team-none"));
+    }
+
+    #[test]
+    fn escaped_wildcards_are_literal() {
+        let pattern = Pattern::compile("a${*}b${?}c${$}", RESOURCE);
+        assert!(pattern.matches("a*b?c$"));
+        assert!(!pattern.matches("aXb?c$"));
+    }
+
+    #[test]
+    fn without_variable_syntax_dollar_braces_are_text() {
+        let pattern = Pattern::compile(
+            "${aws:username}",
+            Syntax {
+                variables: false,
+                ..RESOURCE
+            },
+        );
+        assert!(!pattern.has_variables());
+        assert!(pattern.matches("${aws:username}"));
+    }
+
+    #[test]
+    fn arn_wildcards_stay_in_their_segment() {
+        let pattern = Pattern::compile("arn:aws:ec2:*:123456789012:instance/*", RESOURCE);
+        assert!(pattern.matches_arn_with(
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+            &NoVariables
+        ));
+        // As a whole-string glob `*` would swallow "us-east-1:999"; per segment it cannot.
+        assert!(!pattern.matches_arn_with(
+            "arn:aws:ec2:us-east-1:999:123456789012:instance/i-1",
+            &NoVariables
+        ));
+        assert!(Pattern::compile("arn:aws:s3:*", RESOURCE)
+            .matches_arn_with("arn:aws:s3:::bucket/key", &NoVariables));
+        assert!(
+            Pattern::compile("arn:aws:logs:us-east-1:1:log-group:*", RESOURCE).matches_arn_with(
+                "arn:aws:logs:us-east-1:1:log-group:app:log-stream:x",
+                &NoVariables
+            )
+        );
+        assert!(!Pattern::compile("arn:aws:s3:::*", RESOURCE).matches_arn_with("*", &NoVariables));
+    }
+
+    #[test]
+    fn arn_match_is_case_sensitive() {
+        let pattern = Pattern::compile("arn:aws:iam::1:user/Bob", RESOURCE);
+        assert!(!pattern.matches_arn_with("arn:aws:iam::1:user/bob", &NoVariables));
+    }
+
+    #[test]
+    fn covers() {
+        let covers = |outer: &str, inner: &str| {
+            Pattern::compile(inner, RESOURCE).covered_by(&Pattern::compile(outer, RESOURCE), true)
+        };
+        assert!(covers("*", "arn:aws:s3:::b"));
+        assert!(covers("arn:aws:s3:::*", "arn:aws:s3:::b/*"));
+        assert!(covers("arn:aws:s3:::b*", "arn:aws:s3:::b?"));
+        assert!(!covers("arn:aws:s3:::b?", "arn:aws:s3:::b*"));
+        assert!(!covers("arn:aws:s3:::a", "*"));
+        assert!(covers("arn:aws:*", "arn:aws:iam::1:user/x"));
+        assert!(covers(
+            "arn:aws:iam::*:user/${aws:username}",
+            "arn:aws:iam::1:user/${aws:username}"
+        ));
+        assert!(!covers(
+            "arn:aws:iam::*:user/${aws:username}",
+            "arn:aws:iam::1:user/*"
+        ));
+    }
+
+    #[test]
+    fn overlap() {
+        let overlap = |a: &str, b: &str| {
+            Pattern::compile(a, RESOURCE).may_overlap(&Pattern::compile(b, RESOURCE))
+        };
+        assert!(overlap("arn:aws:s3:::a*", "arn:aws:s3:::*b"));
+        assert!(!overlap("arn:aws:s3:::a*", "arn:aws:iam::*"));
+        assert!(overlap("a?c", "*c"));
+        assert!(!overlap("a?c", "ab"));
+        assert!(overlap("x/${aws:username}", "x/alice"));
+    }
+}
