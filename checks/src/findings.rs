@@ -67,6 +67,9 @@ pub struct Finding {
     pub compliance: Compliance,
 }
 
+/// The region findings of global services (IAM) are reported in.
+pub const GLOBAL_REGION: &str = "global";
+
 /// The resource a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
@@ -131,6 +134,42 @@ impl Findings {
                 self.error(resource, error);
                 None
             }
+        }
+    }
+
+    /// Like [`Findings::require`], for data of a global service: the ERROR finding is against
+    /// `arn:PARTITION:SERVICE::ACCOUNT:account` in region `global`.
+    pub fn require_global<'d, T>(
+        &mut self,
+        service: &str,
+        data: &'d Collected<T>,
+    ) -> Option<&'d T> {
+        match data.as_result() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let resource = self.global_resource(service, "account", "AWS::::Account");
+                self.error(resource, error);
+                None
+            }
+        }
+    }
+
+    /// A resource of a global service, named by its ARN `arn:PARTITION:SERVICE::ACCOUNT:PATH`
+    /// (IAM's ARNs have no region), reported in region `global`.
+    pub fn global_resource(&self, service: &str, path: &str, kind: &'static str) -> Resource {
+        Resource {
+            id: format!("arn:{}:{service}::{}:{path}", self.partition, self.account),
+            kind,
+            region: GLOBAL_REGION.to_owned(),
+        }
+    }
+
+    /// A resource whose ARN AWS gave us.
+    pub fn resource_with_arn(&self, arn: &str, region: &str, kind: &'static str) -> Resource {
+        Resource {
+            id: arn.to_owned(),
+            kind,
+            region: region.to_owned(),
         }
     }
 

@@ -105,6 +105,7 @@ mod tests {
                 api_calls: 0,
             },
             regions: BTreeMap::from([("eu-west-1".to_owned(), RegionData::default())]),
+            global: Default::default(),
         };
         for check in CHECKS {
             let findings = evaluate(&[*check], &snapshot, &CheckConfig::default());

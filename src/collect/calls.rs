@@ -78,6 +78,10 @@ pub struct RegionCalls {
 }
 
 impl RegionCalls {
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
     /// Runs one operation (all its pages, when `call` collects a paginator) and records its
     /// outcome. In a disabled region nothing is sent and the outcome is `RegionDisabled`.
     pub async fn run<T, E, R, Fut>(

@@ -7,8 +7,8 @@ use aws_sdk_ec2::types;
 use aws_sdk_ec2::Client;
 use futures::future::join_all;
 use ztaudit_checks::snapshot::{
-    AclEntry, Ec2Region, FlowLog, NetworkAcl, NetworkInterface, Permission, SecurityGroup, Volume,
-    Vpc,
+    AclEntry, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface, Permission,
+    SecurityGroup, Volume, Vpc,
 };
 use ztaudit_checks::Collected;
 
@@ -17,7 +17,16 @@ use super::calls::RegionCalls;
 const SERVICE: &str = "ec2";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
-    let (security_groups, network_interfaces, vpcs, network_acls, flow_logs, ebs_default, volumes) = tokio::join!(
+    let (
+        security_groups,
+        network_interfaces,
+        vpcs,
+        network_acls,
+        flow_logs,
+        ebs_default,
+        volumes,
+        instances,
+    ) = tokio::join!(
         security_groups(client, calls),
         network_interfaces(client, calls),
         vpcs(client, calls),
@@ -25,6 +34,7 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         flow_logs(client, calls),
         ebs_encryption_by_default(client, calls),
         volumes(client, calls),
+        instances(client, calls),
     );
     let prefix_list_entries = collect_prefix_lists(client, calls, &security_groups).await;
     Ec2Region {
@@ -36,7 +46,30 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         flow_logs,
         ebs_encryption_by_default: ebs_default,
         volumes,
+        instances,
     }
+}
+
+async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instance>> {
+    calls
+        .run(SERVICE, "DescribeInstances", || async {
+            let reservations = client
+                .describe_instances()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            let instances = reservations
+                .iter()
+                .flat_map(|reservation| reservation.instances())
+                .map(instance)
+                .filter(|instance| instance.state != "terminated")
+                .collect();
+            Ok(sorted(instances))
+        })
+        .await
 }
 
 async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
@@ -315,6 +348,36 @@ fn flow_log(log: &types::FlowLog) -> FlowLog {
         resource_id: text(log.resource_id()),
         traffic_type: log.traffic_type().map(|t| t.as_str().to_owned()),
         status: log.flow_log_status().map(str::to_owned),
+    }
+}
+
+fn instance(instance: &types::Instance) -> Instance {
+    Instance {
+        id: text(instance.instance_id()),
+        state: instance
+            .state()
+            .and_then(|state| state.name())
+            .map(|name| name.as_str().to_owned())
+            .unwrap_or_default(),
+        instance_profile_arn: instance
+            .iam_instance_profile()
+            .and_then(|profile| profile.arn())
+            .map(str::to_owned),
+        security_group_ids: sorted(
+            instance
+                .security_groups()
+                .iter()
+                .filter_map(|g| g.group_id().map(str::to_owned))
+                .collect(),
+        ),
+        vpc_id: instance.vpc_id().map(str::to_owned),
+        subnet_id: instance.subnet_id().map(str::to_owned),
+        public_ip: instance.public_ip_address().map(str::to_owned),
+        tags: instance
+            .tags()
+            .iter()
+            .filter_map(|tag| Some((tag.key()?.to_owned(), text(tag.value()))))
+            .collect(),
     }
 }
 

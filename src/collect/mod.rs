@@ -8,6 +8,7 @@
 mod calls;
 mod ec2;
 pub mod error;
+mod iam;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -20,7 +21,7 @@ use futures::future::join_all;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use ztaudit_checks::snapshot::{CollectionInfo, RegionData, SCHEMA_VERSION};
+use ztaudit_checks::snapshot::{CollectionInfo, GlobalData, RegionData, SCHEMA_VERSION};
 use ztaudit_checks::Snapshot;
 
 pub use calls::CallCounter;
@@ -125,7 +126,30 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
             (region.clone(), RegionData { ec2 })
         }
     });
-    let regions: BTreeMap<String, RegionData> = join_all(regional).await.into_iter().collect();
+    let identity_center = regions
+        .iter()
+        .map(|(region, enabled)| {
+            let client = aws_sdk_ssoadmin::Client::from_conf(
+                aws_sdk_ssoadmin::config::Builder::from(sdk)
+                    .region(Region::new(region.clone()))
+                    .interceptor(counter.clone())
+                    .build(),
+            );
+            (client, calls.in_region(Some(region), *enabled))
+        })
+        .collect();
+    let iam_client = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(sdk)
+            .region(Region::new(home_region.clone()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let global_calls = calls.in_region(None, true);
+    let (regions, iam) = tokio::join!(
+        join_all(regional),
+        iam::collect(&iam_client, &global_calls, identity_center),
+    );
+    let regions: BTreeMap<String, RegionData> = regions.into_iter().collect();
     calls.progress().finish_and_clear();
 
     Ok(Snapshot {
@@ -139,6 +163,7 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
             api_calls: counter.total(),
         },
         regions,
+        global: GlobalData { iam },
     })
 }
 

@@ -35,6 +35,9 @@ pub struct Ec2Region {
     /// `DescribeVolumes`.
     #[serde(default)]
     pub volumes: Collected<Vec<Volume>>,
+    /// `DescribeInstances`, every reservation, every state but terminated.
+    #[serde(default)]
+    pub instances: Collected<Vec<Instance>>,
 }
 
 impl Ec2Region {
@@ -48,6 +51,7 @@ impl Ec2Region {
             self.flow_logs.error(),
             self.ebs_encryption_by_default.error(),
             self.volumes.error(),
+            self.instances.error(),
         ];
         if let Collected::Ok(lists) = &self.prefix_list_entries {
             errors.extend(lists.values().map(Collected::error));
@@ -177,4 +181,25 @@ pub struct Volume {
     /// Instances the volume is attached to.
     #[serde(default)]
     pub attached_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub id: String,
+    /// `pending`, `running`, `stopping`, `stopped`…
+    pub state: String,
+    /// The instance profile that gives it a role, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_profile_arn: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }

@@ -9,6 +9,7 @@
 //! Every list is sorted by the collector, so two collections of the same account diff cleanly.
 
 mod ec2;
+mod iam;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,6 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use ec2::*;
+pub use iam::*;
 
 /// Version of the snapshot's JSON layout. Raise it on any change an older ztaudit would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -35,6 +37,17 @@ pub struct Snapshot {
     pub collection: CollectionInfo,
     /// Per scanned region, the regional services' data. The keys are the scanned regions.
     pub regions: BTreeMap<String, RegionData>,
+    /// Global services' data.
+    #[serde(default)]
+    pub global: GlobalData,
+}
+
+/// Data of global (not regional) services.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalData {
+    #[serde(default)]
+    pub iam: IamData,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,10 +77,9 @@ impl Snapshot {
 
     /// Every call error recorded anywhere in the snapshot.
     pub fn call_errors(&self) -> Vec<&CallError> {
-        self.regions
-            .values()
-            .flat_map(|r| r.ec2.call_errors())
-            .collect()
+        let mut errors = self.global.iam.call_errors();
+        errors.extend(self.regions.values().flat_map(|r| r.ec2.call_errors()));
+        errors
     }
 }
 
