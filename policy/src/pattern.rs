@@ -658,3 +658,198 @@ mod tests {
         assert!(overlap("x/${aws:username}", "x/alice"));
     }
 }
+
+/// Property tests: the matcher against a regex reference, and the soundness of the set
+/// questions the MFA analysis relies on.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    use super::*;
+
+    const ACTION: Syntax = Syntax {
+        wildcards: true,
+        variables: false,
+        lowercase: true,
+    };
+    const RESOURCE: Syntax = Syntax {
+        wildcards: true,
+        variables: false,
+        lowercase: false,
+    };
+
+    /// Reference semantics written the obvious way: `*` is `.*`, `?` is `.`, anchored.
+    fn reference_glob(pattern: &str, case_insensitive: bool) -> Regex {
+        let mut source = String::from(if case_insensitive { "(?is)^" } else { "(?s)^" });
+        for ch in pattern.chars() {
+            match ch {
+                '*' => source.push_str(".*"),
+                '?' => source.push('.'),
+                other => source.push_str(&regex::escape(&other.to_string())),
+            }
+        }
+        source.push('$');
+        Regex::new(&source).expect("reference regex compiles")
+    }
+
+    /// Reference ARN semantics: the pattern's first five colons are segment boundaries; in
+    /// every segment but the last, wildcards cannot cross a colon.
+    fn reference_arn(pattern: &str) -> Regex {
+        let segments: Vec<&str> = pattern.splitn(6, ':').collect();
+        let last = segments.len() - 1;
+        let mut source = String::from("(?s)^");
+        for (index, segment) in segments.iter().enumerate() {
+            if index > 0 {
+                source.push(':');
+            }
+            let (any_run, any_char) = if index < last {
+                ("[^:]*", "[^:]")
+            } else {
+                (".*", ".")
+            };
+            for ch in segment.chars() {
+                match ch {
+                    '*' => source.push_str(any_run),
+                    '?' => source.push_str(any_char),
+                    other => source.push_str(&regex::escape(&other.to_string())),
+                }
+            }
+        }
+        source.push('$');
+        Regex::new(&source).expect("reference regex compiles")
+    }
+
+    /// Replaces each `*` with a short string and each `?` with one character: a string the
+    /// pattern matches.
+    fn instantiate(pattern: &str, fillers: &[String]) -> String {
+        let mut out = String::new();
+        let mut filler = fillers.iter().cycle();
+        for ch in pattern.chars() {
+            match ch {
+                '*' => out.push_str(filler.next().map(String::as_str).unwrap_or("")),
+                '?' => out.push(filler.next().and_then(|f| f.chars().next()).unwrap_or('x')),
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    fn small_pattern() -> impl Strategy<Value = String> {
+        "[ab:*?]{0,10}"
+    }
+
+    fn small_text() -> impl Strategy<Value = String> {
+        "[ab:]{0,12}"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn literal_action_matches_only_itself_ignoring_case(
+            pattern in "[a-zA-Z0-9:]{1,16}",
+            text in "[a-zA-Z0-9:]{0,16}",
+        ) {
+            let compiled = Pattern::compile(&pattern, ACTION);
+            prop_assert!(compiled.matches(&pattern.to_lowercase()));
+            prop_assert!(compiled.matches(&pattern.to_uppercase().to_lowercase()));
+            prop_assert_eq!(
+                compiled.matches(&text.to_lowercase()),
+                pattern.eq_ignore_ascii_case(&text)
+            );
+        }
+
+        #[test]
+        fn star_matches_everything(text in any::<String>()) {
+            prop_assert!(Pattern::compile("*", RESOURCE).matches(&text));
+            prop_assert!(Pattern::compile("*", RESOURCE).matches_arn_with(&text, &NoVariables));
+            prop_assert!(Pattern::compile("*", ACTION).matches(&text.to_lowercase()));
+        }
+
+        #[test]
+        fn glob_agrees_with_regex(pattern in small_pattern(), text in small_text()) {
+            let expected = reference_glob(&pattern, false).is_match(&text);
+            prop_assert_eq!(Pattern::compile(&pattern, RESOURCE).matches(&text), expected);
+        }
+
+        #[test]
+        fn glob_agrees_with_regex_on_any_unicode(pattern in "[a\u{e9}\u{1F600}*?]{0,8}", text in "[a\u{e9}\u{1F600}]{0,10}") {
+            let expected = reference_glob(&pattern, false).is_match(&text);
+            prop_assert_eq!(Pattern::compile(&pattern, RESOURCE).matches(&text), expected);
+        }
+
+        #[test]
+        fn action_glob_agrees_with_case_insensitive_regex(
+            pattern in "[aBc:*?]{0,10}",
+            text in "[AbC:]{0,12}",
+        ) {
+            let expected = reference_glob(&pattern, true).is_match(&text);
+            let compiled = Pattern::compile(&pattern, ACTION);
+            prop_assert_eq!(compiled.matches(&text.to_lowercase()), expected);
+        }
+
+        #[test]
+        fn arn_match_agrees_with_segment_regex(pattern in small_pattern(), text in small_text()) {
+            let expected = reference_arn(&pattern).is_match(&text);
+            prop_assert_eq!(
+                Pattern::compile(&pattern, RESOURCE).matches_arn_with(&text, &NoVariables),
+                expected
+            );
+        }
+
+        #[test]
+        fn a_pattern_matches_its_instances(
+            pattern in small_pattern(),
+            fillers in proptest::collection::vec("[ab]{0,3}", 1..4),
+        ) {
+            let text = instantiate(&pattern, &fillers);
+            prop_assert!(Pattern::compile(&pattern, RESOURCE).matches(&text));
+        }
+
+        #[test]
+        fn cover_is_sound(
+            outer in small_pattern(),
+            inner in small_pattern(),
+            fillers in proptest::collection::vec("[ab:]{0,3}", 1..4),
+            text in small_text(),
+        ) {
+            let outer_pattern = Pattern::compile(&outer, RESOURCE);
+            let inner_pattern = Pattern::compile(&inner, RESOURCE);
+            if inner_pattern.covered_by(&outer_pattern, false) {
+                let instance = instantiate(&inner, &fillers);
+                prop_assert!(outer_pattern.matches(&instance), "{outer} should match {instance}");
+                if inner_pattern.matches(&text) {
+                    prop_assert!(outer_pattern.matches(&text), "{outer} should match {text}");
+                }
+            }
+            if inner_pattern.covered_by(&outer_pattern, true) {
+                for candidate in [instantiate(&inner, &fillers), text.clone()] {
+                    if inner_pattern.matches_arn_with(&candidate, &NoVariables) {
+                        prop_assert!(
+                            outer_pattern.matches_arn_with(&candidate, &NoVariables),
+                            "{outer} should match {candidate} as an ARN"
+                        );
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn overlap_is_never_missed(left in small_pattern(), right in small_pattern(), text in small_text()) {
+            let left_pattern = Pattern::compile(&left, RESOURCE);
+            let right_pattern = Pattern::compile(&right, RESOURCE);
+            if left_pattern.matches(&text) && right_pattern.matches(&text) {
+                prop_assert!(left_pattern.may_overlap(&right_pattern));
+                prop_assert!(right_pattern.may_overlap(&left_pattern));
+            }
+        }
+
+        #[test]
+        fn a_pattern_covers_itself(pattern in small_pattern()) {
+            let compiled = Pattern::compile(&pattern, RESOURCE);
+            prop_assert!(compiled.covered_by(&compiled, false));
+            prop_assert!(compiled.covered_by(&compiled, true));
+        }
+    }
+}
