@@ -7,6 +7,10 @@ use serde::Serialize;
 pub struct CheckConfig {
     /// TCP ports whose exposure to the internet is an administrative door (SSH, RDP…).
     pub admin_ports: Vec<u16>,
+    /// Days after which an access key must have been rotated (CIS 1.14, FSBP IAM.3).
+    pub access_key_max_age_days: i64,
+    /// Days without use after which an active access key is stale (CIS 1.12).
+    pub access_key_unused_days: i64,
 }
 
 impl CheckConfig {
@@ -17,6 +21,8 @@ impl Default for CheckConfig {
     fn default() -> Self {
         CheckConfig {
             admin_ports: Self::DEFAULT_ADMIN_PORTS.to_vec(),
+            access_key_max_age_days: 90,
+            access_key_unused_days: 45,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod registry;
 pub mod snapshot;
 
 mod data;
+mod identity;
 mod networks;
 mod visibility;
 

@@ -2,12 +2,26 @@
 
 use crate::check::Check;
 use crate::data::{ebs_default_encryption_disabled, ebs_volume_unencrypted};
+use crate::identity::{
+    access_key_not_rotated, access_key_unused, console_user_without_mfa, ec2_instance_without_role,
+    iam_user_instead_of_identity_center, policy_attached_to_user, root_access_keys,
+    root_without_hardware_mfa, root_without_mfa,
+};
 use crate::networks::{
     default_security_group_has_rules, network_acl_admin_ports_open, security_group_open_to_internet,
 };
 use crate::visibility::vpc_flow_logs_disabled;
 
 pub static CHECKS: &[&dyn Check] = &[
+    &policy_attached_to_user::PolicyAttachedToUser,
+    &console_user_without_mfa::ConsoleUserWithoutMfa,
+    &root_without_mfa::RootWithoutMfa,
+    &root_without_hardware_mfa::RootWithoutHardwareMfa,
+    &root_access_keys::RootAccessKeys,
+    &access_key_unused::AccessKeyUnused,
+    &access_key_not_rotated::AccessKeyNotRotated,
+    &iam_user_instead_of_identity_center::IamUserInsteadOfIdentityCenter,
+    &ec2_instance_without_role::Ec2InstanceWithoutRole,
     &security_group_open_to_internet::SecurityGroupOpenToInternet,
     &default_security_group_has_rules::DefaultSecurityGroupHasRules,
     &network_acl_admin_ports_open::NetworkAclAdminPortsOpen,
