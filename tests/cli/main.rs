@@ -7,4 +7,5 @@ mod bad_input;
 mod catalog;
 mod demo_snapshot;
 mod exit_codes;
+mod identity_scan;
 mod moto_scan;
