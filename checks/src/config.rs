@@ -1,6 +1,7 @@
 //! Settings that change what the checks consider bad, validated before any check sees them.
 
 use serde::Serialize;
+use ztaudit_policy::Catalogue;
 
 /// Validated check settings. The CLI (and later `ztaudit.toml`) build it; checks only read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -11,6 +12,8 @@ pub struct CheckConfig {
     pub access_key_max_age_days: i64,
     /// Days without use after which an active access key is stale (CIS 1.12).
     pub access_key_unused_days: i64,
+    /// Actions that must never be allowed without MFA (the built-in catalogue plus the user's).
+    pub sensitive_actions: Catalogue,
 }
 
 impl CheckConfig {
@@ -23,6 +26,7 @@ impl Default for CheckConfig {
             admin_ports: Self::DEFAULT_ADMIN_PORTS.to_vec(),
             access_key_max_age_days: 90,
             access_key_unused_days: 45,
+            sensitive_actions: Catalogue::builtin(),
         }
     }
 }

@@ -89,10 +89,15 @@ pub struct Findings {
 
 impl Findings {
     pub fn new(meta: &'static CheckMeta, snapshot: &Snapshot) -> Self {
+        Self::for_account(meta, &snapshot.account, &snapshot.partition)
+    }
+
+    /// Findings not tied to a snapshot (`ztaudit policy lint`); `account` may be empty.
+    pub fn for_account(meta: &'static CheckMeta, account: &str, partition: &str) -> Self {
         Findings {
             meta,
-            account: snapshot.account.clone(),
-            partition: snapshot.partition.clone(),
+            account: account.to_owned(),
+            partition: partition.to_owned(),
             findings: Vec::new(),
         }
     }
@@ -112,10 +117,16 @@ impl Findings {
     /// An ERROR finding: the verdict on `resource` is unknown because `error` kept its data
     /// from being read.
     pub fn error(&mut self, resource: Resource, error: &CallError) {
+        self.unevaluable(resource, error);
+    }
+
+    /// An ERROR finding for a reason other than a failed call (a policy the engine cannot
+    /// parse, say).
+    pub fn unevaluable(&mut self, resource: Resource, reason: impl fmt::Display) {
         self.push(
             Status::Error,
             resource,
-            format!("could not evaluate: {error}"),
+            format!("could not evaluate: {reason}"),
         );
     }
 

@@ -3,9 +3,11 @@
 use crate::check::Check;
 use crate::data::{ebs_default_encryption_disabled, ebs_volume_unencrypted};
 use crate::identity::{
-    access_key_not_rotated, access_key_unused, console_user_without_mfa, ec2_instance_without_role,
-    iam_user_instead_of_identity_center, policy_attached_to_user, root_access_keys,
-    root_without_hardware_mfa, root_without_mfa,
+    access_key_not_rotated, access_key_unused, allow_not_action, console_user_without_mfa,
+    ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
+    ineffective_mfa_guard, policy_attached_to_user, role_trust_too_open, root_access_keys,
+    root_without_hardware_mfa, root_without_mfa, sensitive_actions_without_mfa,
+    service_wide_wildcard,
 };
 use crate::networks::{
     default_security_group_has_rules, network_acl_admin_ports_open, security_group_open_to_internet,
@@ -13,6 +15,11 @@ use crate::networks::{
 use crate::visibility::vpc_flow_logs_disabled;
 
 pub static CHECKS: &[&dyn Check] = &[
+    &sensitive_actions_without_mfa::SensitiveActionsWithoutMfa,
+    &ineffective_mfa_guard::IneffectiveMfaGuard,
+    &full_admin_policy::FullAdminPolicy,
+    &service_wide_wildcard::ServiceWideWildcard,
+    &allow_not_action::AllowNotAction,
     &policy_attached_to_user::PolicyAttachedToUser,
     &console_user_without_mfa::ConsoleUserWithoutMfa,
     &root_without_mfa::RootWithoutMfa,
@@ -22,6 +29,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &access_key_not_rotated::AccessKeyNotRotated,
     &iam_user_instead_of_identity_center::IamUserInsteadOfIdentityCenter,
     &ec2_instance_without_role::Ec2InstanceWithoutRole,
+    &role_trust_too_open::RoleTrustTooOpen,
     &security_group_open_to_internet::SecurityGroupOpenToInternet,
     &default_security_group_has_rules::DefaultSecurityGroupHasRules,
     &network_acl_admin_ports_open::NetworkAclAdminPortsOpen,
@@ -97,7 +105,8 @@ mod tests {
                 meta.id
             );
             assert!(
-                meta.remediation.terraform.contains("resource \""),
+                (meta.remediation.terraform.contains("resource \"")
+                    || meta.remediation.terraform.contains("data \"")),
                 "{} lacks a Terraform remediation",
                 meta.id
             );

@@ -367,8 +367,15 @@ fn managed_policy(detail: &types::ManagedPolicyDetail) -> ManagedPolicy {
         .and_then(|version| version.document())
         .map(decode)
         .unwrap_or_default();
+    // The name is also the ARN's last segment; some emulators leave PolicyName out.
+    let name = detail
+        .policy_name()
+        .filter(|name| !name.is_empty())
+        .or_else(|| arn.rsplit('/').next())
+        .unwrap_or_default()
+        .to_owned();
     ManagedPolicy {
-        name: detail.policy_name().unwrap_or_default().to_owned(),
+        name,
         aws_managed: arn.contains(":iam::aws:policy/"),
         arn,
         attachment_count: detail.attachment_count().unwrap_or_default(),

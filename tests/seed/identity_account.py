@@ -80,6 +80,60 @@ without_role = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instanc
 verdict("ZT114", with_role, "PASS")
 verdict("ZT114", without_role, "FAIL")
 
+# erin: admin behind the classic Bool guard, which long-term keys slip past.
+BOOL_GUARD = {"Sid": "DenyWithoutMfa", "Effect": "Deny", "NotAction": ["iam:ListMFADevices", "iam:EnableMFADevice"],
+              "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}
+iam.create_user(UserName="erin")
+iam.put_user_policy(UserName="erin", PolicyName="admin", PolicyDocument=ADMIN)
+iam.put_user_policy(UserName="erin", PolicyName="require-mfa", PolicyDocument=doc(BOOL_GUARD))
+verdict("ZT101", "erin", "FAIL")
+verdict("ZT102", "user/erin#require-mfa", "FAIL")
+
+# frank: admin behind a BoolIfExists guard, which holds for every MFA-less request.
+IF_EXISTS_GUARD = dict(BOOL_GUARD, Condition={"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}})
+iam.create_user(UserName="frank")
+iam.put_user_policy(UserName="frank", PolicyName="admin", PolicyDocument=ADMIN)
+iam.put_user_policy(UserName="frank", PolicyName="require-mfa", PolicyDocument=doc(IF_EXISTS_GUARD))
+verdict("ZT101", "frank", "PASS")
+verdict("ZT102", "user/frank#require-mfa", "PASS")
+
+# Customer-managed policies too broad in other ways.
+wildcard = iam.create_policy(PolicyName="key-admin", PolicyDocument=doc(
+    {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}))["Policy"]["Arn"]
+not_action = iam.create_policy(PolicyName="all-but-iam", PolicyDocument=doc(
+    {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))["Policy"]["Arn"]
+verdict("ZT104", "policy/key-admin", "FAIL")
+verdict("ZT104", "policy/reader", "PASS")
+verdict("ZT105", "policy/all-but-iam", "FAIL")
+verdict("ZT105", "policy/reader", "PASS")
+verdict("ZT103", "user/alice#admin", "FAIL")
+verdict("ZT103", "policy/reader", "PASS")
+verdict("ZT101", "policy/key-admin", "FAIL")  # kms:ScheduleKeyDeletion without MFA
+verdict("ZT101", "policy/reader", "PASS")
+
+# Roles: open to the world, to a partner without an external id, to a partner with one.
+def role(name, principal, condition=None):
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        statement["Condition"] = condition
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=doc(statement))
+
+role("open-to-all", {"AWS": "*"})
+role("partner-no-external-id", {"AWS": "arn:aws:iam::210987654321:root"})
+role("partner-with-external-id", {"AWS": "arn:aws:iam::210987654321:root"},
+     {"StringEquals": {"sts:ExternalId": "7f3c9d"}})
+role("own-account-admins", {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+     {"Bool": {"aws:MultiFactorAuthPresent": "true"}})
+iam.attach_role_policy(RoleName="partner-no-external-id", PolicyArn=wildcard)
+verdict("ZT115", "role/open-to-all", "FAIL")
+verdict("ZT115", "role/partner-no-external-id", "FAIL")
+verdict("ZT115", "role/partner-with-external-id", "PASS")
+verdict("ZT115", "role/own-account-admins", "PASS")
+verdict("ZT115", "role/app", "PASS")
+verdict("ZT101", "role/partner-no-external-id", "FAIL")
+verdict("ZT101", "role/own-account-admins", "PASS")
+verdict("ZT101", "role/app", "NOT_APPLICABLE")
+
 # moto's account has no root MFA and no root keys.
 verdict("ZT108", "root", "FAIL")
 verdict("ZT109", "root", "FAIL")

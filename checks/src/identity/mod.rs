@@ -3,13 +3,20 @@
 
 pub mod access_key_not_rotated;
 pub mod access_key_unused;
+pub mod allow_not_action;
 pub mod console_user_without_mfa;
 pub mod ec2_instance_without_role;
+pub mod full_admin_policy;
 pub mod iam_user_instead_of_identity_center;
+pub mod ineffective_mfa_guard;
+pub mod policies;
 pub mod policy_attached_to_user;
+pub mod role_trust_too_open;
 pub mod root_access_keys;
 pub mod root_without_hardware_mfa;
 pub mod root_without_mfa;
+pub mod sensitive_actions_without_mfa;
+pub mod service_wide_wildcard;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,45 @@
+use ztaudit_policy::lint::LintKind;
+
+use super::policies::report_lints;
+use crate::declare_check;
+use crate::{CheckConfig, Findings, Snapshot};
+
+declare_check! {
+    /// ## What it does
+    /// Finds `Allow` statements written with `NotAction` or `NotResource` in customer-managed and
+    /// inline policies.
+    ///
+    /// ## Why is this bad?
+    /// `Allow` + `NotAction` grants everything except a list — every new AWS action included —
+    /// and `Allow` + `NotResource` grants on every resource but a few. Both are deny-lists
+    /// written as grants: the opposite of least privilege, and easy to misread in review.
+    ///
+    /// ## How it is evaluated
+    /// - FAIL: a statement has `"Effect": "Allow"` with `NotAction` or `NotResource`.
+    /// - PASS: none has. (`Deny` + `NotAction` is a legitimate guard and is not reported.)
+    /// - ERROR: the authorization details could not be read, or a document could not be parsed.
+    ///
+    /// ## References
+    /// - IAM User Guide, "IAM JSON policy elements: NotAction" and "NotResource"
+    pub AllowNotAction {
+        id: "ZT105",
+        name: "allow-with-not-action",
+        title: "Policy allows with NotAction or NotResource",
+        severity: Medium,
+        pillar: Identity,
+        fsbp: [],
+        cis: [],
+        remediation_cli: "aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://explicit-actions.json --set-as-default",
+        remediation_terraform: "data \"aws_iam_policy_document\" \"app\" {\n  statement {\n    effect    = \"Allow\"\n    actions   = [\"ec2:DescribeInstances\"] # list what is allowed, not what is not\n    resources = [\"*\"]\n  }\n}",
+        run: evaluate,
+    }
+}
+
+fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
+    report_lints(
+        snapshot,
+        out,
+        &[LintKind::AllowNotAction, LintKind::AllowNotResource],
+        "allows only with Action and Resource",
+    );
+}

@@ -1,0 +1,188 @@
+//! The account's IAM policies as the policy engine sees them, each with the resource its
+//! findings are reported against. Shared by the policy checks and by `ztaudit policy lint`, so
+//! a policy file and the same policy in an account get the same verdict.
+
+use ztaudit_policy::lint::{self, LintKind};
+use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
+
+use crate::findings::GLOBAL_REGION;
+use crate::snapshot::{Authorization, InlinePolicy};
+use crate::{Findings, Snapshot};
+
+/// One policy document and where it lives.
+pub struct PolicySource<'a> {
+    /// The managed policy's ARN, or `PRINCIPAL_ARN#POLICY_NAME` for an inline policy (inline
+    /// policies have no ARN of their own).
+    pub resource: String,
+    /// For messages: `policy reader`, `inline policy admin of user alice`.
+    pub label: String,
+    pub text: &'a str,
+}
+
+/// Customer-managed policies and every inline policy, in a stable order. AWS-managed policies
+/// are AWS's to fix and are left out.
+pub fn account_policies(authorization: &Authorization) -> Vec<PolicySource<'_>> {
+    let mut sources: Vec<PolicySource<'_>> = authorization
+        .policies
+        .iter()
+        .filter(|policy| !policy.aws_managed)
+        .map(|policy| PolicySource {
+            resource: policy.arn.clone(),
+            label: format!("policy {}", policy.name),
+            text: &policy.document,
+        })
+        .collect();
+    let principals = authorization
+        .users
+        .iter()
+        .map(|u| ("user", &u.name, &u.arn, &u.inline_policies))
+        .chain(
+            authorization
+                .groups
+                .iter()
+                .map(|g| ("group", &g.name, &g.arn, &g.inline_policies)),
+        )
+        .chain(
+            authorization
+                .roles
+                .iter()
+                .map(|r| ("role", &r.name, &r.arn, &r.inline_policies)),
+        );
+    for (kind, name, arn, inline) in principals {
+        sources.extend(
+            inline
+                .iter()
+                .map(|policy| inline_source(kind, name, arn, policy)),
+        );
+    }
+    sources
+}
+
+fn inline_source<'a>(
+    kind: &str,
+    owner: &str,
+    owner_arn: &str,
+    policy: &'a InlinePolicy,
+) -> PolicySource<'a> {
+    PolicySource {
+        resource: format!("{owner_arn}#{}", policy.name),
+        label: format!("inline policy {} of {kind} {owner}", policy.name),
+        text: &policy.document,
+    }
+}
+
+/// Parses a stored document, with an error that names the policy.
+pub fn parse(source: &PolicySource<'_>) -> Result<PolicyDocument, String> {
+    PolicyDocument::parse(source.text)
+        .map_err(|error: PolicyError| format!("{} could not be parsed: {error}", source.label))
+}
+
+/// Messages of the given lint kinds for one document; empty means it passes.
+pub fn lint_messages(document: &PolicyDocument, kinds: &[LintKind]) -> Vec<String> {
+    lint::lint(document)
+        .into_iter()
+        .filter(|found| kinds.contains(&found.kind))
+        .map(|found| found.message)
+        .collect()
+}
+
+/// Ineffective MFA guards of one document, each with its fix; `None` when the document has no
+/// MFA guard at all (nothing to report).
+pub fn guard_messages(document: &PolicyDocument) -> Option<Vec<String>> {
+    let has_guard = document.statements.iter().any(|statement| {
+        statement.effect == ztaudit_policy::Effect::Deny
+            && statement
+                .conditions
+                .iter()
+                .any(|condition| mfa::is_mfa_key(condition.lowercase_key()))
+    });
+    if !has_guard {
+        return None;
+    }
+    Some(
+        lint::ineffective_mfa_guards(document)
+            .into_iter()
+            .map(|guard| format!("{}; fix: {}", guard.message, guard.fix))
+            .collect(),
+    )
+}
+
+/// Sensitive actions the documents together allow without MFA, as one message, or `None`.
+/// Only gaps open in one of `modes` count.
+pub fn mfa_gap_message(
+    policies: &[mfa::NamedPolicy<'_>],
+    catalogue: &Catalogue,
+    modes: &[mfa::MfaAbsence],
+) -> Option<String> {
+    let gaps: Vec<mfa::MfaGap> = mfa::analyse(policies, catalogue)
+        .into_iter()
+        .filter(|gap| gap.modes.iter().any(|mode| modes.contains(mode)))
+        .collect();
+    if gaps.is_empty() {
+        return None;
+    }
+    let mut modes: Vec<mfa::MfaAbsence> = gaps
+        .iter()
+        .flat_map(|gap| gap.modes.iter().copied())
+        .filter(|mode| modes.contains(mode))
+        .collect();
+    modes.sort();
+    modes.dedup();
+    const SHOWN: usize = 5;
+    let examples: Vec<String> = gaps
+        .iter()
+        .take(SHOWN)
+        .map(|gap| match gap.grants.first() {
+            Some(grant) => format!("{} (via {} {})", gap.action, grant.policy, grant.statement),
+            None => gap.action.clone(),
+        })
+        .collect();
+    let more = gaps.len().saturating_sub(SHOWN);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let modes: Vec<&str> = modes.iter().map(|mode| mode.describe()).collect();
+    Some(format!(
+        "{} sensitive action{} allowed without MFA, with {}: {}{more}",
+        gaps.len(),
+        if gaps.len() == 1 { " is" } else { "s are" },
+        modes.join(" and with "),
+        examples.join(", "),
+    ))
+}
+
+/// Reports, for every customer-managed and inline policy, FAIL with the lint messages of
+/// `kinds`, or PASS with `clean` — the shape shared by the permission-breadth checks.
+pub fn report_lints(snapshot: &Snapshot, out: &mut Findings, kinds: &[LintKind], clean: &str) {
+    let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
+        return;
+    };
+    for source in account_policies(authorization) {
+        let resource = out.resource_with_arn(&source.resource, GLOBAL_REGION, policy_kind(&source));
+        match parse(&source) {
+            Err(reason) => out.unevaluable(resource, reason),
+            Ok(document) => {
+                let messages = lint_messages(&document, kinds);
+                if messages.is_empty() {
+                    out.pass(resource, format!("{} {clean}", source.label));
+                } else {
+                    out.fail(
+                        resource,
+                        format!("{}: {}", source.label, messages.join("; ")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The resource type of a policy source.
+pub fn policy_kind(source: &PolicySource<'_>) -> &'static str {
+    if source.resource.contains('#') {
+        "AWS::IAM::InlinePolicy"
+    } else {
+        "AWS::IAM::ManagedPolicy"
+    }
+}

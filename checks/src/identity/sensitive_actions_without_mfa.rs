@@ -1,0 +1,267 @@
+use std::collections::BTreeMap;
+
+use ztaudit_policy::mfa::{MfaAbsence, NamedPolicy};
+use ztaudit_policy::{Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind};
+
+use super::policies::{mfa_gap_message, parse, PolicySource};
+use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
+use crate::snapshot::{InlinePolicy, Role};
+use crate::{CheckConfig, Findings, Snapshot};
+
+declare_check! {
+    /// ## What it does
+    /// Finds users, roles and customer-managed policies that allow sensitive actions — from a
+    /// catalogue such as IAM user and key management, `iam:PassRole`, KMS key deletion,
+    /// CloudTrail and GuardDuty shutdown, security-group changes, bucket policy changes, data
+    /// deletion, Organizations changes — when the request carries no MFA.
+    ///
+    /// ## Why is this bad?
+    /// "Never trust, always verify": a password or an access key proves possession of a secret,
+    /// not presence of the person. The actions that can disable detection, widen access or
+    /// destroy data must need a second factor, so that one leaked key is not enough.
+    ///
+    /// ## How it is evaluated
+    /// - The policy engine evaluates every catalogue action against the principal's policies —
+    ///   a user's inline and attached policies and those of its groups; a role's inline and
+    ///   attached policies — following AWS's evaluation logic (explicit Deny wins, one Allow
+    ///   suffices), in both ways MFA can be absent: long-term access keys
+    ///   (`aws:MultiFactorAuthPresent` not in the request) and temporary credentials obtained
+    ///   without MFA (the key is `false`). Other condition keys (source IP, region, tags) are
+    ///   chosen by the requester, so they are treated as satisfiable.
+    /// - Users: FAIL when any catalogue action is allowed in either mode; PASS otherwise.
+    /// - Roles: only roles that IAM principals can assume without MFA are judged, in the
+    ///   temporary-credentials mode. Roles trusted only by AWS services or federation are
+    ///   NOT_APPLICABLE (MFA is the identity provider's job there); roles whose trust policy
+    ///   requires MFA PASS.
+    /// - Customer-managed policies: judged alone, in both modes — what the policy grants to
+    ///   whoever holds it without another guard.
+    /// - The message names the actions and the policy and statement that grant each.
+    /// - ERROR: the authorization details could not be read, a document could not be parsed, or
+    ///   an attached policy is missing from them.
+    ///
+    /// ## References
+    /// - IAM User Guide, "Policy evaluation logic"
+    /// - IAM User Guide, "AWS global condition context keys: aws:MultiFactorAuthPresent"
+    /// - AWS Security Blog, "How to use the aws:MultiFactorAuthPresent condition key"
+    pub SensitiveActionsWithoutMfa {
+        id: "ZT101",
+        name: "sensitive-actions-without-mfa",
+        title: "Sensitive actions allowed without MFA",
+        severity: High,
+        pillar: Identity,
+        fsbp: [],
+        cis: [],
+        remediation_cli: "# Attach a guard that denies sensitive actions to MFA-less requests (note BoolIfExists):\naws iam put-user-policy --user-name USER_NAME --policy-name RequireMfa --policy-document file://require-mfa.json\n# require-mfa.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:*\",\"kms:ScheduleKeyDeletion\",\"cloudtrail:StopLogging\"],\"Resource\":\"*\",\"Condition\":{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}",
+        remediation_terraform: "data \"aws_iam_policy_document\" \"require_mfa\" {\n  statement {\n    effect    = \"Deny\"\n    actions   = [\"iam:*\", \"kms:ScheduleKeyDeletion\", \"cloudtrail:StopLogging\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"BoolIfExists\"\n      variable = \"aws:MultiFactorAuthPresent\"\n      values   = [\"false\"]\n    }\n  }\n}",
+        run: evaluate,
+    }
+}
+
+fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
+    let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
+        return;
+    };
+    let catalogue = &config.sensitive_actions;
+    let managed: BTreeMap<&str, PolicySource<'_>> = authorization
+        .policies
+        .iter()
+        .map(|policy| {
+            let source = PolicySource {
+                resource: policy.arn.clone(),
+                label: format!("policy {}", policy.name),
+                text: &policy.document,
+            };
+            (policy.arn.as_str(), source)
+        })
+        .collect();
+
+    for user in &authorization.users {
+        let resource = out.resource_with_arn(&user.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let mut sources = inline_sources("user", &user.name, &user.arn, &user.inline_policies);
+        let mut attached: Vec<&str> = user.attached_policies.iter().map(String::as_str).collect();
+        for group in authorization
+            .groups
+            .iter()
+            .filter(|g| user.groups.contains(&g.name))
+        {
+            sources.extend(inline_sources(
+                "group",
+                &group.name,
+                &group.arn,
+                &group.inline_policies,
+            ));
+            attached.extend(group.attached_policies.iter().map(String::as_str));
+        }
+        match parsed(&sources, &attached, &managed) {
+            Err(reason) => out.unevaluable(resource, reason),
+            Ok(documents) => match mfa_gap_message(&named(&documents), catalogue, &MfaAbsence::ALL)
+            {
+                Some(gaps) => out.fail(resource, format!("user {}: {gaps}", user.name)),
+                None => out.pass(
+                    resource,
+                    format!("user {} can do no sensitive action without MFA", user.name),
+                ),
+            },
+        }
+    }
+
+    for role in &authorization.roles {
+        let resource = out.resource_with_arn(&role.arn, GLOBAL_REGION, "AWS::IAM::Role");
+        match assumable_without_mfa(role) {
+            Err(reason) => out.unevaluable(resource, reason),
+            Ok(Assumption::OnlyByServicesOrFederation) => out.not_applicable(
+                resource,
+                format!(
+                    "role {} is assumed only by AWS services or federated identities",
+                    role.name
+                ),
+            ),
+            Ok(Assumption::RequiresMfa) => out.pass(
+                resource,
+                format!(
+                    "role {}'s trust policy requires MFA to assume it",
+                    role.name
+                ),
+            ),
+            Ok(Assumption::WithoutMfa) => {
+                let sources = inline_sources("role", &role.name, &role.arn, &role.inline_policies);
+                let attached: Vec<&str> =
+                    role.attached_policies.iter().map(String::as_str).collect();
+                match parsed(&sources, &attached, &managed) {
+                    Err(reason) => out.unevaluable(resource, reason),
+                    Ok(documents) => match mfa_gap_message(
+                        &named(&documents),
+                        catalogue,
+                        &[MfaAbsence::TemporaryCredentialsWithoutMfa],
+                    ) {
+                        Some(gaps) => out.fail(
+                            resource,
+                            format!("role {} (assumable without MFA): {gaps}", role.name),
+                        ),
+                        None => out.pass(
+                            resource,
+                            format!("role {} allows no sensitive action without MFA", role.name),
+                        ),
+                    },
+                }
+            }
+        }
+    }
+
+    for (arn, source) in managed
+        .iter()
+        .filter(|(arn, _)| !arn.contains(":iam::aws:policy/"))
+    {
+        let resource = out.resource_with_arn(arn, GLOBAL_REGION, "AWS::IAM::ManagedPolicy");
+        match parse(source) {
+            Err(reason) => out.unevaluable(resource, reason),
+            Ok(document) => {
+                let documents = vec![(source.label.clone(), document)];
+                match mfa_gap_message(&named(&documents), catalogue, &MfaAbsence::ALL) {
+                    Some(gaps) => out.fail(resource, format!("{}: {gaps}", source.label)),
+                    None => out.pass(
+                        resource,
+                        format!("{} allows no sensitive action without MFA", source.label),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+fn inline_sources<'a>(
+    kind: &str,
+    owner: &str,
+    owner_arn: &str,
+    inline: &'a [InlinePolicy],
+) -> Vec<PolicySource<'a>> {
+    inline
+        .iter()
+        .map(|policy| PolicySource {
+            resource: format!("{owner_arn}#{}", policy.name),
+            label: format!("inline policy {} of {kind} {owner}", policy.name),
+            text: &policy.document,
+        })
+        .collect()
+}
+
+/// Parses the inline sources and the attached managed policies; an attached policy missing
+/// from the authorization details is an error, not an empty policy.
+fn parsed(
+    inline: &[PolicySource<'_>],
+    attached: &[&str],
+    managed: &BTreeMap<&str, PolicySource<'_>>,
+) -> Result<Vec<(String, PolicyDocument)>, String> {
+    let mut documents = Vec::new();
+    for source in inline {
+        documents.push((source.label.clone(), parse(source)?));
+    }
+    for arn in attached {
+        let source = managed
+            .get(arn)
+            .ok_or_else(|| format!("attached policy {arn} is not in the authorization details"))?;
+        documents.push((source.label.clone(), parse(source)?));
+    }
+    Ok(documents)
+}
+
+fn named(documents: &[(String, PolicyDocument)]) -> Vec<NamedPolicy<'_>> {
+    documents
+        .iter()
+        .map(|(name, document)| NamedPolicy { name, document })
+        .collect()
+}
+
+enum Assumption {
+    /// IAM principals can assume the role with no MFA.
+    WithoutMfa,
+    /// Every statement that lets IAM principals in requires MFA.
+    RequiresMfa,
+    OnlyByServicesOrFederation,
+}
+
+/// Who the trust policy lets assume the role, and whether MFA stands in the way.
+fn assumable_without_mfa(role: &Role) -> Result<Assumption, String> {
+    let trust = PolicyDocument::parse(&role.assume_role_policy).map_err(|error| {
+        format!(
+            "the trust policy of role {} could not be parsed: {error}",
+            role.name
+        )
+    })?;
+    let mut iam_principals_allowed = false;
+    for statement in trust
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let lets_iam_principals = match &statement.principal {
+            Some(PrincipalElement::Principal(Principal::Anyone)) => true,
+            Some(PrincipalElement::Principal(Principal::Map(entries))) => {
+                entries.iter().any(|(kind, _)| *kind == PrincipalKind::Aws)
+            }
+            Some(PrincipalElement::NotPrincipal(_)) => true,
+            None => false,
+        };
+        if !lets_iam_principals || !statement.actions.matches("sts:AssumeRole") {
+            continue;
+        }
+        iam_principals_allowed = true;
+        let mfa_less_gets_in = MfaAbsence::ALL.iter().any(|mode| {
+            let context = mode.context();
+            statement
+                .conditions
+                .iter()
+                .filter(|c| ztaudit_policy::mfa::is_mfa_key(c.lowercase_key()))
+                .all(|c| c.holds(&context))
+        });
+        if mfa_less_gets_in {
+            return Ok(Assumption::WithoutMfa);
+        }
+    }
+    Ok(if iam_principals_allowed {
+        Assumption::RequiresMfa
+    } else {
+        Assumption::OnlyByServicesOrFederation
+    })
+}

@@ -1,0 +1,46 @@
+use ztaudit_policy::lint::LintKind;
+
+use super::policies::report_lints;
+use crate::declare_check;
+use crate::{CheckConfig, Findings, Snapshot};
+
+declare_check! {
+    /// ## What it does
+    /// Finds customer-managed and inline policies that allow every action of a service
+    /// (`iam:*`, `kms:*`, `s3:*`…).
+    ///
+    /// ## Why is this bad?
+    /// A service wildcard grants today's and every future action of the service, including the
+    /// ones that rewrite permissions (`iam:*`), destroy keys (`kms:*`) or delete data. Least
+    /// privilege names the actions.
+    ///
+    /// ## How it is evaluated
+    /// - FAIL: an `Allow` statement has an action pattern `SERVICE:*` (statements that already
+    ///   grant everything are reported by ZT103 instead).
+    /// - PASS: no statement does.
+    /// - ERROR: the authorization details could not be read, or a document could not be parsed.
+    ///
+    /// ## References
+    /// - AWS FSBP IAM.21
+    pub ServiceWideWildcard {
+        id: "ZT104",
+        name: "service-wide-wildcard",
+        title: "Policy allows every action of a service",
+        severity: Medium,
+        pillar: Identity,
+        fsbp: ["IAM.21"],
+        cis: [],
+        remediation_cli: "aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://named-actions.json --set-as-default",
+        remediation_terraform: "data \"aws_iam_policy_document\" \"keys\" {\n  statement {\n    actions   = [\"kms:Decrypt\", \"kms:GenerateDataKey\"] # not \"kms:*\"\n    resources = [aws_kms_key.app.arn]\n  }\n}",
+        run: evaluate,
+    }
+}
+
+fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
+    report_lints(
+        snapshot,
+        out,
+        &[LintKind::ServiceWildcard],
+        "names its actions",
+    );
+}
