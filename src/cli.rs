@@ -27,11 +27,37 @@ pub enum Command {
     Collect(CollectArgs),
     /// List every check: id, severity, pillar, title.
     Checks(ChecksArgs),
+    /// Work with IAM policy documents kept in files.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Explain one check: rationale, what passes and fails, remediation.
     Explain {
         /// Check id (`ZT301`) or name (`security-group-open-to-internet`).
         id: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Judge policy files (JSON, or Terraform JSON holding policies) with the identity checks;
+    /// same formats and exit codes as `scan`.
+    Lint(LintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Policy files; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
 }
 
 /// Where and how to reach AWS.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod exit;
 pub mod files;
+pub mod policy_files;
 pub mod report;
 pub mod selection;
 
@@ -18,7 +19,10 @@ use std::time::Duration;
 
 use ztaudit_checks::{evaluate, registry, CheckConfig, Snapshot, CHECKS};
 
-use cli::{AwsArgs, ChecksArgs, Cli, CollectArgs, Command, Format, ListFormat, ScanArgs};
+use cli::{
+    AwsArgs, ChecksArgs, Cli, CollectArgs, Command, Format, LintArgs, ListFormat, PolicyCommand,
+    ScanArgs,
+};
 use collect::{CollectError, CollectOptions};
 use exit::ExitCode;
 use files::FileError;
@@ -55,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             print(&text)?;
             Ok(ExitCode::Success)
         }
+        Command::Policy(PolicyCommand::Lint(args)) => lint_policies(args),
         Command::Explain { id } => {
             let check = registry::find(&id).ok_or_else(|| {
                 AppError::Usage(format!("unknown check `{id}` (see `ztaudit checks`)"))
@@ -81,18 +86,62 @@ fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
     };
     let findings = evaluate(&checks, &snapshot, &config);
     let report = Report::new(&snapshot, &checks, findings);
-    let text = match args.format {
-        Format::Json => report::render_json(&report),
+    emit(&report, args.format, args.output.as_deref())?;
+    Ok(ExitCode::of(&report, args.fail_on.threshold()))
+}
+
+/// `ztaudit policy lint`: every readable document is judged and reported; unreadable or
+/// invalid files are reported on stderr and make the exit code 2, as bad input does.
+fn lint_policies(args: LintArgs) -> Result<ExitCode, AppError> {
+    if let Some(output) = &args.output {
+        files::check_writable(output)?;
+    }
+    let config = CheckConfig::default();
+    let checks = ztaudit_checks::policy_lint::lint_checks();
+    let mut findings = Vec::new();
+    let mut names = Vec::new();
+    let mut bad_input = false;
+    for path in &args.files {
+        match policy_files::read_policies(path) {
+            Ok(found) => {
+                for policy in found {
+                    findings.extend(ztaudit_checks::policy_lint::lint_document(
+                        &policy.name,
+                        &policy.document,
+                        &config,
+                    ));
+                    names.push(policy.name);
+                }
+            }
+            Err(message) => {
+                eprintln!("ztaudit: error: {message}");
+                bad_input = true;
+            }
+        }
+    }
+    let report = Report::for_policies(&checks, findings, names);
+    emit(&report, args.format, args.output.as_deref())?;
+    Ok(if bad_input {
+        ExitCode::Usage
+    } else {
+        ExitCode::of(&report, args.fail_on.threshold())
+    })
+}
+
+/// Renders the report in `format` to `output`, or to standard output.
+fn emit(report: &Report, format: Format, output: Option<&std::path::Path>) -> Result<(), AppError> {
+    let text = match format {
+        Format::Json => report::render_json(report),
         Format::Table => {
-            let color = args.output.is_none() && std::io::stdout().is_terminal() && !no_color();
-            report::render_table(&report, color)
+            let color = output.is_none() && std::io::stdout().is_terminal() && !no_color();
+            report::render_table(report, color)
         }
     };
-    match &args.output {
+    match output {
         Some(path) => files::write_atomically(path, text.as_bytes())?,
         None => print(&text)?,
     }
-    Ok(ExitCode::of(&report, args.fail_on.threshold()))
+    Ok(())
 }
 
 fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {

@@ -13,6 +13,7 @@ pub mod check;
 pub mod config;
 pub mod findings;
 pub mod net;
+pub mod policy_lint;
 pub mod registry;
 pub mod snapshot;
 

@@ -21,7 +21,12 @@ pub const REPORT_SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
-    pub scan: ScanInfo,
+    /// What was scanned; absent for `ztaudit policy lint`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanInfo>,
+    /// The policy documents `ztaudit policy lint` judged; absent for scans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_documents: Option<Vec<String>>,
     pub summary: Summary,
     /// The checks that ran, with their metadata and remediation.
     pub checks: Vec<CheckMeta>,
@@ -125,7 +130,7 @@ impl Report {
                 name: "ztaudit",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            scan: ScanInfo {
+            scan: Some(ScanInfo {
                 account: snapshot.account.clone(),
                 partition: snapshot.partition.clone(),
                 regions: snapshot.regions.keys().cloned().collect(),
@@ -133,7 +138,28 @@ impl Report {
                 finished_at: snapshot.collection.finished_at.clone(),
                 duration_seconds,
                 api_calls: snapshot.collection.api_calls,
+            }),
+            policy_documents: None,
+            summary: Summary::of(&findings),
+            checks: checks.iter().map(|check| *check.meta()).collect(),
+            findings,
+        }
+    }
+
+    /// The report of `ztaudit policy lint` over the documents named `documents`.
+    pub fn for_policies(
+        checks: &[&dyn Check],
+        findings: Vec<Finding>,
+        documents: Vec<String>,
+    ) -> Self {
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: Tool {
+                name: "ztaudit",
+                version: env!("CARGO_PKG_VERSION"),
             },
+            scan: None,
+            policy_documents: Some(documents),
             summary: Summary::of(&findings),
             checks: checks.iter().map(|check| *check.meta()).collect(),
             findings,

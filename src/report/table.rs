@@ -78,15 +78,31 @@ fn findings_table(findings: &[&Finding], color: bool) -> String {
 
 fn summary_lines(report: &Report) -> String {
     let summary = &report.summary;
-    let scan = &report.scan;
     let by_severity: Vec<String> = Severity::DESCENDING
         .iter()
         .map(|&sev| format!("{} {}", summary.failed_by_severity.get(sev), sev))
         .collect();
+    let scope = match (&report.scan, &report.policy_documents) {
+        (Some(scan), _) => format!(
+            "Account {} ({}), {} region{}: {}; collected in {:.1} s with {} API calls",
+            scan.account,
+            scan.partition,
+            scan.regions.len(),
+            if scan.regions.len() == 1 { "" } else { "s" },
+            scan.regions.join(", "),
+            scan.duration_seconds,
+            scan.api_calls,
+        ),
+        (None, Some(documents)) => format!(
+            "Linted {} policy document{}",
+            documents.len(),
+            if documents.len() == 1 { "" } else { "s" }
+        ),
+        (None, None) => String::new(),
+    };
     format!(
         "Results: {} PASS, {} FAIL, {} ERROR, {} NOT_APPLICABLE ({} in all, {} checks)\n\
-         Failing by severity: {}\n\
-         Account {} ({}), {} region{}: {}; collected in {:.1} s with {} API calls\n",
+         Failing by severity: {}\n{scope}\n",
         summary.pass,
         summary.fail,
         summary.error,
@@ -94,13 +110,6 @@ fn summary_lines(report: &Report) -> String {
         summary.total,
         report.checks.len(),
         by_severity.join(", "),
-        scan.account,
-        scan.partition,
-        scan.regions.len(),
-        if scan.regions.len() == 1 { "" } else { "s" },
-        scan.regions.join(", "),
-        scan.duration_seconds,
-        scan.api_calls,
     )
 }
 

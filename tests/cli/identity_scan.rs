@@ -47,7 +47,7 @@ fn every_seeded_principal_gets_its_expected_verdict() {
             verified += 1;
         }
     }
-    assert!(verified >= 37, "only {verified} verdicts were checked");
+    assert!(verified >= 36, "only {verified} verdicts were checked");
     assert_eq!(report["summary"]["error"], 0, "{findings:#?}");
 
     // The Identity Center message names moto's instance.

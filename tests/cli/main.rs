@@ -9,3 +9,4 @@ mod demo_snapshot;
 mod exit_codes;
 mod identity_scan;
 mod moto_scan;
+mod policy_lint;

@@ -1,6 +1,8 @@
 use ztaudit_policy::lint::LintKind;
 
-use super::policies::report_lints;
+use ztaudit_policy::PolicyDocument;
+
+use super::policies::{judge_each_policy, lint_verdict, Verdict};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -39,11 +41,10 @@ declare_check! {
     }
 }
 
-fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
-    report_lints(
-        snapshot,
-        out,
-        &[LintKind::FullAdmin],
-        "does not grant full administrator rights",
-    );
+fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
+    judge_each_policy(snapshot, config, out, judge);
+}
+
+pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+    lint_verdict(document, &[LintKind::FullAdmin], "does not grant full administrator rights")
 }

@@ -1,6 +1,7 @@
-use super::policies::{account_policies, guard_messages, parse, policy_kind};
+use ztaudit_policy::PolicyDocument;
+
+use super::policies::{guard_messages, judge_each_policy, Verdict};
 use crate::declare_check;
-use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -41,34 +42,17 @@ declare_check! {
     }
 }
 
-fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
-    let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
-        return;
-    };
-    for source in account_policies(authorization) {
-        let resource = out.resource_with_arn(&source.resource, GLOBAL_REGION, policy_kind(&source));
-        let document = match parse(&source) {
-            Ok(document) => document,
-            Err(reason) => {
-                out.unevaluable(resource, reason);
-                continue;
-            }
-        };
-        match guard_messages(&document) {
-            None => {}
-            Some(problems) if problems.is_empty() => {
-                out.pass(
-                    resource,
-                    format!(
-                        "{}'s MFA guard holds for every MFA-less request",
-                        source.label
-                    ),
-                );
-            }
-            Some(problems) => out.fail(
-                resource,
-                format!("{}: {}", source.label, problems.join("; ")),
-            ),
+fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
+    judge_each_policy(snapshot, config, out, judge);
+}
+
+/// Policies without an MFA guard have nothing to judge here (ZT101 judges what they allow).
+pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+    guard_messages(document).map(|problems| {
+        if problems.is_empty() {
+            Ok("has an MFA guard that holds for every MFA-less request".to_owned())
+        } else {
+            Err(problems.join("; "))
         }
-    }
+    })
 }

@@ -7,7 +7,7 @@ use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{Authorization, InlinePolicy};
-use crate::{Findings, Snapshot};
+use crate::{CheckConfig, Findings, Snapshot};
 
 /// One policy document and where it lives.
 pub struct PolicySource<'a> {
@@ -153,29 +153,34 @@ pub fn mfa_gap_message(
     ))
 }
 
-/// Reports, for every customer-managed and inline policy, FAIL with the lint messages of
-/// `kinds`, or PASS with `clean` — the shape shared by the permission-breadth checks.
-pub fn report_lints(snapshot: &Snapshot, out: &mut Findings, kinds: &[LintKind], clean: &str) {
+/// A policy check's verdict on one document: `Some(Ok(why it passes))`, `Some(Err(why it
+/// fails))`, or `None` when the check has nothing to say about it.
+pub type Verdict = Option<Result<String, String>>;
+
+/// How a policy check judges one document named `name`; the same function serves the account
+/// check and `ztaudit policy lint`.
+pub type Judge = fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict;
+
+/// Runs `judge` over every customer-managed and inline policy of the account.
+pub fn judge_each_policy(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings, judge: Judge) {
     let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
         return;
     };
     for source in account_policies(authorization) {
         let resource = out.resource_with_arn(&source.resource, GLOBAL_REGION, policy_kind(&source));
-        match parse(&source) {
+        match parse(&source).map(|document| judge(&source.label, &document, config)) {
             Err(reason) => out.unevaluable(resource, reason),
-            Ok(document) => {
-                let messages = lint_messages(&document, kinds);
-                if messages.is_empty() {
-                    out.pass(resource, format!("{} {clean}", source.label));
-                } else {
-                    out.fail(
-                        resource,
-                        format!("{}: {}", source.label, messages.join("; ")),
-                    );
-                }
-            }
+            Ok(None) => {}
+            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
+            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
         }
     }
+}
+
+/// The verdict of the permission-breadth lints of `kinds`.
+pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) -> Verdict {
+    let messages = lint_messages(document, kinds);
+    Some(if messages.is_empty() { Ok(clean.to_owned()) } else { Err(messages.join("; ")) })
 }
 
 /// The resource type of a policy source.

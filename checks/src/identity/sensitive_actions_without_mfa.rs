@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use ztaudit_policy::mfa::{MfaAbsence, NamedPolicy};
 use ztaudit_policy::{Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind};
 
-use super::policies::{mfa_gap_message, parse, PolicySource};
+use super::policies::{mfa_gap_message, parse, PolicySource, Verdict};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
@@ -154,20 +154,24 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         .filter(|(arn, _)| !arn.contains(":iam::aws:policy/"))
     {
         let resource = out.resource_with_arn(arn, GLOBAL_REGION, "AWS::IAM::ManagedPolicy");
-        match parse(source) {
+        match parse(source).map(|document| judge(&source.label, &document, config)) {
             Err(reason) => out.unevaluable(resource, reason),
-            Ok(document) => {
-                let documents = vec![(source.label.clone(), document)];
-                match mfa_gap_message(&named(&documents), catalogue, &MfaAbsence::ALL) {
-                    Some(gaps) => out.fail(resource, format!("{}: {gaps}", source.label)),
-                    None => out.pass(
-                        resource,
-                        format!("{} allows no sensitive action without MFA", source.label),
-                    ),
-                }
-            }
+            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
+            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
+            Ok(None) => {}
         }
     }
+}
+
+/// A policy judged alone, in both MFA-absence modes: what it grants whoever holds it.
+pub(crate) fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict {
+    let policies = [NamedPolicy { name, document }];
+    Some(
+        match mfa_gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
+            Some(gaps) => Err(gaps),
+            None => Ok("allows no sensitive action without MFA".to_owned()),
+        },
+    )
 }
 
 fn inline_sources<'a>(
