@@ -58,6 +58,9 @@ pub struct LintArgs {
     /// Exit 1 when a failing finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
+    /// An action to add to the sensitive-action catalogue (`service:Action`); repeat for several.
+    #[arg(long = "sensitive-action", value_name = "ACTION")]
+    pub sensitive_actions: Vec<String>,
 }
 
 /// Where and how to reach AWS.
@@ -102,6 +105,9 @@ pub struct ScanArgs {
     /// TCP ports treated as administrative doors (default: 22 and 3389); repeat for several.
     #[arg(long = "admin-port", value_name = "PORT")]
     pub admin_ports: Vec<u16>,
+    /// An action to add to the sensitive-action catalogue (`service:Action`); repeat for several.
+    #[arg(long = "sensitive-action", value_name = "ACTION")]
+    pub sensitive_actions: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
 fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
     // Validate everything the user gave before a long collection.
     let checks = selection::select(CHECKS, &args.checks, &args.skip_checks)?;
-    let mut config = CheckConfig::default();
+    let mut config = with_sensitive_actions(&args.sensitive_actions)?;
     if !args.admin_ports.is_empty() {
         config.admin_ports = args.admin_ports.clone();
     }
@@ -96,7 +96,7 @@ fn lint_policies(args: LintArgs) -> Result<ExitCode, AppError> {
     if let Some(output) = &args.output {
         files::check_writable(output)?;
     }
-    let config = CheckConfig::default();
+    let config = with_sensitive_actions(&args.sensitive_actions)?;
     let checks = ztaudit_checks::policy_lint::lint_checks();
     let mut findings = Vec::new();
     let mut names = Vec::new();
@@ -126,6 +126,16 @@ fn lint_policies(args: LintArgs) -> Result<ExitCode, AppError> {
     } else {
         ExitCode::of(&report, args.fail_on.threshold())
     })
+}
+
+/// The default check settings, with `additions` added to the sensitive-action catalogue.
+fn with_sensitive_actions(additions: &[String]) -> Result<CheckConfig, AppError> {
+    let mut config = CheckConfig::default();
+    config.sensitive_actions = config
+        .sensitive_actions
+        .with_additions(additions)
+        .map_err(|err| AppError::Usage(format!("--sensitive-action: {err}")))?;
+    Ok(config)
 }
 
 /// Renders the report in `format` to `output`, or to standard output.

@@ -115,3 +115,25 @@ fn an_invalid_file_is_reported_and_the_others_still_linted() {
         .stderr(predicate::str::contains("broken.json").and(predicate::str::contains("Permit")))
         .stdout(predicate::str::contains("Linted 1 policy document"));
 }
+
+#[test]
+fn the_catalogue_is_extended_from_the_command_line() {
+    let policy = json!({"Version": "2012-10-17", "Statement": [statement("Allow", "lambda:InvokeFunction")]});
+    ztaudit()
+        .args(["policy", "lint", "-"])
+        .write_stdin(policy.to_string())
+        .assert()
+        .code(0);
+    ztaudit()
+        .args(["policy", "lint", "--sensitive-action", "lambda:InvokeFunction", "-"])
+        .write_stdin(policy.to_string())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 sensitive action is allowed without MFA"));
+    ztaudit()
+        .args(["policy", "lint", "--sensitive-action", "not an action", "-"])
+        .write_stdin(policy.to_string())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sensitive-action"));
+}
