@@ -383,9 +383,126 @@ fn managed_policy(detail: &types::ManagedPolicyDetail) -> ManagedPolicy {
     }
 }
 
+/// moto answers `GetAccountAuthorizationDetails` in one page whatever the page size, and the
+/// credential report is always ready there: paging and polling are shown with
+/// `aws-smithy-mocks` responses shaped like AWS's.
 #[cfg(test)]
 mod tests {
+    use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
+    use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
+    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_types::Blob;
+    use indicatif::ProgressBar;
+
     use super::*;
+    use crate::collect::calls::Calls;
+
+    fn calls() -> RegionCalls {
+        Calls::new(4, ProgressBar::hidden()).in_region(None, true)
+    }
+
+    fn user(name: &str) -> types::UserDetail {
+        types::UserDetail::builder()
+            .user_name(name)
+            .arn(format!("arn:aws:iam::123456789012:user/{name}"))
+            .build()
+    }
+
+    #[tokio::test]
+    async fn authorization_details_are_read_to_the_last_page() {
+        let first = mock!(Client::get_account_authorization_details)
+            .match_requests(|req| req.marker().is_none())
+            .then_output(|| {
+                GetAccountAuthorizationDetailsOutput::builder()
+                    .user_detail_list(user("zoe"))
+                    .is_truncated(true)
+                    .marker("page-2")
+                    .build()
+            });
+        let second = mock!(Client::get_account_authorization_details)
+            .match_requests(|req| req.marker() == Some("page-2"))
+            .then_output(|| {
+                GetAccountAuthorizationDetailsOutput::builder()
+                    .user_detail_list(user("adam"))
+                    .role_detail_list(
+                        types::RoleDetail::builder()
+                            .role_name("app")
+                            .arn("arn:aws:iam::123456789012:role/app")
+                            .assume_role_policy_document("%7B%22Statement%22%3A%5B%5D%7D")
+                            .build(),
+                    )
+                    .is_truncated(false)
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&first, &second]);
+
+        let Collected::Ok(details) = authorization(&client, &calls()).await else {
+            panic!("paging failed");
+        };
+        let users: Vec<&str> = details.users.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(users, ["adam", "zoe"]);
+        assert_eq!(details.roles[0].assume_role_policy, r#"{"Statement":[]}"#);
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn the_credential_report_is_polled_until_ready() {
+        let generate = mock!(Client::generate_credential_report)
+            .sequence()
+            .output(|| {
+                GenerateCredentialReportOutput::builder()
+                    .state(ReportStateType::Started)
+                    .build()
+            })
+            .output(|| {
+                GenerateCredentialReportOutput::builder()
+                    .state(ReportStateType::Inprogress)
+                    .build()
+            })
+            .output(|| {
+                GenerateCredentialReportOutput::builder()
+                    .state(ReportStateType::Complete)
+                    .build()
+            })
+            .build();
+        let get = mock!(Client::get_credential_report).then_output(|| {
+            GetCredentialReportOutput::builder()
+                .content(Blob::new(
+                    "user,arn,password_enabled,mfa_active,access_key_1_active\nbob,arn:aws:iam::123456789012:user/bob,true,false,false\n",
+                ))
+                .build()
+        });
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&generate, &get]);
+
+        let Collected::Ok(rows) = credential_report(&client, &calls()).await else {
+            panic!("the report was not read");
+        };
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].password_enabled && !rows[0].mfa_active);
+        assert_eq!(generate.num_calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_denied_report_is_an_error_naming_the_operation() {
+        let denied = mock!(Client::generate_credential_report).then_http_response(|| {
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(403).expect("status"),
+                aws_smithy_types::body::SdkBody::from(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                     <Message>User is not authorized to perform: iam:GenerateCredentialReport</Message>\
+                     </Error><RequestId>mock</RequestId></ErrorResponse>",
+                ),
+            )
+        });
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&denied]);
+
+        let collected = credential_report(&client, &calls()).await;
+
+        let error = collected.error().expect("an error, never an empty report");
+        assert_eq!(error.kind, ErrorKind::AccessDenied);
+        assert_eq!(error.operation, "GenerateCredentialReport");
+    }
 
     #[test]
     fn credential_report_columns_are_read_by_name() {
