@@ -21,16 +21,6 @@ pub struct Location {
     pub path: String,
 }
 
-impl Location {
-    pub(crate) fn top_level(path: impl Into<String>) -> Location {
-        Location {
-            statement: None,
-            sid: None,
-            path: path.into(),
-        }
-    }
-}
-
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.statement, &self.sid) {

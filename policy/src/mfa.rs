@@ -32,6 +32,8 @@
 //! - Denies from every policy in the set apply to Allows from every policy in it, as IAM
 //!   combines all the identity's policies ("Policy evaluation logic").
 
+use std::sync::LazyLock;
+
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
@@ -67,11 +69,21 @@ impl MfaAbsence {
 
     /// The MFA keys a request carries in this mode (nothing else).
     pub fn context(self) -> RequestContext {
-        let mut context = RequestContext::new();
-        if self == MfaAbsence::TemporaryCredentialsWithoutMfa {
-            context.insert("aws:MultiFactorAuthPresent", "false");
-        }
-        context
+        self.shared_context().clone()
+    }
+
+    /// [`MfaAbsence::context`], built once.
+    pub(crate) fn shared_context(self) -> &'static RequestContext {
+        static CONTEXTS: LazyLock<[RequestContext; 2]> = LazyLock::new(|| {
+            MfaAbsence::ALL.map(|absence| {
+                let mut context = RequestContext::new();
+                if absence == MfaAbsence::TemporaryCredentialsWithoutMfa {
+                    context.insert("aws:MultiFactorAuthPresent", "false");
+                }
+                context
+            })
+        });
+        &CONTEXTS[self as usize]
     }
 
     /// Stable kebab-case name, as serialized.
@@ -97,11 +109,14 @@ impl MfaAbsence {
 
 /// The context of a request made right after an MFA sign-in, to tell guards (which let it
 /// through) from Denies that block everyone.
-pub(crate) fn fresh_mfa_context() -> RequestContext {
-    let mut context = RequestContext::new();
-    context.insert("aws:MultiFactorAuthPresent", "true");
-    context.insert("aws:MultiFactorAuthAge", "0");
-    context
+pub(crate) fn fresh_mfa_context() -> &'static RequestContext {
+    static CONTEXT: LazyLock<RequestContext> = LazyLock::new(|| {
+        let mut context = RequestContext::new();
+        context.insert("aws:MultiFactorAuthPresent", "true");
+        context.insert("aws:MultiFactorAuthAge", "0");
+        context
+    });
+    &CONTEXT
 }
 
 /// Do all of the statement's conditions on MFA keys hold in `context`? (Other conditions are
@@ -163,13 +178,12 @@ struct Analysed<'a> {
     statement: &'a Statement,
     /// Per [`MfaAbsence::ALL`]: the statement's MFA conditions hold.
     mfa_holds: [bool; 2],
-    has_other_conditions: bool,
 }
 
 /// For the identity whose policies are `policies`, every catalogue action allowed without MFA,
 /// in catalogue order, with the statements that allow it and in which absence mode(s).
 pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGap> {
-    let contexts = MfaAbsence::ALL.map(MfaAbsence::context);
+    let contexts = MfaAbsence::ALL.map(MfaAbsence::shared_context);
     let mut allows = Vec::new();
     let mut denies = Vec::new();
     for policy in policies {
@@ -177,45 +191,55 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
             let analysed = Analysed {
                 policy: policy.name,
                 statement,
-                mfa_holds: [0, 1].map(|mode| mfa_conditions_hold(statement, &contexts[mode])),
-                has_other_conditions: has_other_conditions(statement),
+                mfa_holds: contexts.map(|context| mfa_conditions_hold(statement, context)),
             };
+            if !analysed.mfa_holds.contains(&true) {
+                continue;
+            }
             match statement.effect {
-                Effect::Allow if analysed.mfa_holds.contains(&true) => allows.push(analysed),
+                Effect::Allow => allows.push(analysed),
                 // A Deny the requester can avoid by choosing another key value never blocks.
-                Effect::Deny
-                    if analysed.mfa_holds.contains(&true) && !analysed.has_other_conditions =>
-                {
-                    denies.push(analysed)
-                }
-                _ => {}
+                Effect::Deny if !has_other_conditions(statement) => denies.push(analysed),
+                Effect::Deny => {}
             }
         }
     }
 
+    // Whether deny d covers allow a's resources, computed at most once per pair: the same
+    // pair meets again for every catalogue action both match.
+    let mut covers: Vec<Option<bool>> = vec![None; allows.len() * denies.len()];
     let mut gaps = Vec::new();
+    let mut matching_denies = Vec::with_capacity(denies.len());
     for (sensitive, lowercase_action) in catalogue.entries() {
-        let matching_denies: Vec<&Analysed<'_>> = denies
-            .iter()
-            .filter(|deny| deny.statement.actions.matches_lowercase(lowercase_action))
-            .collect();
+        matching_denies.clear();
+        matching_denies.extend(
+            denies
+                .iter()
+                .enumerate()
+                .filter(|(_, deny)| deny.statement.actions.matches_lowercase(lowercase_action))
+                .map(|(index, _)| index),
+        );
         let mut grants = Vec::new();
-        for allow in &allows {
+        for (allow_index, allow) in allows.iter().enumerate() {
             if !allow.statement.actions.matches_lowercase(lowercase_action) {
                 continue;
             }
-            let modes: Vec<MfaAbsence> = MfaAbsence::ALL
-                .into_iter()
-                .enumerate()
-                .filter(|(mode, _)| allow.mfa_holds[*mode])
-                .filter(|(mode, _)| {
-                    !matching_denies.iter().any(|deny| {
-                        deny.mfa_holds[*mode]
-                            && deny.statement.resources.covers(&allow.statement.resources)
-                    })
-                })
-                .map(|(_, absence)| absence)
-                .collect();
+            let mut modes = Vec::new();
+            for (mode_index, absence) in MfaAbsence::ALL.into_iter().enumerate() {
+                if !allow.mfa_holds[mode_index] {
+                    continue;
+                }
+                let blocked = matching_denies.iter().any(|&deny_index| {
+                    let deny = &denies[deny_index];
+                    deny.mfa_holds[mode_index]
+                        && *covers[allow_index * denies.len() + deny_index].get_or_insert_with(
+                            || deny.statement.resources.covers(&allow.statement.resources),
+                        )
+                });
+                if !blocked {
+                    modes.push(absence);
+                }
+            }
             if !modes.is_empty() {
                 grants.push(MfaGrant {
                     policy: allow.policy.to_owned(),

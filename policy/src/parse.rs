@@ -12,6 +12,7 @@
 //! names are kept as written and compared case-insensitively.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use percent_encoding::percent_decode_str;
 
@@ -78,73 +79,157 @@ fn json_error(error: &serde_json::Error) -> PolicyError {
     }
 }
 
-/// Where a statement is, for its errors.
-#[derive(Clone)]
-struct StatementPlace {
+/// The statement a [`Spot`] is in.
+struct StatementPlace<'a> {
     index: usize,
-    sid: Option<String>,
-    path: String,
+    sid: Option<&'a str>,
+    /// `Statement` is an array (path `Statement[i]`) rather than a single object (`Statement`).
+    in_array: bool,
 }
 
-impl StatementPlace {
-    fn at(&self, suffix: &str) -> Location {
+/// Where the parser is, as a chain of stack frames. Nothing is allocated unless an error needs
+/// the [`Location`], which keeps the happy path (every document IAM returns) cheap.
+#[derive(Clone, Copy)]
+struct Spot<'a> {
+    statement: Option<&'a StatementPlace<'a>>,
+    parent: Option<&'a Spot<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Document,
+    Statement,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Spot<'a> {
+    const DOCUMENT: Spot<'static> = Spot {
+        statement: None,
+        parent: None,
+        step: Step::Document,
+    };
+
+    fn statement(place: &'a StatementPlace<'a>) -> Spot<'a> {
+        Spot {
+            statement: Some(place),
+            parent: None,
+            step: Step::Statement,
+        }
+    }
+
+    fn key(&'a self, key: &'a str) -> Spot<'a> {
+        Spot {
+            statement: self.statement,
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    fn index(&'a self, index: usize) -> Spot<'a> {
+        Spot {
+            statement: self.statement,
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+
+    fn location(&self) -> Location {
+        let mut steps = vec![self.step];
+        let mut frame = self.parent;
+        while let Some(spot) = frame {
+            steps.push(spot.step);
+            frame = spot.parent;
+        }
+        steps.reverse();
+        let mut path = String::new();
+        for (position, step) in steps.iter().enumerate() {
+            match step {
+                Step::Document if steps.len() == 1 => path.push_str("(document)"),
+                Step::Document => {}
+                Step::Statement => match self.statement {
+                    Some(place) if place.in_array => {
+                        path.push_str(&format!("Statement[{}]", place.index))
+                    }
+                    _ => path.push_str("Statement"),
+                },
+                Step::Key(key) => {
+                    let after_document = position == 1 && matches!(steps[0], Step::Document);
+                    if position > 0 && !after_document {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Step::Index(index) => path.push_str(&format!("[{index}]")),
+            }
+        }
         Location {
-            statement: Some(self.index),
-            sid: self.sid.clone(),
-            path: if suffix.is_empty() {
-                self.path.clone()
-            } else {
-                format!("{}.{suffix}", self.path)
-            },
+            statement: self.statement.map(|place| place.index),
+            sid: self
+                .statement
+                .and_then(|place| place.sid.map(str::to_owned)),
+            path,
         }
     }
 }
 
-fn sid_of(statement: &Json) -> Option<String> {
+fn sid_of<'a>(statement: &'a Json<'_>) -> Option<&'a str> {
     let Json::Object(members) = statement else {
         return None;
     };
     members
         .iter()
-        .find_map(|(name, value)| match (name.as_str(), value) {
-            ("Sid", Json::String(sid)) => Some(sid.clone()),
+        .find_map(|(name, value)| match (name.as_ref(), value) {
+            ("Sid", Json::String(sid)) => Some(sid.as_ref()),
             _ => None,
         })
 }
 
+/// The statements of the tree as (place, value), whatever the shape of `Statement`.
+fn statement_places<'t>(statement_value: &'t Json<'t>) -> Vec<(StatementPlace<'t>, &'t Json<'t>)> {
+    match statement_value {
+        Json::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let place = StatementPlace {
+                    index,
+                    sid: sid_of(item),
+                    in_array: true,
+                };
+                (place, item)
+            })
+            .collect(),
+        single => vec![(
+            StatementPlace {
+                index: 0,
+                sid: sid_of(single),
+                in_array: false,
+            },
+            single,
+        )],
+    }
+}
+
 /// The first duplicate member name anywhere in the tree, in document order.
-fn first_duplicate_key(tree: &Json) -> Option<PolicyError> {
+fn first_duplicate_key(tree: &Json<'_>) -> Option<PolicyError> {
     let Json::Object(members) = tree else {
-        return duplicate_within(tree, &Location::top_level("(document)"));
+        return duplicate_within(tree, &Spot::DOCUMENT);
     };
     if let Some(key) = duplicate_name(members) {
         return Some(PolicyError::DuplicateKey {
             key: key.to_owned(),
-            location: Location::top_level("(document)"),
+            location: Spot::DOCUMENT.location(),
         });
     }
     for (name, value) in members {
         let found = if name == "Statement" {
-            match value {
-                Json::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
-                    let location = Location {
-                        statement: Some(index),
-                        sid: sid_of(item),
-                        path: format!("Statement[{index}]"),
-                    };
-                    duplicate_within(item, &location)
-                }),
-                single => {
-                    let location = Location {
-                        statement: Some(0),
-                        sid: sid_of(single),
-                        path: "Statement".to_owned(),
-                    };
-                    duplicate_within(single, &location)
-                }
-            }
+            statement_places(value)
+                .iter()
+                .find_map(|(place, item)| duplicate_within(item, &Spot::statement(place)))
         } else {
-            duplicate_within(value, &Location::top_level(name.clone()))
+            duplicate_within(value, &Spot::DOCUMENT.key(name))
         };
         if found.is_some() {
             return found;
@@ -153,65 +238,66 @@ fn first_duplicate_key(tree: &Json) -> Option<PolicyError> {
     None
 }
 
-fn duplicate_within(value: &Json, location: &Location) -> Option<PolicyError> {
+fn duplicate_within(value: &Json<'_>, spot: &Spot<'_>) -> Option<PolicyError> {
     match value {
         Json::Object(members) => {
             if let Some(key) = duplicate_name(members) {
                 return Some(PolicyError::DuplicateKey {
                     key: key.to_owned(),
-                    location: location.clone(),
+                    location: spot.location(),
                 });
             }
-            members.iter().find_map(|(name, member)| {
-                let inner = Location {
-                    path: format!("{}.{name}", location.path),
-                    ..location.clone()
-                };
-                duplicate_within(member, &inner)
-            })
+            members
+                .iter()
+                .find_map(|(name, member)| duplicate_within(member, &spot.key(name)))
         }
-        Json::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
-            let inner = Location {
-                path: format!("{}[{index}]", location.path),
-                ..location.clone()
-            };
-            duplicate_within(item, &inner)
-        }),
+        Json::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| duplicate_within(item, &spot.index(index))),
         _ => None,
     }
 }
 
-/// The first name that appears twice in `members`. Objects in policies are small, so the
-/// quadratic scan is cheaper than hashing.
-fn duplicate_name(members: &[(String, Json)]) -> Option<&str> {
-    members.iter().enumerate().find_map(|(index, (name, _))| {
-        members[..index]
-            .iter()
-            .any(|(earlier, _)| earlier == name)
-            .then_some(name.as_str())
-    })
+/// The first name that appears twice in `members`, in document order. Policy objects are small,
+/// where a scan beats hashing; a large (hostile) object is hashed so it cannot cost n².
+fn duplicate_name<'m>(members: &'m [(Cow<'_, str>, Json<'_>)]) -> Option<&'m str> {
+    const SCAN_LIMIT: usize = 16;
+    if members.len() <= SCAN_LIMIT {
+        return members.iter().enumerate().find_map(|(index, (name, _))| {
+            members[..index]
+                .iter()
+                .any(|(earlier, _)| earlier == name)
+                .then_some(name.as_ref())
+        });
+    }
+    let mut seen = HashSet::with_capacity(members.len());
+    members
+        .iter()
+        .find_map(|(name, _)| (!seen.insert(name.as_ref())).then_some(name.as_ref()))
 }
 
-fn build_document(tree: &Json, was_url_encoded: bool) -> Result<PolicyDocument, PolicyError> {
+fn build_document(tree: &Json<'_>, was_url_encoded: bool) -> Result<PolicyDocument, PolicyError> {
     let Json::Object(members) = tree else {
         return Err(PolicyError::WrongType {
             expected: "an object",
             found: tree.type_name(),
-            location: Location::top_level("(document)"),
+            location: Spot::DOCUMENT.location(),
         });
     };
     let mut version = PolicyVersion::Unspecified;
     let mut id = None;
     let mut statement_value = None;
     for (name, value) in members {
-        match name.as_str() {
-            "Version" => version = parse_version(value)?,
-            "Id" => id = Some(expect_string(value, Location::top_level("Id"))?.to_owned()),
+        let spot = Spot::DOCUMENT.key(name);
+        match name.as_ref() {
+            "Version" => version = parse_version(value, &spot)?,
+            "Id" => id = Some(expect_string(value, &spot)?.to_owned()),
             "Statement" => statement_value = Some(value),
             other => {
                 return Err(PolicyError::UnknownElement {
                     key: other.to_owned(),
-                    location: Location::top_level(other),
+                    location: spot.location(),
                 })
             }
         }
@@ -219,38 +305,20 @@ fn build_document(tree: &Json, was_url_encoded: bool) -> Result<PolicyDocument, 
     let Some(statement_value) = statement_value else {
         return Err(PolicyError::MissingElement {
             element: "Statement",
-            location: Location::top_level("(document)"),
+            location: Spot::DOCUMENT.location(),
         });
     };
-    let statements = match statement_value {
-        Json::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let place = StatementPlace {
-                    index,
-                    sid: sid_of(item),
-                    path: format!("Statement[{index}]"),
-                };
-                build_statement(item, &place, version)
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        single @ Json::Object(_) => {
-            let place = StatementPlace {
-                index: 0,
-                sid: sid_of(single),
-                path: "Statement".to_owned(),
-            };
-            vec![build_statement(single, &place, version)?]
-        }
-        other => {
-            return Err(PolicyError::WrongType {
-                expected: "an object or an array of objects",
-                found: other.type_name(),
-                location: Location::top_level("Statement"),
-            })
-        }
-    };
+    if !matches!(statement_value, Json::Array(_) | Json::Object(_)) {
+        return Err(PolicyError::WrongType {
+            expected: "an object or an array of objects",
+            found: statement_value.type_name(),
+            location: Spot::DOCUMENT.key("Statement").location(),
+        });
+    }
+    let statements = statement_places(statement_value)
+        .iter()
+        .map(|(place, item)| build_statement(item, place, version))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(PolicyDocument {
         version,
         id,
@@ -259,25 +327,24 @@ fn build_document(tree: &Json, was_url_encoded: bool) -> Result<PolicyDocument, 
     })
 }
 
-fn parse_version(value: &Json) -> Result<PolicyVersion, PolicyError> {
-    let location = Location::top_level("Version");
-    match expect_string(value, location.clone())? {
+fn parse_version(value: &Json<'_>, spot: &Spot<'_>) -> Result<PolicyVersion, PolicyError> {
+    match expect_string(value, spot)? {
         "2012-10-17" => Ok(PolicyVersion::V2012_10_17),
         "2008-10-17" => Ok(PolicyVersion::V2008_10_17),
         other => Err(PolicyError::UnsupportedVersion {
             value: other.to_owned(),
-            location,
+            location: spot.location(),
         }),
     }
 }
 
-fn expect_string(value: &Json, location: Location) -> Result<&str, PolicyError> {
+fn expect_string<'j>(value: &'j Json<'_>, spot: &Spot<'_>) -> Result<&'j str, PolicyError> {
     match value {
         Json::String(text) => Ok(text),
         other => Err(PolicyError::WrongType {
             expected: "a string",
             found: other.type_name(),
-            location,
+            location: spot.location(),
         }),
     }
 }
@@ -296,36 +363,37 @@ struct StatementParts {
 }
 
 fn build_statement(
-    item: &Json,
-    place: &StatementPlace,
+    item: &Json<'_>,
+    place: &StatementPlace<'_>,
     version: PolicyVersion,
 ) -> Result<Statement, PolicyError> {
+    let statement_spot = Spot::statement(place);
     let Json::Object(members) = item else {
         return Err(PolicyError::WrongType {
             expected: "an object",
             found: item.type_name(),
-            location: place.at(""),
+            location: statement_spot.location(),
         });
     };
     let mut parts = StatementParts::default();
     for (name, value) in members {
-        let location = place.at(name);
-        match name.as_str() {
+        let spot = statement_spot.key(name);
+        match name.as_ref() {
             "Sid" => {
-                expect_string(value, location)?;
+                expect_string(value, &spot)?;
             }
-            "Effect" => parts.effect = Some(parse_effect(value, location)?),
-            "Action" => parts.action = Some(parse_actions(value, &location)?),
-            "NotAction" => parts.not_action = Some(parse_actions(value, &location)?),
-            "Resource" => parts.resource = Some(parse_resources(value, &location, version)?),
-            "NotResource" => parts.not_resource = Some(parse_resources(value, &location, version)?),
-            "Principal" => parts.principal = Some(parse_principal(value, &location)?),
-            "NotPrincipal" => parts.not_principal = Some(parse_principal(value, &location)?),
-            "Condition" => parts.conditions = parse_conditions(value, &location, version)?,
+            "Effect" => parts.effect = Some(parse_effect(value, &spot)?),
+            "Action" => parts.action = Some(parse_actions(value, &spot)?),
+            "NotAction" => parts.not_action = Some(parse_actions(value, &spot)?),
+            "Resource" => parts.resource = Some(parse_resources(value, &spot, version)?),
+            "NotResource" => parts.not_resource = Some(parse_resources(value, &spot, version)?),
+            "Principal" => parts.principal = Some(parse_principal(value, &spot)?),
+            "NotPrincipal" => parts.not_principal = Some(parse_principal(value, &spot)?),
+            "Condition" => parts.conditions = parse_conditions(value, &spot, version)?,
             other => {
                 return Err(PolicyError::UnknownElement {
                     key: other.to_owned(),
-                    location,
+                    location: spot.location(),
                 })
             }
         }
@@ -333,53 +401,40 @@ fn build_statement(
     let Some(effect) = parts.effect else {
         return Err(PolicyError::MissingElement {
             element: "Effect",
-            location: place.at(""),
+            location: statement_spot.location(),
         });
     };
+    let conflict = |first, second| PolicyError::ConflictingElements {
+        first,
+        second,
+        location: statement_spot.location(),
+    };
     let actions = match (parts.action, parts.not_action) {
-        (Some(_), Some(_)) => {
-            return Err(PolicyError::ConflictingElements {
-                first: "Action",
-                second: "NotAction",
-                location: place.at(""),
-            })
-        }
+        (Some(_), Some(_)) => return Err(conflict("Action", "NotAction")),
         (Some(patterns), None) => ActionElement::Action(patterns),
         (None, Some(patterns)) => ActionElement::NotAction(patterns),
         (None, None) => {
             return Err(PolicyError::MissingElement {
                 element: "Action or NotAction",
-                location: place.at(""),
+                location: statement_spot.location(),
             })
         }
     };
     let resources = match (parts.resource, parts.not_resource) {
-        (Some(_), Some(_)) => {
-            return Err(PolicyError::ConflictingElements {
-                first: "Resource",
-                second: "NotResource",
-                location: place.at(""),
-            })
-        }
+        (Some(_), Some(_)) => return Err(conflict("Resource", "NotResource")),
         (Some(patterns), None) => ResourceElement::Resource(patterns),
         (None, Some(patterns)) => ResourceElement::NotResource(patterns),
         (None, None) => ResourceElement::Unspecified,
     };
     let principal = match (parts.principal, parts.not_principal) {
-        (Some(_), Some(_)) => {
-            return Err(PolicyError::ConflictingElements {
-                first: "Principal",
-                second: "NotPrincipal",
-                location: place.at(""),
-            })
-        }
+        (Some(_), Some(_)) => return Err(conflict("Principal", "NotPrincipal")),
         (Some(principal), None) => Some(PrincipalElement::Principal(principal)),
         (None, Some(principal)) => Some(PrincipalElement::NotPrincipal(principal)),
         (None, None) => None,
     };
     Ok(Statement {
         index: place.index,
-        sid: place.sid.clone(),
+        sid: place.sid.map(str::to_owned),
         effect,
         principal,
         actions,
@@ -388,66 +443,63 @@ fn build_statement(
     })
 }
 
-fn parse_effect(value: &Json, location: Location) -> Result<Effect, PolicyError> {
-    match expect_string(value, location.clone())? {
+fn parse_effect(value: &Json<'_>, spot: &Spot<'_>) -> Result<Effect, PolicyError> {
+    match expect_string(value, spot)? {
         "Allow" => Ok(Effect::Allow),
         "Deny" => Ok(Effect::Deny),
         other => Err(PolicyError::UnknownEffect {
             value: other.to_owned(),
-            location,
+            location: spot.location(),
         }),
     }
 }
 
-/// A string or an array of strings, each with its own location for errors.
-fn string_list<'a>(
-    value: &'a Json,
-    location: &Location,
-) -> Result<Vec<(&'a str, Location)>, PolicyError> {
+/// Calls `each` with every string of a string-or-array-of-strings element and its spot.
+fn for_each_string<'j>(
+    value: &'j Json<'_>,
+    spot: &Spot<'_>,
+    mut each: impl FnMut(&'j str, &Spot<'_>) -> Result<(), PolicyError>,
+) -> Result<(), PolicyError> {
     match value {
-        Json::String(text) => Ok(vec![(text.as_str(), location.clone())]),
-        Json::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let item_location = Location {
-                    path: format!("{}[{index}]", location.path),
-                    ..location.clone()
-                };
-                expect_string(item, item_location.clone()).map(|text| (text, item_location))
-            })
-            .collect(),
+        Json::String(text) => each(text, spot),
+        Json::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let item_spot = spot.index(index);
+                each(expect_string(item, &item_spot)?, &item_spot)?;
+            }
+            Ok(())
+        }
         other => Err(PolicyError::WrongType {
             expected: "a string or an array of strings",
             found: other.type_name(),
-            location: location.clone(),
+            location: spot.location(),
         }),
     }
 }
 
-fn parse_actions(value: &Json, location: &Location) -> Result<Vec<ActionPattern>, PolicyError> {
-    string_list(value, location)?
-        .into_iter()
-        .map(|(text, item_location)| {
-            let well_formed = text == "*"
-                || text
-                    .split_once(':')
-                    .is_some_and(|(service, action)| !service.is_empty() && !action.is_empty());
-            if !well_formed {
-                return Err(PolicyError::InvalidValue {
-                    value: text.to_owned(),
-                    reason: "an action is \"*\" or \"service:action\"",
-                    location: item_location,
-                });
-            }
-            Ok(ActionPattern::new(Pattern::compile(text, ACTION_SYNTAX)))
-        })
-        .collect()
+fn parse_actions(value: &Json<'_>, spot: &Spot<'_>) -> Result<Vec<ActionPattern>, PolicyError> {
+    let mut patterns = Vec::new();
+    for_each_string(value, spot, |text, item_spot| {
+        let well_formed = text == "*"
+            || text
+                .split_once(':')
+                .is_some_and(|(service, action)| !service.is_empty() && !action.is_empty());
+        if !well_formed {
+            return Err(PolicyError::InvalidValue {
+                value: text.to_owned(),
+                reason: "an action is \"*\" or \"service:action\"",
+                location: item_spot.location(),
+            });
+        }
+        patterns.push(ActionPattern::new(Pattern::compile(text, ACTION_SYNTAX)));
+        Ok(())
+    })?;
+    Ok(patterns)
 }
 
 fn parse_resources(
-    value: &Json,
-    location: &Location,
+    value: &Json<'_>,
+    spot: &Spot<'_>,
     version: PolicyVersion,
 ) -> Result<Vec<ResourcePattern>, PolicyError> {
     let syntax = Syntax {
@@ -455,98 +507,89 @@ fn parse_resources(
         variables: version.has_policy_variables(),
         lowercase: false,
     };
-    string_list(value, location)?
-        .into_iter()
-        .map(|(text, item_location)| {
-            if text.trim().is_empty() {
-                return Err(PolicyError::InvalidValue {
-                    value: text.to_owned(),
-                    reason: "a resource is \"*\" or an ARN",
-                    location: item_location,
-                });
-            }
-            Ok(ResourcePattern::new(Pattern::compile(text, syntax)))
-        })
-        .collect()
+    let mut patterns = Vec::new();
+    for_each_string(value, spot, |text, item_spot| {
+        if text.trim().is_empty() {
+            return Err(PolicyError::InvalidValue {
+                value: text.to_owned(),
+                reason: "a resource is \"*\" or an ARN",
+                location: item_spot.location(),
+            });
+        }
+        patterns.push(ResourcePattern::new(Pattern::compile(text, syntax)));
+        Ok(())
+    })?;
+    Ok(patterns)
 }
 
-fn parse_principal(value: &Json, location: &Location) -> Result<Principal, PolicyError> {
+fn parse_principal(value: &Json<'_>, spot: &Spot<'_>) -> Result<Principal, PolicyError> {
     match value {
         Json::String(text) if text == "*" => Ok(Principal::Anyone),
         Json::String(text) => Err(PolicyError::InvalidValue {
-            value: text.clone(),
+            value: text.to_string(),
             reason: "a principal is \"*\" or a map such as {\"AWS\": \"arn:...\"}",
-            location: location.clone(),
+            location: spot.location(),
         }),
-        Json::Object(members) => members
-            .iter()
-            .map(|(name, identifiers)| {
-                let member_location = Location {
-                    path: format!("{}.{name}", location.path),
-                    ..location.clone()
-                };
+        Json::Object(members) => {
+            let mut map = Vec::with_capacity(members.len());
+            for (name, identifiers) in members {
+                let member_spot = spot.key(name);
                 let Some(kind) = PrincipalKind::from_key(name) else {
                     return Err(PolicyError::UnknownElement {
-                        key: name.clone(),
-                        location: member_location,
+                        key: name.to_string(),
+                        location: member_spot.location(),
                     });
                 };
-                let identifiers = string_list(identifiers, &member_location)?
-                    .into_iter()
-                    .map(|(text, _)| text.to_owned())
-                    .collect();
-                Ok((kind, identifiers))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Principal::Map),
+                let mut list = Vec::new();
+                for_each_string(identifiers, &member_spot, |text, _| {
+                    list.push(text.to_owned());
+                    Ok(())
+                })?;
+                map.push((kind, list));
+            }
+            Ok(Principal::Map(map))
+        }
         other => Err(PolicyError::WrongType {
             expected: "\"*\" or an object",
             found: other.type_name(),
-            location: location.clone(),
+            location: spot.location(),
         }),
     }
 }
 
 fn parse_conditions(
-    value: &Json,
-    location: &Location,
+    value: &Json<'_>,
+    spot: &Spot<'_>,
     version: PolicyVersion,
 ) -> Result<Vec<Condition>, PolicyError> {
     let Json::Object(operators) = value else {
         return Err(PolicyError::WrongType {
             expected: "an object of condition operators",
             found: value.type_name(),
-            location: location.clone(),
+            location: spot.location(),
         });
     };
     let mut conditions = Vec::new();
     for (operator_name, keys) in operators {
-        let operator_location = Location {
-            path: format!("{}.{operator_name}", location.path),
-            ..location.clone()
-        };
+        let operator_spot = spot.key(operator_name);
         let Some(operator) = ConditionOperator::parse(operator_name) else {
             return Err(PolicyError::UnknownOperator {
-                operator: operator_name.clone(),
-                location: operator_location,
+                operator: operator_name.to_string(),
+                location: operator_spot.location(),
             });
         };
         let Json::Object(keys) = keys else {
             return Err(PolicyError::WrongType {
                 expected: "an object of condition keys",
                 found: keys.type_name(),
-                location: operator_location,
+                location: operator_spot.location(),
             });
         };
         for (key, values) in keys {
-            let key_location = Location {
-                path: format!("{}.{key}", operator_location.path),
-                ..operator_location.clone()
-            };
-            let values = condition_values(values, &key_location)?;
+            let values = condition_values(values, &operator_spot.key(key))?;
             conditions.push(Condition::new(
                 operator,
-                key.clone(),
+                key.to_string(),
                 values,
                 version.has_policy_variables(),
             ));
@@ -556,30 +599,24 @@ fn parse_conditions(
 }
 
 /// A string, number or boolean, or an array of them, as text.
-fn condition_values(value: &Json, location: &Location) -> Result<Vec<String>, PolicyError> {
-    let scalar = |item: &Json, item_location: Location| match item {
-        Json::String(text) => Ok(text.clone()),
+fn condition_values(value: &Json<'_>, spot: &Spot<'_>) -> Result<Vec<String>, PolicyError> {
+    let scalar = |item: &Json<'_>, item_spot: &Spot<'_>| match item {
+        Json::String(text) => Ok(text.to_string()),
         Json::Number(number) => Ok(number.to_string()),
         Json::Bool(flag) => Ok(flag.to_string()),
         other => Err(PolicyError::WrongType {
             expected: "a string, number or boolean",
             found: other.type_name(),
-            location: item_location,
+            location: item_spot.location(),
         }),
     };
     match value {
         Json::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(index, item)| {
-                let item_location = Location {
-                    path: format!("{}[{index}]", location.path),
-                    ..location.clone()
-                };
-                scalar(item, item_location)
-            })
+            .map(|(index, item)| scalar(item, &spot.index(index)))
             .collect(),
-        single => scalar(single, location.clone()).map(|text| vec![text]),
+        single => scalar(single, spot).map(|text| vec![text]),
     }
 }
 
@@ -669,6 +706,21 @@ mod tests {
         assert_eq!(
             error_kind(r#"{"Statement":{"Effect":"Deny","Effect":"Allow","Action":"*"}}"#),
             "duplicate-key"
+        );
+    }
+
+    #[test]
+    fn duplicates_in_large_objects_are_found_without_quadratic_cost() {
+        let members: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\":1")).collect();
+        let text = format!(
+            r#"{{"Statement":{{"Effect":"Allow","Action":"*","Condition":{{"StringEquals":{{{},"k7":2}}}}}}}}"#,
+            members.join(",")
+        );
+        let error = parse(&text).expect_err("duplicate");
+        assert_eq!(error.kind(), "duplicate-key");
+        assert_eq!(
+            error.location().map(|l| l.path.as_str()),
+            Some("Statement.Condition.StringEquals")
         );
     }
 

@@ -61,14 +61,14 @@ pub struct IneffectiveMfaGuard {
 /// Every ineffective MFA guard in `document`, in statement order.
 pub fn ineffective_mfa_guards(document: &PolicyDocument) -> Vec<IneffectiveMfaGuard> {
     let fresh = fresh_mfa_context();
-    let absence_contexts = MfaAbsence::ALL.map(MfaAbsence::context);
+    let absence_contexts = MfaAbsence::ALL.map(MfaAbsence::shared_context);
     let guards: Vec<&Statement> = document
         .statements
         .iter()
         .filter(|statement| {
             statement.effect == Effect::Deny
                 && has_mfa_conditions(statement)
-                && !mfa_conditions_hold(statement, &fresh)
+                && !mfa_conditions_hold(statement, fresh)
         })
         .collect();
 
@@ -76,7 +76,7 @@ pub fn ineffective_mfa_guards(document: &PolicyDocument) -> Vec<IneffectiveMfaGu
     for guard in &guards {
         let slips_past: Vec<MfaAbsence> = MfaAbsence::ALL
             .into_iter()
-            .zip(&absence_contexts)
+            .zip(absence_contexts)
             .filter(|(_, context)| !mfa_conditions_hold(guard, context))
             .filter(|(_, context)| {
                 !document
@@ -93,7 +93,7 @@ pub fn ineffective_mfa_guards(document: &PolicyDocument) -> Vec<IneffectiveMfaGu
             .conditions
             .iter()
             .filter(|condition| is_mfa_key(condition.lowercase_key()))
-            .find(|condition| !condition.holds(&first_mode.context()));
+            .find(|condition| !condition.holds(first_mode.shared_context()));
         let Some(failing) = failing else {
             continue;
         };
