@@ -72,87 +72,70 @@ async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instan
         .await
 }
 
+/// Reads every page of a list operation at the given page size and converts and sorts the
+/// items: the shape of most EC2 Describe calls.
+macro_rules! list_all {
+    ($calls:expr, $operation:literal, $request:expr, $convert:expr) => {
+        $calls
+            .run(SERVICE, $operation, || async {
+                let items = $request
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await?;
+                Ok(sorted(items.iter().map($convert).collect()))
+            })
+            .await
+    };
+}
+
 async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
-    calls
-        .run(SERVICE, "DescribeSecurityGroups", || async {
-            let groups = client
-                .describe_security_groups()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(groups.iter().map(security_group).collect()))
-        })
-        .await
+    list_all!(
+        calls,
+        "DescribeSecurityGroups",
+        client.describe_security_groups().max_results(1000),
+        security_group
+    )
 }
 
 async fn network_interfaces(
     client: &Client,
     calls: &RegionCalls,
 ) -> Collected<Vec<NetworkInterface>> {
-    calls
-        .run(SERVICE, "DescribeNetworkInterfaces", || async {
-            let interfaces = client
-                .describe_network_interfaces()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(interfaces.iter().map(network_interface).collect()))
-        })
-        .await
+    list_all!(
+        calls,
+        "DescribeNetworkInterfaces",
+        client.describe_network_interfaces().max_results(1000),
+        network_interface
+    )
 }
 
 async fn vpcs(client: &Client, calls: &RegionCalls) -> Collected<Vec<Vpc>> {
-    calls
-        .run(SERVICE, "DescribeVpcs", || async {
-            let vpcs = client
-                .describe_vpcs()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(vpcs.iter().map(vpc).collect()))
-        })
-        .await
+    list_all!(
+        calls,
+        "DescribeVpcs",
+        client.describe_vpcs().max_results(1000),
+        vpc
+    )
 }
 
 async fn network_acls(client: &Client, calls: &RegionCalls) -> Collected<Vec<NetworkAcl>> {
-    calls
-        .run(SERVICE, "DescribeNetworkAcls", || async {
-            let acls = client
-                .describe_network_acls()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(acls.iter().map(network_acl).collect()))
-        })
-        .await
+    list_all!(
+        calls,
+        "DescribeNetworkAcls",
+        client.describe_network_acls().max_results(1000),
+        network_acl
+    )
 }
 
 async fn flow_logs(client: &Client, calls: &RegionCalls) -> Collected<Vec<FlowLog>> {
-    calls
-        .run(SERVICE, "DescribeFlowLogs", || async {
-            let logs = client
-                .describe_flow_logs()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(logs.iter().map(flow_log).collect()))
-        })
-        .await
+    list_all!(
+        calls,
+        "DescribeFlowLogs",
+        client.describe_flow_logs().max_results(1000),
+        flow_log
+    )
 }
 
 async fn ebs_encryption_by_default(client: &Client, calls: &RegionCalls) -> Collected<bool> {
@@ -166,19 +149,12 @@ async fn ebs_encryption_by_default(client: &Client, calls: &RegionCalls) -> Coll
 }
 
 async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
-    calls
-        .run(SERVICE, "DescribeVolumes", || async {
-            let volumes = client
-                .describe_volumes()
-                .max_results(500)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(volumes.iter().map(volume).collect()))
-        })
-        .await
+    list_all!(
+        calls,
+        "DescribeVolumes",
+        client.describe_volumes().max_results(500),
+        volume
+    )
 }
 
 /// Resolves the managed prefix lists that security group rules reference — only those, since a
