@@ -16,10 +16,22 @@ use crate::{CheckConfig, Finding, Findings, Resource};
 
 /// The checks `policy lint` applies, in code order, with how each judges a document.
 pub static LINT_RULES: &[(&dyn Check, Judge)] = &[
-    (&sensitive_actions_without_mfa::SensitiveActionsWithoutMfa, sensitive_actions_without_mfa::judge),
-    (&ineffective_mfa_guard::IneffectiveMfaGuard, ineffective_mfa_guard::judge),
-    (&full_admin_policy::FullAdminPolicy, full_admin_policy::judge),
-    (&service_wide_wildcard::ServiceWideWildcard, service_wide_wildcard::judge),
+    (
+        &sensitive_actions_without_mfa::SensitiveActionsWithoutMfa,
+        sensitive_actions_without_mfa::judge,
+    ),
+    (
+        &ineffective_mfa_guard::IneffectiveMfaGuard,
+        ineffective_mfa_guard::judge,
+    ),
+    (
+        &full_admin_policy::FullAdminPolicy,
+        full_admin_policy::judge,
+    ),
+    (
+        &service_wide_wildcard::ServiceWideWildcard,
+        service_wide_wildcard::judge,
+    ),
     (&allow_not_action::AllowNotAction, allow_not_action::judge),
 ];
 

@@ -125,11 +125,19 @@ fn the_catalogue_is_extended_from_the_command_line() {
         .assert()
         .code(0);
     ztaudit()
-        .args(["policy", "lint", "--sensitive-action", "lambda:InvokeFunction", "-"])
+        .args([
+            "policy",
+            "lint",
+            "--sensitive-action",
+            "lambda:InvokeFunction",
+            "-",
+        ])
         .write_stdin(policy.to_string())
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("1 sensitive action is allowed without MFA"));
+        .stdout(predicate::str::contains(
+            "1 sensitive action is allowed without MFA",
+        ));
     ztaudit()
         .args(["policy", "lint", "--sensitive-action", "not an action", "-"])
         .write_stdin(policy.to_string())

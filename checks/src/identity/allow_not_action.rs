@@ -42,5 +42,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 }
 
 pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
-    lint_verdict(document, &[LintKind::AllowNotAction, LintKind::AllowNotResource], "allows only with Action and Resource")
+    lint_verdict(
+        document,
+        &[LintKind::AllowNotAction, LintKind::AllowNotResource],
+        "allows only with Action and Resource",
+    )
 }

@@ -46,5 +46,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 }
 
 pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
-    lint_verdict(document, &[LintKind::FullAdmin], "does not grant full administrator rights")
+    lint_verdict(
+        document,
+        &[LintKind::FullAdmin],
+        "does not grant full administrator rights",
+    )
 }

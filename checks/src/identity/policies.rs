@@ -162,7 +162,12 @@ pub type Verdict = Option<Result<String, String>>;
 pub type Judge = fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict;
 
 /// Runs `judge` over every customer-managed and inline policy of the account.
-pub fn judge_each_policy(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings, judge: Judge) {
+pub fn judge_each_policy(
+    snapshot: &Snapshot,
+    config: &CheckConfig,
+    out: &mut Findings,
+    judge: Judge,
+) {
     let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
         return;
     };
@@ -180,7 +185,11 @@ pub fn judge_each_policy(snapshot: &Snapshot, config: &CheckConfig, out: &mut Fi
 /// The verdict of the permission-breadth lints of `kinds`.
 pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) -> Verdict {
     let messages = lint_messages(document, kinds);
-    Some(if messages.is_empty() { Ok(clean.to_owned()) } else { Err(messages.join("; ")) })
+    Some(if messages.is_empty() {
+        Ok(clean.to_owned())
+    } else {
+        Err(messages.join("; "))
+    })
 }
 
 /// The resource type of a policy source.
