@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::snapshot::{CallError, ErrorKind, Snapshot};
+use crate::snapshot::Snapshot;
 
 /// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
 /// snapshot evaluates the same way whenever it is replayed.
@@ -34,15 +34,11 @@ pub(crate) fn days_before_collection(snapshot: &Snapshot, earlier: &str) -> Opti
 }
 
 /// A key of `GetAccountSummary`; a missing key is an error, never a guess.
-pub(crate) fn summary_value(summary: &BTreeMap<String, i64>, key: &str) -> Result<i64, CallError> {
-    summary.get(key).copied().ok_or_else(|| CallError {
-        service: "iam".to_owned(),
-        operation: "GetAccountSummary".to_owned(),
-        region: None,
-        kind: ErrorKind::Other,
-        code: None,
-        message: format!("the account summary has no {key}"),
-    })
+pub(crate) fn summary_value(summary: &BTreeMap<String, i64>, key: &str) -> Result<i64, String> {
+    summary
+        .get(key)
+        .copied()
+        .ok_or_else(|| format!("iam:GetAccountSummary did not report {key}"))
 }
 
 /// The ARN path of the root user: `arn:PARTITION:iam::ACCOUNT:root`.

@@ -41,6 +41,6 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     match summary_value(summary, "AccountAccessKeysPresent") {
         Ok(0) => out.pass(resource, "the root user has no access keys"),
         Ok(_) => out.fail(resource, "the root user has an access key"),
-        Err(error) => out.error(resource, &error),
+        Err(reason) => out.unevaluable(resource, reason),
     }
 }

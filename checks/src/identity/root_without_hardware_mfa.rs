@@ -46,7 +46,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     let resource = out.global_resource("iam", ROOT_PATH, "AWS::IAM::RootUser");
     let mfa_enabled = match summary_value(summary, "AccountMFAEnabled") {
         Ok(value) => value == 1,
-        Err(error) => return out.error(resource, &error),
+        Err(reason) => return out.unevaluable(resource, reason),
     };
     let root_virtual = devices.iter().find(|device| {
         device

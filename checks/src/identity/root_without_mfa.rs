@@ -41,6 +41,6 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     match summary_value(summary, "AccountMFAEnabled") {
         Ok(1) => out.pass(resource, "the root user has MFA enabled"),
         Ok(_) => out.fail(resource, "the root user has no MFA device"),
-        Err(error) => out.error(resource, &error),
+        Err(reason) => out.unevaluable(resource, reason),
     }
 }

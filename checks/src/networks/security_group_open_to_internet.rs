@@ -159,7 +159,7 @@ fn internet_exposure(
                         }
                     }
                 }
-                Err(error) => unresolved = Some(error),
+                Err(error) => unresolved = Some(*error),
             }
         }
         for door in doors {
@@ -187,17 +187,17 @@ fn internet_exposure(
 fn prefix_list_entries<'a>(
     prefix_lists: &'a Collected<BTreeMap<String, Collected<Vec<String>>>>,
     list_id: &str,
-) -> Result<&'a Vec<String>, CallError> {
-    let lists = prefix_lists.as_result().map_err(Clone::clone)?;
+) -> Result<&'a Vec<String>, Box<CallError>> {
+    let lists = prefix_lists.as_result().map_err(|e| Box::new(e.clone()))?;
     match lists.get(list_id) {
-        Some(entries) => entries.as_result().map_err(Clone::clone),
-        None => Err(CallError {
+        Some(entries) => entries.as_result().map_err(|e| Box::new(e.clone())),
+        None => Err(Box::new(CallError {
             service: "ec2".to_owned(),
             operation: "GetManagedPrefixListEntries".to_owned(),
             region: None,
             kind: ErrorKind::NotCollected,
             code: None,
             message: format!("prefix list {list_id} is not in the snapshot"),
-        }),
+        })),
     }
 }
