@@ -7,6 +7,7 @@ mod bad_input;
 mod catalog;
 mod demo_snapshot;
 mod exit_codes;
+mod fault_proxy;
 mod identity_scan;
 mod moto_scan;
 mod policy_lint;

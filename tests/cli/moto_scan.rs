@@ -218,3 +218,59 @@ fn missing_credentials_are_a_clear_error_not_a_pass() {
         .stdout("")
         .stderr(predicates::str::contains("sts:GetCallerIdentity"));
 }
+
+/// moto never fails a call, so a loopback proxy answers `DescribeFlowLogs` with AccessDenied:
+/// the flow-log check reports ERROR in every region, naming the operation and the code, every
+/// other check is unaffected, and the exit code says the scan is incomplete.
+#[test]
+fn a_denied_call_turns_its_check_into_error_and_leaves_the_others_alone() {
+    let moto = Moto::start();
+    moto.seed("network_account.py");
+    let proxy = crate::fault_proxy::FaultProxy::deny(&moto.endpoint, "DescribeFlowLogs");
+    let run = |endpoint: &str| {
+        moto.ztaudit()
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .args(["scan", "--format", "json", "--fail-on", "never"])
+            .args(["--checks", "ZT301,ZT302,ZT303,ZT501,ZT502,ZT601"])
+            .args(REGIONS)
+            .output()
+            .expect("scan")
+    };
+    let clean = run(&moto.endpoint);
+    let faulty = run(&proxy.endpoint);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(faulty.status.code(), Some(3), "an incomplete scan exits 3");
+    assert!(
+        proxy.denied() >= 3,
+        "DescribeFlowLogs was asked in each region"
+    );
+
+    let (clean, faulty) = (stdout_json(&clean), stdout_json(&faulty));
+    let of = |report: &Value, flow_logs: bool| -> Vec<Value> {
+        findings_of(report)
+            .iter()
+            .filter(|f| (f["check_id"] == "ZT601") == flow_logs)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        of(&clean, false),
+        of(&faulty, false),
+        "other checks are unaffected"
+    );
+    let errors = of(&faulty, true);
+    assert_eq!(
+        errors.len(),
+        3,
+        "one ERROR per region, no PASS: {errors:#?}"
+    );
+    for error in &errors {
+        assert_eq!(error["status"], "ERROR");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("ec2:DescribeFlowLogs")
+                && message.contains("access denied (UnauthorizedOperation"),
+            "{message}"
+        );
+    }
+}
