@@ -43,5 +43,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 }
 
 pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
-    lint_verdict(document, &[LintKind::ServiceWildcard], "has no service-wide wildcard")
+    lint_verdict(
+        document,
+        &[LintKind::ServiceWildcard],
+        "has no service-wide wildcard",
+    )
 }
