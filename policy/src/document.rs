@@ -10,7 +10,7 @@
 //! "...: NotAction", "...: NotResource"):
 //! - actions are compared without regard to case, with `*` and `?` wildcards;
 //! - resources are compared case-sensitively, segment by segment (see
-//!   [`crate::pattern`]), with policy variables substituted in `2012-10-17` documents;
+//!   `pattern.rs`), with policy variables substituted in `2012-10-17` documents;
 //! - `NotAction` / `NotResource` match everything the list does not.
 //!
 //! A statement with neither `Resource` nor `NotResource` (a role trust policy, or a
@@ -295,7 +295,7 @@ impl ResourceElement {
 
     /// True when every resource `inner` could match is also matched by `self`: the question
     /// "does this Deny cover everything that Allow grants?". Conservative: "no" when it cannot
-    /// be shown (see [`crate::pattern`]).
+    /// be shown (see `pattern.rs`).
     pub(crate) fn covers(&self, inner: &ResourceElement) -> bool {
         if self.matches_every_resource() {
             return true;
