@@ -6,9 +6,14 @@
 //! against its service, operation and region, and the collection goes on.
 
 mod calls;
+mod cloudtrail;
+mod config;
 mod ec2;
 pub mod error;
+mod events;
+mod guardduty;
 mod iam;
+mod securityhub;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -113,17 +118,34 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
     );
     let calls = Calls::new(options.concurrency, progress);
 
+    let trail_homes = cloudtrail::TrailHomes::new(
+        regions
+            .iter()
+            .filter(|(_, enabled)| *enabled)
+            .map(|(region, _)| region.clone()),
+    );
     let regional = regions.iter().map(|(region, enabled)| {
         let calls = calls.in_region(Some(region), *enabled);
-        let ec2 = aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::config::Builder::from(sdk)
-                .region(Region::new(region.clone()))
-                .interceptor(counter.clone())
-                .build(),
-        );
+        let clients = RegionClients::new(sdk, region, &counter);
+        let trail_homes = &trail_homes;
         async move {
-            let ec2 = ec2::collect_region(&ec2, &calls).await;
-            (region.clone(), RegionData { ec2 })
+            let (ec2, cloudtrail, guardduty, securityhub, config, events) = tokio::join!(
+                ec2::collect_region(&clients.ec2, &calls),
+                cloudtrail::collect_region(&clients.cloudtrail, &calls, trail_homes),
+                guardduty::collect_region(&clients.guardduty, &calls),
+                securityhub::collect_region(&clients.securityhub, &calls),
+                config::collect_region(&clients.config, &calls),
+                events::collect_region(&clients.events, &calls),
+            );
+            let data = RegionData {
+                ec2,
+                cloudtrail,
+                guardduty,
+                securityhub,
+                config,
+                events,
+            };
+            (region.clone(), data)
         }
     });
     let identity_center = regions
@@ -165,6 +187,39 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
         regions,
         global: GlobalData { iam },
     })
+}
+
+/// The clients of the regional services, for one region.
+struct RegionClients {
+    ec2: aws_sdk_ec2::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
+    guardduty: aws_sdk_guardduty::Client,
+    securityhub: aws_sdk_securityhub::Client,
+    config: aws_sdk_config::Client,
+    events: aws_sdk_eventbridge::Client,
+}
+
+impl RegionClients {
+    fn new(sdk: &SdkConfig, region: &str, counter: &CallCounter) -> Self {
+        macro_rules! client {
+            ($sdk_crate:ident) => {
+                $sdk_crate::Client::from_conf(
+                    $sdk_crate::config::Builder::from(sdk)
+                        .region(Region::new(region.to_owned()))
+                        .interceptor(counter.clone())
+                        .build(),
+                )
+            };
+        }
+        RegionClients {
+            ec2: client!(aws_sdk_ec2),
+            cloudtrail: client!(aws_sdk_cloudtrail),
+            guardduty: client!(aws_sdk_guardduty),
+            securityhub: client!(aws_sdk_securityhub),
+            config: client!(aws_sdk_config),
+            events: client!(aws_sdk_eventbridge),
+        }
+    }
 }
 
 /// The regions to scan, each with whether the account has it enabled. Asked for explicitly, a

@@ -8,16 +8,26 @@
 //!
 //! Every list is sorted by the collector, so two collections of the same account diff cleanly.
 
+mod cloudtrail;
+mod config;
 mod ec2;
+mod events;
+mod guardduty;
 mod iam;
+mod securityhub;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use cloudtrail::*;
+pub use config::*;
 pub use ec2::*;
+pub use events::*;
+pub use guardduty::*;
 pub use iam::*;
+pub use securityhub::*;
 
 /// Version of the snapshot's JSON layout. Raise it on any change an older ztaudit would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -67,6 +77,28 @@ pub struct CollectionInfo {
 pub struct RegionData {
     #[serde(default)]
     pub ec2: Ec2Region,
+    #[serde(default)]
+    pub cloudtrail: CloudTrailRegion,
+    #[serde(default)]
+    pub guardduty: GuardDutyRegion,
+    #[serde(default)]
+    pub securityhub: SecurityHubRegion,
+    #[serde(default)]
+    pub config: ConfigRegion,
+    #[serde(default)]
+    pub events: EventsRegion,
+}
+
+impl RegionData {
+    pub fn call_errors(&self) -> Vec<&CallError> {
+        let mut errors = self.ec2.call_errors();
+        errors.extend(self.cloudtrail.call_errors());
+        errors.extend(self.guardduty.call_errors());
+        errors.extend(self.securityhub.call_errors());
+        errors.extend(self.config.call_errors());
+        errors.extend(self.events.call_errors());
+        errors
+    }
 }
 
 impl Snapshot {
@@ -78,7 +110,7 @@ impl Snapshot {
     /// Every call error recorded anywhere in the snapshot.
     pub fn call_errors(&self) -> Vec<&CallError> {
         let mut errors = self.global.iam.call_errors();
-        errors.extend(self.regions.values().flat_map(|r| r.ec2.call_errors()));
+        errors.extend(self.regions.values().flat_map(RegionData::call_errors));
         errors
     }
 }

@@ -1,0 +1,120 @@
+//! EventBridge: the rules of the default event bus and their targets ([`EventsRegion`]).
+//!
+//! EventBridge models no paginators for `ListRules` and `ListTargetsByRule`, so [`all_pages`]
+//! follows their `NextToken`s.
+
+use std::future::Future;
+
+use aws_sdk_eventbridge::operation::list_rules::ListRulesError;
+use aws_sdk_eventbridge::operation::list_targets_by_rule::ListTargetsByRuleError;
+use aws_sdk_eventbridge::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use futures::future::join_all;
+use ztaudit_checks::snapshot::{EventRule, EventTarget, EventsRegion};
+use ztaudit_checks::Collected;
+
+use super::calls::RegionCalls;
+
+const SERVICE: &str = "events";
+
+/// The largest page `ListRules` and `ListTargetsByRule` return.
+const PAGE_SIZE: i32 = 100;
+
+pub async fn collect_region(client: &Client, calls: &RegionCalls) -> EventsRegion {
+    let listed = calls
+        .run(SERVICE, "ListRules", || async {
+            all_pages::<_, SdkError<ListRulesError, HttpResponse>, _>(|token| async move {
+                let output = client
+                    .list_rules()
+                    .limit(PAGE_SIZE)
+                    .set_next_token(token)
+                    .send()
+                    .await?;
+                let next = output.next_token().map(str::to_owned);
+                let rules = output
+                    .rules()
+                    .iter()
+                    .map(|rule| EventRule {
+                        name: rule.name().unwrap_or_default().to_owned(),
+                        arn: rule.arn().unwrap_or_default().to_owned(),
+                        state: rule
+                            .state()
+                            .map(|state| state.as_str().to_owned())
+                            .unwrap_or_default(),
+                        event_pattern: rule.event_pattern().map(str::to_owned),
+                        managed_by: rule.managed_by().map(str::to_owned),
+                        targets: Collected::default(),
+                    })
+                    .collect();
+                Ok((rules, next))
+            })
+            .await
+        })
+        .await;
+    let rules = match listed {
+        Collected::Ok(rules) => rules,
+        Collected::Error(error) => {
+            return EventsRegion {
+                rules: Collected::Error(error),
+            }
+        }
+    };
+    let mut rules = join_all(rules.into_iter().map(|mut rule| async move {
+        rule.targets = targets(client, calls, &rule.name).await;
+        rule
+    }))
+    .await;
+    rules.sort_by(|a, b| a.name.cmp(&b.name));
+    EventsRegion {
+        rules: Collected::Ok(rules),
+    }
+}
+
+async fn targets(client: &Client, calls: &RegionCalls, rule: &str) -> Collected<Vec<EventTarget>> {
+    calls
+        .run(SERVICE, "ListTargetsByRule", || async {
+            let mut targets = all_pages::<_, SdkError<ListTargetsByRuleError, HttpResponse>, _>(
+                |token| async move {
+                    let output = client
+                        .list_targets_by_rule()
+                        .rule(rule)
+                        .limit(PAGE_SIZE)
+                        .set_next_token(token)
+                        .send()
+                        .await?;
+                    let next = output.next_token().map(str::to_owned);
+                    let targets = output
+                        .targets()
+                        .iter()
+                        .map(|target| EventTarget {
+                            id: target.id().to_owned(),
+                            arn: target.arn().to_owned(),
+                        })
+                        .collect();
+                    Ok((targets, next))
+                },
+            )
+            .await?;
+            targets.sort();
+            Ok(targets)
+        })
+        .await
+}
+
+/// Reads page after page until a page has no `NextToken`.
+async fn all_pages<T, E, Fut>(mut page: impl FnMut(Option<String>) -> Fut) -> Result<Vec<T>, E>
+where
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), E>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let (batch, next) = page(token.take()).await?;
+        items.extend(batch);
+        match next {
+            Some(next) if !next.is_empty() => token = Some(next),
+            _ => return Ok(items),
+        }
+    }
+}
