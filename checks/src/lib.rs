@@ -17,6 +17,7 @@ pub mod policy_lint;
 pub mod registry;
 pub mod snapshot;
 
+mod automation;
 mod data;
 mod identity;
 mod networks;

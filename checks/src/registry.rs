@@ -1,5 +1,6 @@
 //! The registry: every check ztaudit knows, in code order. Adding a check adds one line here.
 
+use crate::automation::findings_without_automated_response;
 use crate::check::Check;
 use crate::data::{ebs_default_encryption_disabled, ebs_volume_unencrypted};
 use crate::identity::{
@@ -12,7 +13,11 @@ use crate::identity::{
 use crate::networks::{
     default_security_group_has_rules, network_acl_admin_ports_open, security_group_open_to_internet,
 };
-use crate::visibility::vpc_flow_logs_disabled;
+use crate::visibility::{
+    cloudtrail_log_file_validation_disabled, cloudtrail_not_encrypted_with_kms,
+    config_recorder_disabled, guardduty_disabled, region_not_covered_by_cloudtrail,
+    security_hub_disabled, vpc_flow_logs_disabled,
+};
 
 pub static CHECKS: &[&dyn Check] = &[
     &sensitive_actions_without_mfa::SensitiveActionsWithoutMfa,
@@ -36,6 +41,13 @@ pub static CHECKS: &[&dyn Check] = &[
     &ebs_default_encryption_disabled::EbsDefaultEncryptionDisabled,
     &ebs_volume_unencrypted::EbsVolumeUnencrypted,
     &vpc_flow_logs_disabled::VpcFlowLogsDisabled,
+    &region_not_covered_by_cloudtrail::RegionNotCoveredByCloudtrail,
+    &cloudtrail_log_file_validation_disabled::CloudtrailLogFileValidationDisabled,
+    &cloudtrail_not_encrypted_with_kms::CloudtrailNotEncryptedWithKms,
+    &guardduty_disabled::GuarddutyDisabled,
+    &security_hub_disabled::SecurityHubDisabled,
+    &config_recorder_disabled::ConfigRecorderDisabled,
+    &findings_without_automated_response::FindingsWithoutAutomatedResponse,
 ];
 
 /// The check with this id (`ZT301`) or name (`security-group-open-to-internet`), any case.

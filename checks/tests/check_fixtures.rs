@@ -46,6 +46,13 @@ fixture_test!(zt303, "ZT303-network-acl-admin-ports-open");
 fixture_test!(zt501, "ZT501-ebs-default-encryption-disabled");
 fixture_test!(zt502, "ZT502-ebs-volume-unencrypted");
 fixture_test!(zt601, "ZT601-vpc-flow-logs-disabled");
+fixture_test!(zt602, "ZT602-region-not-covered-by-cloudtrail");
+fixture_test!(zt603, "ZT603-cloudtrail-log-file-validation-disabled");
+fixture_test!(zt604, "ZT604-cloudtrail-not-encrypted-with-kms");
+fixture_test!(zt605, "ZT605-guardduty-disabled");
+fixture_test!(zt606, "ZT606-security-hub-disabled");
+fixture_test!(zt607, "ZT607-config-recorder-disabled");
+fixture_test!(zt701, "ZT701-findings-without-automated-response");
 
 /// Checks not yet tested by `fixture_test!`. It may only shrink: a check added to the registry
 /// without a fixture and a snapshot fails `every_check_has_a_fixture_and_a_snapshot`, and so
