@@ -286,7 +286,6 @@ fn run_check(id: &str, snapshot: &Snapshot) -> Vec<Finding> {
 /// known to record rejects (which the check already fails); missing data must never read as
 /// compliant.
 #[test]
-#[ignore = "bug: ZT601 counts a flow log with no recorded status as active and passes the VPC"]
 fn zt601_flow_log_without_status_is_not_known_to_be_active() {
     let snapshot = one_region(serde_json::json!({
         "vpcs": {"ok": [{"id": "vpc-0f6a7b8c9d0e10021"}]},

@@ -166,7 +166,7 @@ pub struct FlowLog {
     /// `ACCEPT`, `REJECT` or `ALL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<String>,
-    /// `ACTIVE` when the flow log is delivering.
+    /// `ACTIVE` (the only status AWS reports); absent means unknown and is not taken as active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }

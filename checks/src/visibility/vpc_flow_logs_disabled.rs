@@ -51,7 +51,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             let is_active = |status: &Option<String>| {
                 status
                     .as_deref()
-                    .is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE"))
+                    .is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE"))
             };
             let records_rejects = |kind: &Option<String>| {
                 kind.as_deref().is_some_and(|t| {
