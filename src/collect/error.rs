@@ -64,6 +64,9 @@ where
     };
     let message = match (error, error.message()) {
         (SdkError::ServiceError(_), Some(message)) => message.to_owned(),
+        // An answer that is no AWS error (an emulator's HTML 404, say): why it could not be
+        // read, without the raw response and its headers (which hold the time).
+        (SdkError::ServiceError(context), None) => DisplayErrorContext(context.err()).to_string(),
         _ => DisplayErrorContext(error).to_string(),
     };
     CallError {

@@ -11,3 +11,4 @@ mod fault_proxy;
 mod identity_scan;
 mod moto_scan;
 mod policy_lint;
+mod visibility_scan;
