@@ -161,3 +161,145 @@ fn advanced_selector(selector: &types::AdvancedEventSelector) -> AdvancedEventSe
             .collect(),
     }
 }
+
+/// Shadow trails and failed reads, with `aws-smithy-mocks` responses shaped like AWS's
+/// (awsJson1_1 errors with `__type` and `message`).
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudtrail::operation::describe_trails::DescribeTrailsOutput;
+    use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
+    use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use indicatif::ProgressBar;
+    use ztaudit_checks::ErrorKind;
+
+    use super::*;
+    use crate::collect::calls::Calls;
+
+    const HOME: &str = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/eu-trail";
+    const SHADOW: &str = "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events";
+
+    fn calls() -> RegionCalls {
+        Calls::new(4, ProgressBar::hidden()).in_region(Some("eu-west-1"), true)
+    }
+
+    fn listed(arn: &str, home: &str, multi_region: bool) -> types::Trail {
+        types::Trail::builder()
+            .trail_arn(arn)
+            .name(arn.rsplit('/').next().unwrap_or_default())
+            .home_region(home)
+            .is_multi_region_trail(multi_region)
+            .log_file_validation_enabled(true)
+            .build()
+    }
+
+    fn describe() -> aws_smithy_mocks::Rule {
+        mock!(Client::describe_trails)
+            .match_requests(|req| req.include_shadow_trails() == Some(true))
+            .then_output(|| {
+                DescribeTrailsOutput::builder()
+                    .trail_list(listed(SHADOW, "us-east-1", true))
+                    .trail_list(listed(HOME, "eu-west-1", false))
+                    .build()
+            })
+    }
+
+    #[tokio::test]
+    async fn a_shadow_trail_is_left_to_its_home_region() {
+        let describe = describe();
+        let status = mock!(Client::get_trail_status)
+            .match_requests(|req| req.name() == Some(HOME))
+            .then_output(|| GetTrailStatusOutput::builder().is_logging(true).build());
+        let selectors = mock!(Client::get_event_selectors)
+            .match_requests(|req| req.trail_name() == Some(HOME))
+            .then_output(|| {
+                GetEventSelectorsOutput::builder()
+                    .event_selectors(
+                        types::EventSelector::builder()
+                            .read_write_type(types::ReadWriteType::All)
+                            .include_management_events(true)
+                            .exclude_management_event_sources("kms.amazonaws.com")
+                            .build(),
+                    )
+                    .build()
+            });
+        let client = mock_client!(
+            aws_sdk_cloudtrail,
+            RuleMode::MatchAny,
+            [&describe, &status, &selectors]
+        );
+        // us-east-1 is scanned too: the shadow trail is judged there, not here.
+        let homes = TrailHomes::new(["eu-west-1".to_owned(), "us-east-1".to_owned()]);
+
+        let collected = collect_region(&client, &calls(), &homes).await;
+
+        let Collected::Ok(trails) = collected.trails else {
+            panic!("{:?}", collected.trails);
+        };
+        let home = trails.iter().find(|t| t.arn == HOME).expect("home trail");
+        let shadow = trails
+            .iter()
+            .find(|t| t.arn == SHADOW)
+            .expect("shadow trail");
+        assert_eq!(
+            home.status,
+            Some(Collected::Ok(TrailStatus { is_logging: true }))
+        );
+        let Some(Collected::Ok(read)) = &home.event_selectors else {
+            panic!("{:?}", home.event_selectors);
+        };
+        assert_eq!(
+            read.classic[0].exclude_management_event_sources,
+            ["kms.amazonaws.com"]
+        );
+        assert!(!shadow.is_evaluated_here());
+        assert_eq!((status.num_calls(), selectors.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn a_trail_whose_home_is_not_scanned_is_judged_in_the_first_scanned_region() {
+        let describe = describe();
+        let status = mock!(Client::get_trail_status)
+            .then_output(|| GetTrailStatusOutput::builder().is_logging(false).build());
+        let selectors = mock!(Client::get_event_selectors).then_http_response(|| {
+            HttpResponse::new(
+                StatusCode::try_from(400).expect("valid status"),
+                SdkBody::from(
+                    r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: cloudtrail:GetEventSelectors"}"#,
+                ),
+            )
+        });
+        let client = mock_client!(
+            aws_sdk_cloudtrail,
+            RuleMode::MatchAny,
+            [&describe, &status, &selectors]
+        );
+        let homes = TrailHomes::new(["eu-west-1".to_owned()]);
+
+        let collected = collect_region(&client, &calls(), &homes).await;
+
+        let Collected::Ok(trails) = collected.trails else {
+            panic!("{:?}", collected.trails);
+        };
+        let shadow = trails
+            .iter()
+            .find(|t| t.arn == SHADOW)
+            .expect("shadow trail");
+        assert_eq!(
+            shadow.status,
+            Some(Collected::Ok(TrailStatus { is_logging: false }))
+        );
+        let Some(Collected::Error(denied)) = &shadow.event_selectors else {
+            panic!(
+                "a denied read must not look like data: {:?}",
+                shadow.event_selectors
+            );
+        };
+        assert_eq!(denied.kind, ErrorKind::AccessDenied);
+        assert_eq!(denied.operation, "GetEventSelectors");
+        assert_eq!(status.num_calls(), 2, "both trails are judged here");
+    }
+}

@@ -118,3 +118,89 @@ where
         }
     }
 }
+
+/// Paging that moto never does (it answers in one page), with `aws-smithy-mocks`.
+#[cfg(test)]
+mod tests {
+    use aws_sdk_eventbridge::operation::list_rules::ListRulesOutput;
+    use aws_sdk_eventbridge::operation::list_targets_by_rule::ListTargetsByRuleOutput;
+    use aws_sdk_eventbridge::types::{Rule, RuleState, Target};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use indicatif::ProgressBar;
+
+    use super::*;
+    use crate::collect::calls::Calls;
+
+    fn rule(name: &str) -> Rule {
+        Rule::builder()
+            .name(name)
+            .arn(format!("arn:aws:events:eu-west-1:123456789012:rule/{name}"))
+            .state(RuleState::Enabled)
+            .event_pattern(r#"{"source":["aws.guardduty"]}"#)
+            .build()
+    }
+
+    fn target(id: &str) -> Target {
+        Target::builder()
+            .id(id)
+            .arn(format!("arn:aws:sns:eu-west-1:123456789012:{id}"))
+            .build()
+            .expect("id and arn are set")
+    }
+
+    #[tokio::test]
+    async fn rules_and_targets_are_read_to_the_last_page() {
+        let first = mock!(Client::list_rules)
+            .match_requests(|req| req.next_token().is_none() && req.event_bus_name().is_none())
+            .then_output(|| {
+                ListRulesOutput::builder()
+                    .rules(rule("b-rule"))
+                    .next_token("r2")
+                    .build()
+            });
+        let second = mock!(Client::list_rules)
+            .match_requests(|req| req.next_token() == Some("r2"))
+            .then_output(|| ListRulesOutput::builder().rules(rule("a-rule")).build());
+        let targets_first = mock!(Client::list_targets_by_rule)
+            .match_requests(|req| req.next_token().is_none())
+            .then_output(|| {
+                ListTargetsByRuleOutput::builder()
+                    .targets(target("pager"))
+                    .next_token("t2")
+                    .build()
+            });
+        let targets_second = mock!(Client::list_targets_by_rule)
+            .match_requests(|req| req.next_token() == Some("t2"))
+            .then_output(|| {
+                ListTargetsByRuleOutput::builder()
+                    .targets(target("chat"))
+                    .build()
+            });
+        let client = mock_client!(
+            aws_sdk_eventbridge,
+            RuleMode::MatchAny,
+            [&first, &second, &targets_first, &targets_second]
+        );
+        let calls = Calls::new(4, ProgressBar::hidden()).in_region(Some("eu-west-1"), true);
+
+        let collected = collect_region(&client, &calls).await;
+
+        let Collected::Ok(rules) = collected.rules else {
+            panic!("{:?}", collected.rules);
+        };
+        let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["a-rule", "b-rule"]);
+        for rule in &rules {
+            let Collected::Ok(targets) = &rule.targets else {
+                panic!("{:?}", rule.targets);
+            };
+            let ids: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
+            assert_eq!(ids, ["chat", "pager"], "{}", rule.name);
+        }
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+        assert_eq!(
+            (targets_first.num_calls(), targets_second.num_calls()),
+            (2, 2)
+        );
+    }
+}

@@ -74,3 +74,148 @@ async fn enabled_standards(
         })
         .await
 }
+
+/// Security Hub's answers that moto cannot give (it has no `GetEnabledStandards`, and answers
+/// every unsubscribed `DescribeHub` alike), with `aws-smithy-mocks` responses shaped like AWS's
+/// documented ones: restJson1 errors with `x-amzn-ErrorType` and a `Message`.
+#[cfg(test)]
+mod tests {
+    use aws_sdk_securityhub::operation::describe_hub::DescribeHubOutput;
+    use aws_sdk_securityhub::operation::get_enabled_standards::GetEnabledStandardsOutput;
+    use aws_sdk_securityhub::types::{StandardsStatus, StandardsSubscription};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use indicatif::ProgressBar;
+    use ztaudit_checks::ErrorKind;
+
+    use super::*;
+    use crate::collect::calls::Calls;
+
+    fn calls() -> RegionCalls {
+        Calls::new(4, ProgressBar::hidden()).in_region(Some("eu-west-1"), true)
+    }
+
+    fn error(status: u16, code: &str, message: &str) -> HttpResponse {
+        let body = format!(r#"{{"Code":"{code}","Message":"{message}"}}"#);
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(status).expect("valid status"),
+            SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("x-amzn-ErrorType", code.to_owned());
+        response
+    }
+
+    fn subscription(arn: &str) -> StandardsSubscription {
+        StandardsSubscription::builder()
+            .standards_subscription_arn(format!("{arn}/subscription"))
+            .standards_arn(arn)
+            .standards_status(StandardsStatus::Ready)
+            .build()
+    }
+
+    #[tokio::test]
+    async fn not_subscribed_is_data_and_asks_no_standards() {
+        let hub = mock!(Client::describe_hub).then_http_response(|| {
+            error(
+                401,
+                "InvalidAccessException",
+                "Account 123456789012 is not subscribed to AWS Security Hub",
+            )
+        });
+        let standards = mock!(Client::get_enabled_standards)
+            .then_output(|| GetEnabledStandardsOutput::builder().build());
+        let client = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, [&hub, &standards]);
+
+        let collected = collect_region(&client, &calls()).await;
+
+        assert_eq!(collected.hub, Collected::Ok(None));
+        assert_eq!(standards.num_calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn other_invalid_access_and_access_denied_stay_errors() {
+        for (status, code, message, kind) in [
+            (
+                401,
+                "InvalidAccessException",
+                "The request was rejected because the hub ARN is invalid.",
+                ErrorKind::Other,
+            ),
+            (
+                403,
+                "AccessDeniedException",
+                "User: arn:aws:sts::123456789012:assumed-role/auditor/ci is not authorized to perform: securityhub:DescribeHub",
+                ErrorKind::AccessDenied,
+            ),
+        ] {
+            let hub = mock!(Client::describe_hub)
+                .then_http_response(move || error(status, code, message));
+            let client = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, [&hub]);
+
+            let collected = collect_region(&client, &calls()).await;
+
+            let Collected::Error(error) = collected.hub else {
+                panic!("{code} must not read as data: {collected:?}");
+            };
+            assert_eq!(error.kind, kind);
+            assert_eq!(error.code.as_deref(), Some(code));
+            assert_eq!(error.operation, "DescribeHub");
+        }
+    }
+
+    #[tokio::test]
+    async fn enabled_standards_are_read_to_the_last_page() {
+        let hub = mock!(Client::describe_hub).then_output(|| {
+            DescribeHubOutput::builder()
+                .hub_arn("arn:aws:securityhub:eu-west-1:123456789012:hub/default")
+                .subscribed_at("2025-06-12T08:30:00.000Z")
+                .build()
+        });
+        let first = mock!(Client::get_enabled_standards)
+            .match_requests(|req| req.next_token().is_none())
+            .then_output(|| {
+                GetEnabledStandardsOutput::builder()
+                    .standards_subscriptions(subscription(
+                        "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0",
+                    ))
+                    .next_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::get_enabled_standards)
+            .match_requests(|req| req.next_token() == Some("page-2"))
+            .then_output(|| {
+                GetEnabledStandardsOutput::builder()
+                    .standards_subscriptions(subscription(
+                        "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+                    ))
+                    .build()
+            });
+        let client = mock_client!(
+            aws_sdk_securityhub,
+            RuleMode::MatchAny,
+            [&hub, &first, &second]
+        );
+
+        let collected = collect_region(&client, &calls()).await;
+
+        let Collected::Ok(Some(hub)) = collected.hub else {
+            panic!("the hub is enabled: {collected:?}");
+        };
+        let Collected::Ok(standards) = hub.enabled_standards else {
+            panic!("paging failed: {:?}", hub.enabled_standards);
+        };
+        let names: Vec<&str> = standards.iter().map(EnabledStandard::short_name).collect();
+        assert_eq!(
+            names,
+            [
+                "aws-foundational-security-best-practices/v/1.0.0",
+                "cis-aws-foundations-benchmark/v/3.0.0"
+            ]
+        );
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+}
