@@ -30,6 +30,8 @@ pub enum Command {
     /// Work with IAM policy documents kept in files.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Print the IAM policy a scan needs: exactly the read-only actions ztaudit may call.
+    Permissions,
     /// Explain one check: rationale, what passes and fails, remediation.
     Explain {
         /// Check id (`ZT301`) or name (`security-group-open-to-internet`).
@@ -78,6 +80,10 @@ pub struct AwsArgs {
     /// Seconds one API call may take, retries included, before it is recorded as timed out.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// When done, print on stderr the calls made per operation (retries, throttling, failures,
+    /// time) and the time of each phase.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Args)]

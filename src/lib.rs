@@ -13,6 +13,7 @@ pub mod files;
 pub mod policy_files;
 pub mod report;
 pub mod selection;
+pub mod stats;
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -23,11 +24,12 @@ use cli::{
     AwsArgs, ChecksArgs, Cli, CollectArgs, Command, Format, LintArgs, ListFormat, PolicyCommand,
     ScanArgs,
 };
-use collect::{CollectError, CollectOptions};
+use collect::{CallRecorder, CollectError, CollectOptions};
 use exit::ExitCode;
 use files::FileError;
 use report::Report;
 use selection::SelectionError;
+use stats::RunStats;
 
 /// Errors that end a run with exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::Success)
         }
         Command::Policy(PolicyCommand::Lint(args)) => lint_policies(args),
+        Command::Permissions => {
+            let policy = collect::allow_list::iam_policy();
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&policy).unwrap_or_default()
+            ))?;
+            Ok(ExitCode::Success)
+        }
         Command::Explain { id } => {
             let check = registry::find(&id).ok_or_else(|| {
                 AppError::Usage(format!("unknown check `{id}` (see `ztaudit checks`)"))
@@ -80,13 +90,21 @@ fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
     if let Some(output) = &args.output {
         files::check_writable(output)?;
     }
+    let mut stats = RunStats::default();
     let snapshot = match &args.snapshot {
-        Some(path) => files::load_snapshot(path)?,
-        None => collect_live(&args.aws)?,
+        Some(path) => stats.time("load snapshot", || files::load_snapshot(path))?,
+        None => collect_live(&args.aws, &mut stats)?,
     };
-    let findings = evaluate(&checks, &snapshot, &config);
-    let report = Report::new(&snapshot, &checks, findings);
-    emit(&report, args.format, args.output.as_deref())?;
+    let report = stats.time("evaluate", || {
+        let findings = evaluate(&checks, &snapshot, &config);
+        Report::new(&snapshot, &checks, findings)
+    });
+    stats.time("report", || {
+        emit(&report, args.format, args.output.as_deref())
+    })?;
+    if args.aws.stats {
+        eprint!("{}", stats.render());
+    }
     Ok(ExitCode::of(&report, args.fail_on.threshold()))
 }
 
@@ -156,10 +174,16 @@ fn emit(report: &Report, format: Format, output: Option<&std::path::Path>) -> Re
 
 fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {
     files::check_writable(&args.output)?;
-    let snapshot = collect_live(&args.aws)?;
-    let mut text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
-    text.push('\n');
-    files::write_atomically(&args.output, text.as_bytes())?;
+    let mut stats = RunStats::default();
+    let snapshot = collect_live(&args.aws, &mut stats)?;
+    stats.time("write snapshot", || {
+        let mut text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
+        text.push('\n');
+        files::write_atomically(&args.output, text.as_bytes())
+    })?;
+    if args.aws.stats {
+        eprint!("{}", stats.render());
+    }
     let errors = snapshot.call_errors().len();
     eprintln!(
         "wrote {} ({} regions, {} API calls, {} failed)",
@@ -175,7 +199,7 @@ fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {
     })
 }
 
-fn collect_live(aws: &AwsArgs) -> Result<Snapshot, AppError> {
+fn collect_live(aws: &AwsArgs, stats: &mut RunStats) -> Result<Snapshot, AppError> {
     for region in &aws.regions {
         validate_region_name(region)?;
     }
@@ -190,10 +214,16 @@ fn collect_live(aws: &AwsArgs) -> Result<Snapshot, AppError> {
         .enable_all()
         .build()
         .map_err(AppError::Runtime)?;
-    runtime.block_on(async {
-        let sdk = collect::load_sdk_config(&options).await;
-        Ok(collect::collect(&sdk, &options).await?)
-    })
+    // Credentials are resolved lazily, by the first call, so they are timed within "collect".
+    let sdk = stats.time("load config", || {
+        runtime.block_on(collect::load_sdk_config(&options))
+    });
+    let recorder = CallRecorder::default();
+    let snapshot = stats.time("collect", || {
+        runtime.block_on(collect::collect(&sdk, &options, &recorder))
+    })?;
+    stats.record_operations(recorder.snapshot());
+    Ok(snapshot)
 }
 
 /// Region names look like `eu-west-1` or `us-gov-west-1`; anything else is a typo, caught

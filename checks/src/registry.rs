@@ -135,6 +135,7 @@ mod tests {
             account: "123456789012".into(),
             partition: "aws".into(),
             collection: CollectionInfo {
+                operations: Default::default(),
                 started_at: "2026-01-01T00:00:00Z".into(),
                 finished_at: "2026-01-01T00:00:01Z".into(),
                 api_calls: 0,

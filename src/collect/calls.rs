@@ -1,43 +1,194 @@
 //! The collector's plumbing: every AWS call goes through [`Calls::run`], which bounds concurrency,
 //! counts the call, advances the progress bar and turns failure into a [`CallError`].
 
+use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
 use ztaudit_checks::{CallError, Collected, ErrorKind};
 
+use super::allow_list;
 use super::error::classify;
 
-/// Counts operation invocations (each page is one) across every client it is attached to.
-#[derive(Debug, Clone, Default)]
-pub struct CallCounter(Arc<AtomicU64>);
+/// What the recorder saw of one operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperationStats {
+    /// Invocations (each page is one).
+    pub calls: u64,
+    /// Attempts beyond the first, made by the SDK's retry strategy.
+    pub retries: u64,
+    /// Attempts answered with a throttling error (429, 503, or a throttling error code).
+    pub throttles: u64,
+    /// Invocations answered with an error after their retries (expected answers such as
+    /// "not subscribed" included).
+    pub failures: u64,
+    /// Wall time of the invocations, retries and backoff included, summed.
+    pub time: Duration,
+}
 
-impl CallCounter {
+/// Records every operation the SDK clients it is attached to invoke, and refuses any operation
+/// that is not on the read-only allow-list before it is sent. An interceptor, so that no call
+/// escapes it. Feeds `collection.operations` in the snapshot and `--stats`; operations are keyed
+/// by the IAM action they need (`ec2:DescribeRegions`).
+#[derive(Debug, Clone, Default)]
+pub struct CallRecorder(Arc<Mutex<BTreeMap<String, OperationStats>>>);
+
+/// When the current invocation started, kept in the invocation's own config bag.
+#[derive(Debug, Clone, Copy)]
+struct StartedAt(Instant);
+
+impl Storable for StartedAt {
+    type Storer = StoreReplace<Self>;
+}
+
+/// The allow-listed IAM action of the current invocation, once checked.
+#[derive(Debug, Clone, Copy)]
+struct Allowed(&'static str);
+
+impl Storable for Allowed {
+    type Storer = StoreReplace<Self>;
+}
+
+/// Set once the current invocation has made its first attempt.
+#[derive(Debug, Clone, Copy)]
+struct Attempted;
+
+impl Storable for Attempted {
+    type Storer = StoreReplace<Self>;
+}
+
+impl CallRecorder {
+    /// Invocations in all.
     pub fn total(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.snapshot().values().map(|stats| stats.calls).sum()
+    }
+
+    /// Per IAM action, in name order.
+    pub fn snapshot(&self) -> BTreeMap<String, OperationStats> {
+        self.0.lock().map(|map| map.clone()).unwrap_or_default()
+    }
+
+    fn update(&self, cfg: &ConfigBag, change: impl FnOnce(&mut OperationStats)) {
+        let Some(action) = cfg.load::<Allowed>() else {
+            return;
+        };
+        if let Ok(mut map) = self.0.lock() {
+            change(map.entry(action.0.to_owned()).or_default());
+        }
     }
 }
 
-impl Intercept for CallCounter {
+/// Status codes and error codes AWS uses to say "slow down".
+fn is_throttling(status: u16, body: Option<&[u8]>) -> bool {
+    const CODES: [&str; 6] = [
+        "Throttling",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "SlowDown",
+        "RequestThrottled",
+    ];
+    if status == 429 || status == 503 {
+        return true;
+    }
+    status == 400
+        && body.is_some_and(|body| {
+            let text = String::from_utf8_lossy(body);
+            CODES.iter().any(|code| text.contains(code))
+        })
+}
+
+impl Intercept for CallRecorder {
     fn name(&self) -> &'static str {
-        "ztaudit::CallCounter"
+        "ztaudit::CallRecorder"
     }
 
-    fn read_before_execution(
+    /// The first hook that sees the operation's metadata; a refusal here sends nothing.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut ConfigBag,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        let (service, operation) = cfg
+            .load::<Metadata>()
+            .map(|metadata| (metadata.service().to_owned(), metadata.name().to_owned()))
+            .unwrap_or_default();
+        let Some(action) = allow_list::iam_action(&service, &operation) else {
+            return Err(format!(
+                "ztaudit refused to call {service} {operation}: it is not on its read-only \
+                 allow-list"
+            )
+            .into());
+        };
+        cfg.interceptor_state().store_put(Allowed(action));
+        cfg.interceptor_state().store_put(StartedAt(Instant::now()));
+        self.update(cfg, |stats| stats.calls += 1);
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // Every attempt after the invocation's first is a retry.
+        if cfg.load::<Attempted>().is_some() {
+            self.update(cfg, |stats| stats.retries += 1);
+        } else {
+            cfg.interceptor_state().store_put(Attempted);
+        }
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(response) = context.response() {
+            if is_throttling(response.status().as_u16(), response.body().bytes()) {
+                self.update(cfg, |stats| stats.throttles += 1);
+            }
+        }
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let elapsed = cfg
+            .load::<StartedAt>()
+            .map(|started| started.0.elapsed())
+            .unwrap_or_default();
+        let failed = context
+            .output_or_error()
+            .is_some_and(|result| result.is_err());
+        self.update(cfg, |stats| {
+            stats.time += elapsed;
+            if failed {
+                stats.failures += 1;
+            }
+        });
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 //! throttled calls with adaptive backoff; a call that still fails is recorded in the snapshot
 //! against its service, operation and region, and the collection goes on.
 
+pub mod allow_list;
 mod calls;
 mod cloudtrail;
 mod config;
@@ -29,8 +30,8 @@ use time::OffsetDateTime;
 use ztaudit_checks::snapshot::{CollectionInfo, GlobalData, RegionData, SCHEMA_VERSION};
 use ztaudit_checks::Snapshot;
 
-pub use calls::CallCounter;
 use calls::Calls;
+pub use calls::{CallRecorder, OperationStats};
 
 /// The region asked for account-wide calls when the profile names none.
 const FALLBACK_HOME_REGION: &str = "us-east-1";
@@ -79,9 +80,14 @@ pub async fn load_sdk_config(options: &CollectOptions) -> SdkConfig {
     loader.load().await
 }
 
-pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapshot, CollectError> {
+/// Collects the account into a snapshot. `counter` records every operation invoked (and is
+/// read again by `--stats`).
+pub async fn collect(
+    sdk: &SdkConfig,
+    options: &CollectOptions,
+    counter: &CallRecorder,
+) -> Result<Snapshot, CollectError> {
     let started_at = now_rfc3339();
-    let counter = CallCounter::default();
     let home_region = sdk
         .region()
         .map(|region| region.to_string())
@@ -105,7 +111,7 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
         .unwrap_or("aws")
         .to_owned();
 
-    let regions = resolve_regions(sdk, &counter, &home_region, &options.regions).await?;
+    let regions = resolve_regions(sdk, counter, &home_region, &options.regions).await?;
 
     let progress = if options.show_progress {
         ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
@@ -126,7 +132,7 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
     );
     let regional = regions.iter().map(|(region, enabled)| {
         let calls = calls.in_region(Some(region), *enabled);
-        let clients = RegionClients::new(sdk, region, &counter);
+        let clients = RegionClients::new(sdk, region, counter);
         let trail_homes = &trail_homes;
         async move {
             let (ec2, cloudtrail, guardduty, securityhub, config, events) = tokio::join!(
@@ -183,6 +189,11 @@ pub async fn collect(sdk: &SdkConfig, options: &CollectOptions) -> Result<Snapsh
             started_at,
             finished_at: now_rfc3339(),
             api_calls: counter.total(),
+            operations: counter
+                .snapshot()
+                .into_iter()
+                .map(|(action, stats)| (action, stats.calls))
+                .collect(),
         },
         regions,
         global: GlobalData { iam },
@@ -200,7 +211,7 @@ struct RegionClients {
 }
 
 impl RegionClients {
-    fn new(sdk: &SdkConfig, region: &str, counter: &CallCounter) -> Self {
+    fn new(sdk: &SdkConfig, region: &str, counter: &CallRecorder) -> Self {
         macro_rules! client {
             ($sdk_crate:ident) => {
                 $sdk_crate::Client::from_conf(
@@ -227,7 +238,7 @@ impl RegionClients {
 /// the report says so instead of passing over it.
 async fn resolve_regions(
     sdk: &SdkConfig,
-    counter: &CallCounter,
+    counter: &CallRecorder,
     home_region: &str,
     requested: &[String],
 ) -> Result<Vec<(String, bool)>, CollectError> {

@@ -69,6 +69,10 @@ pub struct CollectionInfo {
     pub finished_at: String,
     /// Operations invoked (each page counts once; retries are not counted here).
     pub api_calls: u64,
+    /// The same calls per operation, keyed `service:Operation` with the SDK's service name
+    /// (`ec2:DescribeRegions`): the record of exactly what the collection asked AWS.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub operations: BTreeMap<String, u64>,
 }
 
 /// The regional data of one region.
