@@ -50,6 +50,12 @@ fn moto_venv() -> PathBuf {
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::start_with_env(&[])
+    }
+
+    /// A moto server with extra environment (moto's own settings, such as
+    /// `MOTO_IAM_LOAD_MANAGED_POLICIES`).
+    pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
         let venv = moto_venv();
         let server = venv.join("bin/moto_server");
         assert!(
@@ -63,6 +69,7 @@ impl Moto {
             .port();
         let child = Command::new(server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -84,9 +91,15 @@ impl Moto {
 
     /// Runs a seed script from `tests/seed/` against this server and returns what it printed.
     pub fn seed(&self, script: &str) -> Value {
+        self.seed_with_args(script, &[])
+    }
+
+    /// Runs a seed script with arguments after the endpoint.
+    pub fn seed_with_args(&self, script: &str, args: &[&str]) -> Value {
         let output = Command::new(moto_venv().join("bin/python"))
             .arg(workspace().join("tests/seed").join(script))
             .arg(&self.endpoint)
+            .args(args)
             .output()
             .expect("the seed script runs");
         assert!(
