@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod exit;
 pub mod files;
+pub mod logging;
 pub mod policy_files;
 pub mod report;
 pub mod selection;

@@ -2,10 +2,11 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use ztaudit::cli::Cli;
 use ztaudit::exit::ExitCode;
+use ztaudit::logging::RedactingStderr;
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(RedactingStderr)
         .with_env_filter(
             EnvFilter::try_from_env("ZTAUDIT_LOG").unwrap_or_else(|_| EnvFilter::new("error")),
         )

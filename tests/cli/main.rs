@@ -4,6 +4,7 @@
 mod support;
 
 mod bad_input;
+mod canary;
 mod catalog;
 mod demo_snapshot;
 mod exit_codes;
