@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use ztaudit_checks::snapshot::SCHEMA_VERSION;
+use ztaudit_checks::snapshot::SnapshotError;
 use ztaudit_checks::Snapshot;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,26 +13,26 @@ pub enum FileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}:{column}: not a valid snapshot: {message}")]
-    Invalid {
+    /// `path:line:column: …` when the error has a place, `path: …` otherwise.
+    #[error("{}", snapshot_message(path, source))]
+    Snapshot {
         path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
+        source: SnapshotError,
     },
-    #[error("{path}: not a ztaudit snapshot (no schema_version)")]
-    NotASnapshot { path: PathBuf },
-    #[error("{path}: snapshot schema_version {found} is newer than this ztaudit reads ({supported}); upgrade ztaudit")]
-    TooNew {
-        path: PathBuf,
-        found: u64,
-        supported: u32,
-    },
+    #[error("{output}: refusing to write over {input}, an input of this run; name another output")]
+    OutputIsInput { output: PathBuf, input: PathBuf },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+fn snapshot_message(path: &Path, error: &SnapshotError) -> String {
+    match error {
+        SnapshotError::Invalid { .. } => format!("{}:{error}", path.display()),
+        _ => format!("{}: {error}", path.display()),
+    }
 }
 
 /// Loads a snapshot written by `ztaudit collect` (or `scan` of any version up to this one's
@@ -43,38 +42,10 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, FileError> {
         path: path.to_owned(),
         source,
     })?;
-    let invalid = |err: serde_json::Error| FileError::Invalid {
+    Snapshot::from_json(&text).map_err(|source| FileError::Snapshot {
         path: path.to_owned(),
-        line: err.line(),
-        column: err.column(),
-        message: err.to_string(),
-    };
-    // Read the version first: a newer layout deserves "upgrade", not a field-level complaint.
-    #[derive(Deserialize)]
-    struct VersionProbe {
-        schema_version: Option<serde_json::Value>,
-    }
-    let probe: VersionProbe = serde_json::from_str(&text).map_err(invalid)?;
-    match probe
-        .schema_version
-        .as_ref()
-        .and_then(serde_json::Value::as_u64)
-    {
-        None => {
-            return Err(FileError::NotASnapshot {
-                path: path.to_owned(),
-            })
-        }
-        Some(found) if found > u64::from(SCHEMA_VERSION) => {
-            return Err(FileError::TooNew {
-                path: path.to_owned(),
-                found,
-                supported: SCHEMA_VERSION,
-            })
-        }
-        Some(_) => {}
-    }
-    serde_json::from_str(&text).map_err(invalid)
+        source,
+    })
 }
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
@@ -112,6 +83,22 @@ pub fn check_writable(path: &Path) -> Result<(), FileError> {
     }
     if !folder.is_dir() {
         return Err(not_writable("its folder does not exist"));
+    }
+    Ok(())
+}
+
+/// Refuses an output that is one of the run's inputs (`--snapshot`, a baseline…): the report
+/// would replace the very file it was made from.
+pub fn refuse_input_as_output(output: &Path, input: &Path) -> Result<(), FileError> {
+    let same = match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
+        (Ok(output), Ok(input)) => output == input,
+        _ => false,
+    };
+    if same {
+        return Err(FileError::OutputIsInput {
+            output: output.to_owned(),
+            input: input.to_owned(),
+        });
     }
     Ok(())
 }

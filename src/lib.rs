@@ -90,6 +90,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
     }
     if let Some(output) = &args.output {
         files::check_writable(output)?;
+        if let Some(snapshot) = &args.snapshot {
+            files::refuse_input_as_output(output, snapshot)?;
+        }
     }
     let mut stats = RunStats::default();
     let snapshot = match &args.snapshot {

@@ -132,3 +132,60 @@ fn a_failed_scan_leaves_the_existing_output_untouched() {
         "yesterday's report"
     );
 }
+
+#[test]
+fn the_report_never_replaces_the_snapshot_it_was_made_from() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let snapshot = dir.path().join("account.json");
+    std::fs::copy(demo_snapshot(), &snapshot).expect("copied");
+    let before = std::fs::read(&snapshot).expect("readable");
+    // The same file under another spelling is still the same file.
+    let same_file = dir.path().join(".").join("account.json");
+    ztaudit()
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(&snapshot)
+        .arg("--output")
+        .arg(&same_file)
+        .assert()
+        .code(2)
+        .stderr(one_line_error())
+        .stderr(predicate::str::contains("refusing to write over"));
+    assert_eq!(std::fs::read(&snapshot).expect("readable"), before);
+}
+
+/// Hostile snapshots: binary garbage, an empty file, JSON nested far beyond any snapshot, a
+/// folder instead of a file, and a wrong `schema_version` type. Each is a one-line error and
+/// exit code 2, never a panic or a stack overflow.
+#[test]
+fn hostile_snapshots_are_one_line_errors() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let deep = format!(
+        "{{\"schema_version\": 1, \"x\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("garbage.json", vec![0xff, 0xfe, 0x00, 0x9c, b'{', 0x80]),
+        ("empty.json", Vec::new()),
+        ("deep.json", deep.into_bytes()),
+        ("version.json", br#"{"schema_version": "1"}"#.to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("writable");
+        ztaudit()
+            .args(["scan", "--snapshot"])
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(one_line_error())
+            .stderr(predicate::str::contains(name))
+            .stderr(predicate::str::contains("panick").not());
+    }
+    ztaudit()
+        .args(["scan", "--snapshot"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(one_line_error());
+}

@@ -14,6 +14,7 @@ mod ec2;
 mod events;
 mod guardduty;
 mod iam;
+mod load;
 mod securityhub;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub use ec2::*;
 pub use events::*;
 pub use guardduty::*;
 pub use iam::*;
+pub use load::SnapshotError;
 pub use securityhub::*;
 
 /// Version of the snapshot's JSON layout. Raise it on any change an older ztaudit would misread.

@@ -1,0 +1,115 @@
+//! Every check on a generated snapshot of about 100,000 resources, against the time it takes to
+//! parse that snapshot from JSON: evaluation must stay under 1 s and under 3× the parse.
+//!
+//! The snapshot is the bundled demo account (`fixtures/snapshots/demo-account.json`) grown by
+//! copying each of its resources, with unique ids, names and ARNs, and its regions under new
+//! names, so every check runs on the real shapes it judges.
+//!
+//! Run: `cargo bench -p ztaudit-checks --bench evaluate`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::{Map, Value};
+use ztaudit_checks::{evaluate, CheckConfig, Snapshot, CHECKS};
+
+const TARGET_RESOURCES: usize = 100_000;
+const REGIONS: usize = 10;
+
+/// Gives list items of copy `n` unique identifying fields.
+fn uniquify(item: &Value, n: usize) -> Value {
+    let mut item = item.clone();
+    if let Some(object) = item.as_object_mut() {
+        for key in ["id", "name", "arn", "user", "instance_id"] {
+            if let Some(Value::String(text)) = object.get_mut(key) {
+                text.push_str(&format!("-{n}"));
+            }
+        }
+    }
+    item
+}
+
+/// Multiplies every resource list by `factor`, counting items: lists under `{"ok": [...]}` and
+/// lists inside an `{"ok": {...}}` object (IAM's users, roles…). Items are not grown inside, so
+/// nested lists (a rule's targets) keep their size.
+fn grow(value: &mut Value, factor: usize, inside_ok: bool, count: &mut usize) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                match child {
+                    Value::Array(items) if key == "ok" || inside_ok => {
+                        let originals = std::mem::take(items);
+                        *items = (0..factor)
+                            .flat_map(|n| originals.iter().map(move |item| uniquify(item, n)))
+                            .collect();
+                        *count += items.len();
+                    }
+                    _ => grow(child, factor, key == "ok", count),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                grow(item, factor, false, count);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The demo account, grown to about `TARGET_RESOURCES` list items in `REGIONS` regions.
+fn generated_snapshot() -> (String, usize) {
+    let demo = include_str!("../../fixtures/snapshots/demo-account.json");
+    let template: Value = serde_json::from_str(demo).expect("the demo snapshot is JSON");
+    let mut probe = template.clone();
+    let mut per_copy = 0;
+    grow(&mut probe, 1, false, &mut per_copy);
+    let template_regions = template["regions"]
+        .as_object()
+        .map(Map::len)
+        .unwrap_or(1)
+        .max(1);
+    // Regions are copied REGIONS / template_regions times; every list then grows by `factor`.
+    let region_copies = REGIONS.div_ceil(template_regions);
+    let factor = (TARGET_RESOURCES / (per_copy * region_copies).max(1)).max(1);
+
+    let mut snapshot = template.clone();
+    let mut regions = Map::new();
+    for copy in 0..region_copies {
+        for (name, data) in template["regions"].as_object().into_iter().flatten() {
+            regions.insert(format!("{name}-copy{copy}"), data.clone());
+        }
+    }
+    snapshot["regions"] = Value::Object(regions);
+    let mut count = 0;
+    grow(&mut snapshot, factor, false, &mut count);
+    (
+        serde_json::to_string(&snapshot).expect("serializable"),
+        count,
+    )
+}
+
+fn bench(c: &mut Criterion) {
+    let (json, resources) = generated_snapshot();
+    let snapshot: Snapshot = serde_json::from_str(&json).expect("the generated snapshot loads");
+    let config = CheckConfig::default();
+    let findings = evaluate(CHECKS, &snapshot, &config).len();
+    eprintln!(
+        "generated snapshot: {resources} resources, {} regions, {} MB of JSON, {findings} findings",
+        snapshot.regions.len(),
+        json.len() / 1_000_000
+    );
+
+    let mut group = c.benchmark_group("snapshot-100k");
+    group.sample_size(10);
+    group.bench_function("parse JSON", |b| {
+        b.iter(|| serde_json::from_str::<Snapshot>(black_box(&json)).expect("loads"))
+    });
+    group.bench_function("evaluate all checks", |b| {
+        b.iter(|| evaluate(CHECKS, black_box(&snapshot), &config))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
