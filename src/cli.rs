@@ -77,9 +77,14 @@ pub struct AwsArgs {
     /// Most AWS calls in flight at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
-    /// Seconds one API call may take, retries included, before it is recorded as timed out.
+    /// Seconds one attempt of an API call may take; the call with all its retries gets three
+    /// times as long before it is recorded as timed out.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Seconds the whole collection may take; past it the run stops with an error (exit 2)
+    /// rather than hang.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub max_scan_time: u64,
     /// When done, print on stderr the calls made per operation (retries, throttling, failures,
     /// time) and the time of each phase.
     #[arg(long)]

@@ -45,6 +45,8 @@ pub enum AppError {
     Usage(String),
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
+    #[error("the collection did not finish within {0} s (--max-scan-time); raise it, or scan fewer regions with --region")]
+    ScanTimeout(u64),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -223,9 +225,14 @@ fn collect_live(aws: &AwsArgs, stats: &mut RunStats) -> Result<Snapshot, AppErro
         runtime.block_on(collect::load_sdk_config(&options))
     });
     let recorder = CallRecorder::default();
+    let deadline = Duration::from_secs(aws.max_scan_time);
     let snapshot = stats.time("collect", || {
-        runtime.block_on(collect::collect(&sdk, &options, &recorder))
-    })?;
+        runtime.block_on(async {
+            tokio::time::timeout(deadline, collect::collect(&sdk, &options, &recorder))
+                .await
+                .map_err(|_| AppError::ScanTimeout(aws.max_scan_time))
+        })
+    })??;
     stats.record_operations(recorder.snapshot());
     Ok(snapshot)
 }

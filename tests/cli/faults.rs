@@ -260,3 +260,27 @@ fn a_burst_of_failures_on_the_first_call_is_retried() {
     let all = findings(&output);
     assert_eq!(all.len(), 3, "one finding per region: {all:#?}");
 }
+
+/// Every answer is slow (but within the per-call timeout): the whole-scan deadline stops the run
+/// with a clear error instead of letting it drag on.
+#[test]
+fn the_scan_deadline_stops_a_run_that_drags_on() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(
+        &moto.endpoint,
+        vec![Rule {
+            target: Target::Any,
+            schedule: Schedule::Always,
+            faults: vec![Fault::Delay(Duration::from_millis(1500))],
+        }],
+    );
+    moto.ztaudit()
+        .env("AWS_ENDPOINT_URL", &proxy.endpoint)
+        .args(["scan", "--timeout", "10", "--max-scan-time", "2"])
+        .args(REGIONS)
+        .timeout(HANG_GUARD)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("did not finish within 2 s"));
+}
