@@ -71,18 +71,24 @@ fn generated_snapshot() -> (String, usize) {
         .max(1);
     // Regions are copied REGIONS / template_regions times; every list then grows by `factor`.
     let region_copies = REGIONS.div_ceil(template_regions);
-    let factor = (TARGET_RESOURCES / (per_copy * region_copies).max(1)).max(1);
+    let factor = TARGET_RESOURCES.div_ceil((per_copy * region_copies).max(1));
 
-    let mut snapshot = template.clone();
     let mut regions = Map::new();
     for copy in 0..region_copies {
         for (name, data) in template["regions"].as_object().into_iter().flatten() {
             regions.insert(format!("{name}-copy{copy}"), data.clone());
         }
     }
-    snapshot["regions"] = Value::Object(regions);
-    let mut count = 0;
-    grow(&mut snapshot, factor, false, &mut count);
+    let mut base = template.clone();
+    base["regions"] = Value::Object(regions);
+    // The global (IAM) part is not copied with the regions: grow until the target is reached.
+    let (mut snapshot, mut count, mut factor) = (Value::Null, 0, factor);
+    while count < TARGET_RESOURCES {
+        snapshot = base.clone();
+        count = 0;
+        grow(&mut snapshot, factor, false, &mut count);
+        factor += 1;
+    }
     (
         serde_json::to_string(&snapshot).expect("serializable"),
         count,
@@ -99,6 +105,20 @@ fn bench(c: &mut Criterion) {
         snapshot.regions.len(),
         json.len() / 1_000_000
     );
+
+    // Where the time goes, check by check (one run each), slowest first.
+    let mut per_check: Vec<(std::time::Duration, &str)> = CHECKS
+        .iter()
+        .map(|check| {
+            let started = std::time::Instant::now();
+            black_box(evaluate(&[*check], &snapshot, &config));
+            (started.elapsed(), check.meta().id)
+        })
+        .collect();
+    per_check.sort_by(|a, b| b.cmp(a));
+    for (time, id) in per_check.iter().take(6) {
+        eprintln!("  {id}: {} ms", time.as_millis());
+    }
 
     let mut group = c.benchmark_group("snapshot-100k");
     group.sample_size(10);
