@@ -113,11 +113,19 @@ pub fn whole_internet() -> [IpNet; 2] {
 
 /// Parses a CIDR as AWS returns it; a bare address is a /32 or /128.
 pub fn parse_cidr(raw: &str) -> Option<IpNet> {
+    // std's address parser, then the prefix: several times faster than `IpNet`'s own parser,
+    // which matters when a large account has hundreds of thousands of rules.
     let raw = raw.trim();
-    raw.parse::<IpNet>()
-        .ok()
-        .or_else(|| raw.parse::<std::net::IpAddr>().ok().map(IpNet::from))
-        .map(|net| net.trunc())
+    let (address, prefix) = match raw.split_once('/') {
+        Some((address, prefix)) => (address, Some(prefix.parse::<u8>().ok()?)),
+        None => (raw, None),
+    };
+    let address: std::net::IpAddr = address.parse().ok()?;
+    let net = match prefix {
+        Some(prefix) => IpNet::new(address, prefix).ok()?,
+        None => IpNet::from(address),
+    };
+    Some(net.trunc())
 }
 
 #[cfg(test)]
@@ -144,6 +152,19 @@ mod tests {
         assert!(covers_whole_internet(&nets(&["0.0.0.0/1", "128.0.0.0/1"])));
         assert!(!covers_whole_internet(&nets(&["0.0.0.0/1", "128.0.0.0/2"])));
         assert!(!covers_whole_internet(&nets(&["10.0.0.0/8", "::/1"])));
+    }
+
+    #[test]
+    fn cidrs_as_aws_writes_them() {
+        let parsed = |raw: &str| parse_cidr(raw).map(|net| net.to_string());
+        assert_eq!(parsed(" 0.0.0.0/0 ").as_deref(), Some("0.0.0.0/0"));
+        assert_eq!(parsed("10.1.2.3/8").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(parsed("10.0.0.1").as_deref(), Some("10.0.0.1/32"));
+        assert_eq!(parsed("::/0").as_deref(), Some("::/0"));
+        assert_eq!(parsed("2001:db8::1").as_deref(), Some("2001:db8::1/128"));
+        for bad in ["10.0.0.0/33", "::/129", "1.2.3.4/", "abc", "", "10.0.0/8", "1.2.3.4/-1"] {
+            assert_eq!(parsed(bad), None, "{bad}");
+        }
     }
 
     #[test]
