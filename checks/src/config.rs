@@ -1,5 +1,6 @@
 //! Settings that change what the checks consider bad, validated before any check sees them.
 
+use ipnet::IpNet;
 use serde::Serialize;
 use ztaudit_policy::Catalogue;
 
@@ -14,10 +15,26 @@ pub struct CheckConfig {
     pub access_key_unused_days: i64,
     /// Actions that must never be allowed without MFA (the built-in catalogue plus the user's).
     pub sensitive_actions: Catalogue,
+    /// Source ranges the "open to the internet" checks treat as not the internet: a corporate
+    /// range, or the published ranges of a proxy (Cloudflare) that all traffic arrives through.
+    pub trusted_cidrs: Vec<IpNet>,
+    /// Tag keys that name a VPC's or an instance's environment, matched without regard to case.
+    pub environment_tag_keys: Vec<String>,
 }
 
 impl CheckConfig {
     pub const DEFAULT_ADMIN_PORTS: [u16; 2] = [22, 3389];
+    pub const DEFAULT_ENVIRONMENT_TAG_KEYS: [&'static str; 2] = ["Environment", "env"];
+
+    /// Cloudflare's published IPv4 and IPv6 ranges, bundled (`checks/data/cloudflare-ips.txt`).
+    pub fn cloudflare_ranges() -> Vec<IpNet> {
+        include_str!("../data/cloudflare-ips.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter_map(|line| line.parse().ok())
+            .collect()
+    }
 }
 
 impl Default for CheckConfig {
@@ -27,6 +44,30 @@ impl Default for CheckConfig {
             access_key_max_age_days: 90,
             access_key_unused_days: 45,
             sensitive_actions: Catalogue::builtin(),
+            trusted_cidrs: Vec::new(),
+            environment_tag_keys: Self::DEFAULT_ENVIRONMENT_TAG_KEYS
+                .iter()
+                .map(|key| (*key).to_owned())
+                .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_cloudflare_ranges_all_parse() {
+        let text = include_str!("../data/cloudflare-ips.txt");
+        let lines = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .count();
+        let ranges = CheckConfig::cloudflare_ranges();
+        assert_eq!(ranges.len(), lines);
+        assert!(ranges.iter().any(|r| matches!(r, IpNet::V4(_))));
+        assert!(ranges.iter().any(|r| matches!(r, IpNet::V6(_))));
     }
 }

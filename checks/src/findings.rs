@@ -165,6 +165,11 @@ impl Findings {
         }
     }
 
+    /// The account's partition (`aws`, `aws-cn`…), for ARNs that name no account (S3 buckets).
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
     /// A resource of a global service, named by its ARN `arn:PARTITION:SERVICE::ACCOUNT:PATH`
     /// (IAM's ARNs have no region), reported in region `global`.
     pub fn global_resource(&self, service: &str, path: &str, kind: &'static str) -> Resource {

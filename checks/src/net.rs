@@ -89,6 +89,25 @@ pub fn internet_wide_rules(sources: &[Source]) -> Option<Vec<String>> {
     Some(rules)
 }
 
+/// Splits `sources` into those that are not inside the trusted ranges, and the rules of those
+/// that are. A source counts as trusted only when the trusted ranges cover it entirely, so a
+/// `0.0.0.0/0` rule stays the internet whatever narrower range is trusted.
+pub fn set_aside_trusted(sources: Vec<Source>, trusted: &[IpNet]) -> (Vec<Source>, Vec<String>) {
+    if trusted.is_empty() {
+        return (sources, Vec::new());
+    }
+    let (inside, outside): (Vec<Source>, Vec<Source>) = sources
+        .into_iter()
+        .partition(|source| is_covered_by(&source.net, trusted));
+    let mut trusted_rules: Vec<String> = Vec::new();
+    for source in inside {
+        if !trusted_rules.contains(&source.rule) {
+            trusted_rules.push(source.rule);
+        }
+    }
+    (outside, trusted_rules)
+}
+
 /// Describes a protocol and port range the way people write it: `tcp/22`, `tcp/20-25`,
 /// `udp/all ports`, `all traffic`.
 pub fn describe_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> String {
@@ -165,6 +184,26 @@ mod tests {
         for bad in ["10.0.0.0/33", "::/129", "1.2.3.4/", "abc", "", "10.0.0/8", "1.2.3.4/-1"] {
             assert_eq!(parsed(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn trusted_sources_are_set_aside_only_when_wholly_trusted() {
+        let source = |cidr: &str| Source {
+            net: parse_cidr(cidr).expect("valid"),
+            rule: format!("tcp/22 from {cidr}"),
+        };
+        let trusted = nets(&["198.51.100.0/24", "203.0.113.0/24"]);
+        let (outside, inside) = set_aside_trusted(
+            vec![
+                source("198.51.100.0/25"),
+                source("0.0.0.0/0"),
+                source("203.0.112.0/23"),
+            ],
+            &trusted,
+        );
+        assert_eq!(inside, vec!["tcp/22 from 198.51.100.0/25"]);
+        let outside: Vec<String> = outside.into_iter().map(|s| s.rule).collect();
+        assert_eq!(outside, vec!["tcp/22 from 0.0.0.0/0", "tcp/22 from 203.0.112.0/23"]);
     }
 
     #[test]

@@ -2,16 +2,26 @@
 
 use crate::automation::findings_without_automated_response;
 use crate::check::Check;
-use crate::data::{ebs_default_encryption_disabled, ebs_volume_unencrypted};
+use crate::data::{
+    ebs_default_encryption_disabled, ebs_volume_unencrypted, kms_key_rotation_disabled,
+    load_balancer_certificate_not_from_acm, load_balancer_http_not_redirected,
+    load_balancer_outdated_tls_policy, rds_cluster_unencrypted, rds_instance_unencrypted,
+    s3_account_public_access_block_off, s3_bucket_allows_plain_http,
+    s3_bucket_public_access_block_off, s3_bucket_without_sse_kms,
+};
 use crate::identity::{
     access_key_not_rotated, access_key_unused, allow_not_action, console_user_without_mfa,
     ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
     ineffective_mfa_guard, policy_attached_to_user, role_trust_too_open, root_access_keys,
-    root_without_hardware_mfa, root_without_mfa, sensitive_actions_without_mfa,
+    root_without_hardware_mfa, root_without_mfa, secret_not_rotated, sensitive_actions_without_mfa,
     service_wide_wildcard,
 };
 use crate::networks::{
-    default_security_group_has_rules, network_acl_admin_ports_open, security_group_open_to_internet,
+    client_vpn_connection_logging_disabled, client_vpn_split_tunnel,
+    client_vpn_weak_authentication, default_security_group_has_rules, environments_not_separated,
+    instance_admin_port_open_to_internet, instance_not_managed_by_ssm,
+    network_acl_admin_ports_open, security_group_open_to_internet, vpc_mixes_environments,
+    vpc_without_private_endpoints,
 };
 use crate::visibility::{
     cloudtrail_log_file_validation_disabled, cloudtrail_not_encrypted_with_kms,
@@ -35,11 +45,30 @@ pub static CHECKS: &[&dyn Check] = &[
     &iam_user_instead_of_identity_center::IamUserInsteadOfIdentityCenter,
     &ec2_instance_without_role::Ec2InstanceWithoutRole,
     &role_trust_too_open::RoleTrustTooOpen,
+    &secret_not_rotated::SecretNotRotated,
     &security_group_open_to_internet::SecurityGroupOpenToInternet,
     &default_security_group_has_rules::DefaultSecurityGroupHasRules,
     &network_acl_admin_ports_open::NetworkAclAdminPortsOpen,
+    &instance_admin_port_open_to_internet::InstanceAdminPortOpenToInternet,
+    &instance_not_managed_by_ssm::InstanceNotManagedBySsm,
+    &client_vpn_weak_authentication::ClientVpnWeakAuthentication,
+    &client_vpn_connection_logging_disabled::ClientVpnConnectionLoggingDisabled,
+    &client_vpn_split_tunnel::ClientVpnSplitTunnel,
+    &vpc_without_private_endpoints::VpcWithoutPrivateEndpoints,
+    &environments_not_separated::EnvironmentsNotSeparated,
+    &vpc_mixes_environments::VpcMixesEnvironments,
     &ebs_default_encryption_disabled::EbsDefaultEncryptionDisabled,
     &ebs_volume_unencrypted::EbsVolumeUnencrypted,
+    &s3_bucket_without_sse_kms::S3BucketWithoutSseKms,
+    &s3_account_public_access_block_off::S3AccountPublicAccessBlockOff,
+    &s3_bucket_public_access_block_off::S3BucketPublicAccessBlockOff,
+    &s3_bucket_allows_plain_http::S3BucketAllowsPlainHttp,
+    &rds_instance_unencrypted::RdsInstanceUnencrypted,
+    &rds_cluster_unencrypted::RdsClusterUnencrypted,
+    &kms_key_rotation_disabled::KmsKeyRotationDisabled,
+    &load_balancer_http_not_redirected::LoadBalancerHttpNotRedirected,
+    &load_balancer_certificate_not_from_acm::LoadBalancerCertificateNotFromAcm,
+    &load_balancer_outdated_tls_policy::LoadBalancerOutdatedTlsPolicy,
     &vpc_flow_logs_disabled::VpcFlowLogsDisabled,
     &region_not_covered_by_cloudtrail::RegionNotCoveredByCloudtrail,
     &cloudtrail_log_file_validation_disabled::CloudtrailLogFileValidationDisabled,

@@ -15,6 +15,7 @@ pub mod role_trust_too_open;
 pub mod root_access_keys;
 pub mod root_without_hardware_mfa;
 pub mod root_without_mfa;
+pub mod secret_not_rotated;
 pub mod sensitive_actions_without_mfa;
 pub mod service_wide_wildcard;
 

@@ -1,7 +1,9 @@
 use crate::declare_check;
 use crate::net::{
-    describe_ports, internet_wide_rules, is_covered_by, parse_cidr, Protocol, Source,
+    describe_ports, internet_wide_rules, is_covered_by, parse_cidr, set_aside_trusted, Protocol,
+    Source,
 };
+use crate::networks::security_group_open_to_internet::trusted_note;
 use crate::snapshot::NetworkAcl;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -18,6 +20,8 @@ declare_check! {
     /// ## How it is evaluated
     /// - Inbound entries are read in rule-number order, first match wins, as AWS applies them. A
     ///   deny entry shadows later entries for the addresses it covers.
+    /// - Allowed sources wholly inside the configured trusted ranges are not the internet; the
+    ///   PASS message names the entries they made acceptable.
     /// - FAIL: the allow entries that are reached for TCP to an admin port cover the whole IPv4
     ///   or IPv6 space (`0.0.0.0/0`, `::/0`, or pieces that add up to it). A narrower deny placed
     ///   before them (a block list) does not make the port private.
@@ -53,18 +57,28 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 &format!("network-acl/{}", acl.id),
                 "AWS::EC2::NetworkAcl",
             );
-            let open: Vec<String> = config
-                .admin_ports
-                .iter()
-                .filter_map(|&port| {
-                    internet_wide_rules(&reachable_allows(acl, port))
-                        .map(|rules| format!("tcp/{port} ({})", rules.join(", ")))
-                })
-                .collect();
+            let mut open: Vec<String> = Vec::new();
+            let mut trusted: Vec<String> = Vec::new();
+            for &port in &config.admin_ports {
+                let (untrusted, trusted_rules) =
+                    set_aside_trusted(reachable_allows(acl, port), &config.trusted_cidrs);
+                for rule in trusted_rules {
+                    if !trusted.contains(&rule) {
+                        trusted.push(rule);
+                    }
+                }
+                if let Some(rules) = internet_wide_rules(&untrusted) {
+                    open.push(format!("tcp/{port} ({})", rules.join(", ")));
+                }
+            }
             if open.is_empty() {
                 out.pass(
                     resource,
-                    format!("{} admits no internet traffic to admin ports", acl.id),
+                    format!(
+                        "{} admits no internet traffic to admin ports{}",
+                        acl.id,
+                        trusted_note(&trusted)
+                    ),
                 );
             } else {
                 out.fail(

@@ -1,7 +1,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::declare_check;
-use crate::net::{describe_ports, internet_wide_rules, parse_cidr, Protocol, Source};
+use crate::net::{
+    describe_ports, internet_wide_rules, parse_cidr, set_aside_trusted, Protocol, Source,
+};
 use crate::snapshot::{CallError, Collected, ErrorKind, SecurityGroup};
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -22,6 +24,9 @@ declare_check! {
     ///   IPv4 or IPv6 space (`0.0.0.0/1` + `128.0.0.0/1`). Managed prefix lists are resolved to
     ///   their entries; a reference to another security group is never the internet.
     /// - `tcp` and protocol `6` are the same; a range such as 20-25 contains 22; UDP 22 is not SSH.
+    /// - Sources wholly inside the configured trusted ranges (`--trusted-cidr`,
+    ///   `--trust-cloudflare`) are not the internet; the PASS message names the rules they made
+    ///   acceptable. `0.0.0.0/0` is never trusted by a narrower range.
     /// - FAIL: such a rule exists. Groups not attached to any network interface still fail (the
     ///   exposure is latent) and the message says so.
     /// - PASS: no inbound rule opens an admin port or all traffic to the internet.
@@ -66,7 +71,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 &format!("security-group/{}", group.id),
                 "AWS::EC2::SecurityGroup",
             );
-            match internet_exposure(group, &ec2.prefix_list_entries, &config.admin_ports) {
+            match internet_exposure(group, &ec2.prefix_list_entries, config) {
                 Verdict::Open(doors) => {
                     let attachment = match &attached {
                         Ok(in_use) if in_use.contains(group.id.as_str()) => "",
@@ -88,11 +93,13 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     );
                 }
                 Verdict::Unknown(error) => out.error(resource, &error),
-                Verdict::Closed => out.pass(
+                Verdict::Closed { trusted } => out.pass(
                     resource,
                     format!(
-                        "{} ({}) opens no admin port and not all traffic to the internet",
-                        group.id, group.name
+                        "{} ({}) opens no admin port and not all traffic to the internet{}",
+                        group.id,
+                        group.name,
+                        trusted_note(&trusted)
                     ),
                 ),
             }
@@ -102,18 +109,33 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 
 const ALL_TRAFFIC: &str = "all traffic";
 
-enum Verdict {
+pub(crate) enum Verdict {
     /// Each exposed door ("tcp/22", "all traffic") with the rules that open it.
     Open(BTreeMap<String, Vec<String>>),
-    Closed,
+    /// Closed to the internet; `trusted` lists the rules that admit only trusted ranges.
+    Closed { trusted: Vec<String> },
     Unknown(CallError),
 }
 
-fn internet_exposure(
+/// `"; admits only trusted ranges: …"` when trusted ranges made some rule acceptable.
+pub(crate) fn trusted_note(trusted: &[String]) -> String {
+    if trusted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (admits only trusted ranges with {})",
+            trusted.join(", ")
+        )
+    }
+}
+
+/// Which admin ports (or all traffic) `group` opens to the internet.
+pub(crate) fn internet_exposure(
     group: &SecurityGroup,
     prefix_lists: &Collected<BTreeMap<String, Collected<Vec<String>>>>,
-    admin_ports: &[u16],
+    config: &CheckConfig,
 ) -> Verdict {
+    let admin_ports = &config.admin_ports;
     let mut unresolved: Option<CallError> = None;
     // Every (door, source) pair the group's inbound rules admit.
     let mut sources_by_door: BTreeMap<String, Vec<Source>> = BTreeMap::new();
@@ -125,7 +147,7 @@ fn internet_exposure(
         if protocol == Protocol::All {
             doors.push(ALL_TRAFFIC.to_owned());
         }
-        for &port in admin_ports {
+        for &port in admin_ports.iter() {
             if protocol.admits_tcp_port(permission.from_port, permission.to_port, port) {
                 doors.push(format!("tcp/{port}"));
             }
@@ -169,10 +191,19 @@ fn internet_exposure(
                 .extend(sources.iter().cloned());
         }
     }
-    let mut open: BTreeMap<String, Vec<String>> = sources_by_door
-        .into_iter()
-        .filter_map(|(door, sources)| internet_wide_rules(&sources).map(|rules| (door, rules)))
-        .collect();
+    let mut trusted: Vec<String> = Vec::new();
+    let mut open: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (door, sources) in sources_by_door {
+        let (untrusted, trusted_rules) = set_aside_trusted(sources, &config.trusted_cidrs);
+        for rule in trusted_rules {
+            if !trusted.contains(&rule) {
+                trusted.push(rule);
+            }
+        }
+        if let Some(rules) = internet_wide_rules(&untrusted) {
+            open.insert(door, rules);
+        }
+    }
     // With every port open, naming the admin ports one by one adds nothing.
     if open.contains_key(ALL_TRAFFIC) {
         open.retain(|door, _| door == ALL_TRAFFIC);
@@ -180,7 +211,7 @@ fn internet_exposure(
     match (open.is_empty(), unresolved) {
         (false, _) => Verdict::Open(open),
         (true, Some(error)) => Verdict::Unknown(error),
-        (true, None) => Verdict::Closed,
+        (true, None) => Verdict::Closed { trusted },
     }
 }
 

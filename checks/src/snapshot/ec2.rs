@@ -38,6 +38,18 @@ pub struct Ec2Region {
     /// `DescribeInstances`, every reservation, every state but terminated.
     #[serde(default)]
     pub instances: Collected<Vec<Instance>>,
+    /// `DescribeVpcEndpoints`: interface and gateway endpoints (PrivateLink).
+    #[serde(default)]
+    pub vpc_endpoints: Collected<Vec<VpcEndpoint>>,
+    /// `DescribeVpcPeeringConnections`.
+    #[serde(default)]
+    pub vpc_peering_connections: Collected<Vec<VpcPeering>>,
+    /// `DescribeTransitGatewayAttachments`.
+    #[serde(default)]
+    pub transit_gateway_attachments: Collected<Vec<TransitGatewayAttachment>>,
+    /// `DescribeClientVpnEndpoints`.
+    #[serde(default)]
+    pub client_vpn_endpoints: Collected<Vec<ClientVpnEndpoint>>,
 }
 
 impl Ec2Region {
@@ -52,6 +64,10 @@ impl Ec2Region {
             self.ebs_encryption_by_default.error(),
             self.volumes.error(),
             self.instances.error(),
+            self.vpc_endpoints.error(),
+            self.vpc_peering_connections.error(),
+            self.transit_gateway_attachments.error(),
+            self.client_vpn_endpoints.error(),
         ];
         if let Collected::Ok(lists) = &self.prefix_list_entries {
             errors.extend(lists.values().map(Collected::error));
@@ -202,4 +218,63 @@ pub struct Instance {
     pub public_ip: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    /// `com.amazonaws.eu-west-1.s3`…
+    pub service_name: String,
+    /// `Interface`, `Gateway` or `GatewayLoadBalancer`.
+    pub kind: String,
+    /// `available`, `pending`, `deleted`…
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcPeering {
+    pub id: String,
+    pub requester_vpc_id: String,
+    pub accepter_vpc_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepter_region: Option<String>,
+    /// `active`, `pending-acceptance`, `deleted`…
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayAttachment {
+    pub id: String,
+    pub transit_gateway_id: String,
+    /// `vpc`, `vpn`, `peering`, `direct-connect-gateway`…
+    pub resource_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// `available`, `deleted`…
+    pub state: String,
+    /// The transit gateway route table the attachment is associated with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_table_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientVpnEndpoint {
+    pub id: String,
+    /// `available`, `pending-associate`, `deleted`…
+    pub status: String,
+    /// `certificate-authentication` (mutual TLS), `federated-authentication` (SAML),
+    /// `directory-service-authentication` (Active Directory).
+    #[serde(default)]
+    pub authentication: Vec<String>,
+    pub connection_logging: bool,
+    pub split_tunnel: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
 }

@@ -11,11 +11,17 @@
 mod cloudtrail;
 mod config;
 mod ec2;
+mod elb;
 mod events;
 mod guardduty;
 mod iam;
+mod kms;
 mod load;
+mod rds;
+mod s3;
+mod secrets;
 mod securityhub;
+mod ssm;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,11 +31,17 @@ use serde::{Deserialize, Serialize};
 pub use cloudtrail::*;
 pub use config::*;
 pub use ec2::*;
+pub use elb::*;
 pub use events::*;
 pub use guardduty::*;
 pub use iam::*;
+pub use kms::*;
 pub use load::SnapshotError;
+pub use rds::*;
+pub use s3::*;
+pub use secrets::*;
 pub use securityhub::*;
+pub use ssm::*;
 
 /// Version of the snapshot's JSON layout. Raise it on any change an older ztaudit would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -60,6 +72,8 @@ pub struct Snapshot {
 pub struct GlobalData {
     #[serde(default)]
     pub iam: IamData,
+    #[serde(default)]
+    pub s3: S3Global,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +107,16 @@ pub struct RegionData {
     pub config: ConfigRegion,
     #[serde(default)]
     pub events: EventsRegion,
+    #[serde(default)]
+    pub rds: RdsRegion,
+    #[serde(default)]
+    pub kms: KmsRegion,
+    #[serde(default)]
+    pub elb: ElbRegion,
+    #[serde(default)]
+    pub ssm: SsmRegion,
+    #[serde(default)]
+    pub secretsmanager: SecretsRegion,
 }
 
 impl RegionData {
@@ -103,6 +127,11 @@ impl RegionData {
         errors.extend(self.securityhub.call_errors());
         errors.extend(self.config.call_errors());
         errors.extend(self.events.call_errors());
+        errors.extend(self.rds.call_errors());
+        errors.extend(self.kms.call_errors());
+        errors.extend(self.elb.call_errors());
+        errors.extend(self.ssm.call_errors());
+        errors.extend(self.secretsmanager.call_errors());
         errors
     }
 }
@@ -116,6 +145,7 @@ impl Snapshot {
     /// Every call error recorded anywhere in the snapshot.
     pub fn call_errors(&self) -> Vec<&CallError> {
         let mut errors = self.global.iam.call_errors();
+        errors.extend(self.global.s3.call_errors());
         errors.extend(self.regions.values().flat_map(RegionData::call_errors));
         errors
     }
