@@ -81,6 +81,10 @@ pub struct AwsArgs {
     /// times as long before it is recorded as timed out.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Attempts per API call, the first included: the SDK retries throttling and transient
+    /// errors with adaptive backoff up to this many times.
+    #[arg(long, env = "ZTAUDIT_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: u32,
     /// Seconds the whole collection may take; past it the run stops with an error (exit 2)
     /// rather than hang.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=86400))]

@@ -214,6 +214,7 @@ fn collect_live(aws: &AwsArgs, stats: &mut RunStats) -> Result<Snapshot, AppErro
         regions: aws.regions.clone(),
         concurrency: usize::from(aws.concurrency),
         call_timeout: Duration::from_secs(aws.timeout),
+        max_attempts: aws.max_attempts,
         show_progress: std::io::stderr().is_terminal(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

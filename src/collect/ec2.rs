@@ -7,12 +7,13 @@ use aws_sdk_ec2::types;
 use aws_sdk_ec2::Client;
 use futures::future::join_all;
 use ztaudit_checks::snapshot::{
-    AclEntry, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface, Permission,
-    SecurityGroup, Volume, Vpc,
+    AclEntry, ClientVpnEndpoint, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface,
+    Permission, SecurityGroup, TransitGatewayAttachment, Volume, Vpc, VpcEndpoint, VpcPeering,
 };
 use ztaudit_checks::Collected;
 
 use super::calls::RegionCalls;
+use super::sorted;
 
 const SERVICE: &str = "ec2";
 
@@ -26,6 +27,10 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         ebs_default,
         volumes,
         instances,
+        vpc_endpoints,
+        vpc_peering_connections,
+        transit_gateway_attachments,
+        client_vpn_endpoints,
     ) = tokio::join!(
         security_groups(client, calls),
         network_interfaces(client, calls),
@@ -35,6 +40,38 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         ebs_encryption_by_default(client, calls),
         volumes(client, calls),
         instances(client, calls),
+        async {
+            list_all!(
+                calls,
+                "DescribeVpcEndpoints",
+                client.describe_vpc_endpoints().max_results(1000),
+                vpc_endpoint
+            )
+        },
+        async {
+            list_all!(
+                calls,
+                "DescribeVpcPeeringConnections",
+                client.describe_vpc_peering_connections().max_results(1000),
+                vpc_peering
+            )
+        },
+        async {
+            list_all!(
+                calls,
+                "DescribeTransitGatewayAttachments",
+                client.describe_transit_gateway_attachments().max_results(1000),
+                transit_gateway_attachment
+            )
+        },
+        async {
+            list_all!(
+                calls,
+                "DescribeClientVpnEndpoints",
+                client.describe_client_vpn_endpoints().max_results(1000),
+                client_vpn_endpoint
+            )
+        },
     );
     let prefix_list_entries = collect_prefix_lists(client, calls, &security_groups).await;
     Ec2Region {
@@ -47,6 +84,10 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         ebs_encryption_by_default: ebs_default,
         volumes,
         instances,
+        vpc_endpoints,
+        vpc_peering_connections,
+        transit_gateway_attachments,
+        client_vpn_endpoints,
     }
 }
 
@@ -70,24 +111,6 @@ async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instan
             Ok(sorted(instances))
         })
         .await
-}
-
-/// Reads every page of a list operation at the given page size and converts and sorts the
-/// items: the shape of most EC2 Describe calls.
-macro_rules! list_all {
-    ($calls:expr, $operation:literal, $request:expr, $convert:expr) => {
-        $calls
-            .run(SERVICE, $operation, || async {
-                let items = $request
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await?;
-                Ok(sorted(items.iter().map($convert).collect()))
-            })
-            .await
-    };
 }
 
 async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
@@ -198,9 +221,78 @@ async fn collect_prefix_lists(
     Collected::Ok(join_all(lookups).await.into_iter().collect())
 }
 
-fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
-    items.sort();
-    items
+fn vpc_endpoint(endpoint: &types::VpcEndpoint) -> VpcEndpoint {
+    VpcEndpoint {
+        id: text(endpoint.vpc_endpoint_id()),
+        vpc_id: text(endpoint.vpc_id()),
+        service_name: text(endpoint.service_name()),
+        kind: text(endpoint.vpc_endpoint_type().map(|kind| kind.as_str())),
+        state: text(endpoint.state().map(|state| state.as_str())).to_ascii_lowercase(),
+    }
+}
+
+fn vpc_peering(peering: &types::VpcPeeringConnection) -> VpcPeering {
+    VpcPeering {
+        id: text(peering.vpc_peering_connection_id()),
+        requester_vpc_id: text(peering.requester_vpc_info().and_then(|info| info.vpc_id())),
+        accepter_vpc_id: text(peering.accepter_vpc_info().and_then(|info| info.vpc_id())),
+        requester_region: peering
+            .requester_vpc_info()
+            .and_then(|info| info.region())
+            .map(str::to_owned),
+        accepter_region: peering
+            .accepter_vpc_info()
+            .and_then(|info| info.region())
+            .map(str::to_owned),
+        status: text(
+            peering
+                .status()
+                .and_then(|status| status.code())
+                .map(|code| code.as_str()),
+        ),
+    }
+}
+
+fn transit_gateway_attachment(
+    attachment: &types::TransitGatewayAttachment,
+) -> TransitGatewayAttachment {
+    TransitGatewayAttachment {
+        id: text(attachment.transit_gateway_attachment_id()),
+        transit_gateway_id: text(attachment.transit_gateway_id()),
+        resource_type: text(attachment.resource_type().map(|kind| kind.as_str())),
+        resource_id: attachment.resource_id().map(str::to_owned),
+        state: text(attachment.state().map(|state| state.as_str())),
+        route_table_id: attachment
+            .association()
+            .and_then(|association| association.transit_gateway_route_table_id())
+            .map(str::to_owned),
+    }
+}
+
+fn client_vpn_endpoint(endpoint: &types::ClientVpnEndpoint) -> ClientVpnEndpoint {
+    ClientVpnEndpoint {
+        id: text(endpoint.client_vpn_endpoint_id()),
+        status: text(
+            endpoint
+                .status()
+                .and_then(|status| status.code())
+                .map(|code| code.as_str()),
+        ),
+        authentication: sorted(
+            endpoint
+                .authentication_options()
+                .iter()
+                .filter_map(|option| option.r#type().map(|kind| kind.as_str().to_owned()))
+                .collect(),
+        ),
+        connection_logging: endpoint
+            .connection_log_options()
+            .and_then(|options| options.enabled())
+            .unwrap_or(false),
+        // Absent is taken as on, so that a missing answer can never pass ZT308.
+        split_tunnel: endpoint.split_tunnel().unwrap_or(true),
+        vpc_id: endpoint.vpc_id().map(str::to_owned),
+    }
 }
 
 fn text(value: Option<&str>) -> String {

@@ -5,16 +5,43 @@
 //! throttled calls with adaptive backoff; a call that still fails is recorded in the snapshot
 //! against its service, operation and region, and the collection goes on.
 
+/// Reads every page of a list operation at the given page size, then converts and sorts the
+/// items: the shape of most Describe and List calls. `SERVICE` is the calling module's IAM
+/// service prefix.
+macro_rules! list_all {
+    ($calls:expr, $operation:literal, $request:expr, $convert:expr) => {
+        $calls
+            .run(SERVICE, $operation, || async {
+                let items = $request
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await?;
+                Ok($crate::collect::sorted(
+                    items.iter().map($convert).collect(),
+                ))
+            })
+            .await
+    };
+}
+
 pub mod allow_list;
 mod calls;
 mod cloudtrail;
 mod config;
 mod ec2;
+mod elb;
 pub mod error;
 mod events;
 mod guardduty;
 mod iam;
+mod kms;
+mod rds;
+mod s3;
+mod secretsmanager;
 mod securityhub;
+mod ssm;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -45,8 +72,10 @@ pub struct CollectOptions {
     /// Regions to scan; empty means every region enabled for the account.
     pub regions: Vec<String>,
     pub concurrency: usize,
-    /// Per-call timeout (all attempts of one operation).
+    /// Per-attempt timeout; one operation with its retries gets three times as long.
     pub call_timeout: Duration,
+    /// Attempts per operation, the first included.
+    pub max_attempts: u32,
     pub show_progress: bool,
 }
 
@@ -66,7 +95,7 @@ pub enum CollectError {
 /// SSO, web identity, IMDS; `AWS_ENDPOINT_URL` included).
 pub async fn load_sdk_config(options: &CollectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(6))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(options.max_attempts))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(10))
@@ -135,13 +164,29 @@ pub async fn collect(
         let clients = RegionClients::new(sdk, region, counter);
         let trail_homes = &trail_homes;
         async move {
-            let (ec2, cloudtrail, guardduty, securityhub, config, events) = tokio::join!(
-                ec2::collect_region(&clients.ec2, &calls),
-                cloudtrail::collect_region(&clients.cloudtrail, &calls, trail_homes),
-                guardduty::collect_region(&clients.guardduty, &calls),
-                securityhub::collect_region(&clients.securityhub, &calls),
-                config::collect_region(&clients.config, &calls),
-                events::collect_region(&clients.events, &calls),
+            let (
+                (ec2, cloudtrail, guardduty, securityhub, config, events),
+                (rds, kms, elb, ssm, secretsmanager),
+            ) = tokio::join!(
+                async {
+                    tokio::join!(
+                        ec2::collect_region(&clients.ec2, &calls),
+                        cloudtrail::collect_region(&clients.cloudtrail, &calls, trail_homes),
+                        guardduty::collect_region(&clients.guardduty, &calls),
+                        securityhub::collect_region(&clients.securityhub, &calls),
+                        config::collect_region(&clients.config, &calls),
+                        events::collect_region(&clients.events, &calls),
+                    )
+                },
+                async {
+                    tokio::join!(
+                        rds::collect_region(&clients.rds, &calls),
+                        kms::collect_region(&clients.kms, &calls),
+                        elb::collect_region(&clients.elbv2, &clients.elb, &calls),
+                        ssm::collect_region(&clients.ssm, &calls),
+                        secretsmanager::collect_region(&clients.secretsmanager, &calls),
+                    )
+                },
             );
             let data = RegionData {
                 ec2,
@@ -150,6 +195,11 @@ pub async fn collect(
                 securityhub,
                 config,
                 events,
+                rds,
+                kms,
+                elb,
+                ssm,
+                secretsmanager,
             };
             (region.clone(), data)
         }
@@ -173,9 +223,10 @@ pub async fn collect(
             .build(),
     );
     let global_calls = calls.in_region(None, true);
-    let (regions, iam) = tokio::join!(
+    let (regions, iam, s3) = tokio::join!(
         join_all(regional),
         iam::collect(&iam_client, &global_calls, identity_center),
+        s3::collect(sdk, &home_region, &account, &global_calls, counter),
     );
     let regions: BTreeMap<String, RegionData> = regions.into_iter().collect();
     calls.progress().finish_and_clear();
@@ -196,7 +247,7 @@ pub async fn collect(
                 .collect(),
         },
         regions,
-        global: GlobalData { iam },
+        global: GlobalData { iam, s3 },
     })
 }
 
@@ -208,6 +259,12 @@ struct RegionClients {
     securityhub: aws_sdk_securityhub::Client,
     config: aws_sdk_config::Client,
     events: aws_sdk_eventbridge::Client,
+    rds: aws_sdk_rds::Client,
+    kms: aws_sdk_kms::Client,
+    elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    elb: aws_sdk_elasticloadbalancing::Client,
+    ssm: aws_sdk_ssm::Client,
+    secretsmanager: aws_sdk_secretsmanager::Client,
 }
 
 impl RegionClients {
@@ -229,6 +286,12 @@ impl RegionClients {
             securityhub: client!(aws_sdk_securityhub),
             config: client!(aws_sdk_config),
             events: client!(aws_sdk_eventbridge),
+            rds: client!(aws_sdk_rds),
+            kms: client!(aws_sdk_kms),
+            elbv2: client!(aws_sdk_elasticloadbalancingv2),
+            elb: client!(aws_sdk_elasticloadbalancing),
+            ssm: client!(aws_sdk_ssm),
+            secretsmanager: client!(aws_sdk_secretsmanager),
         }
     }
 }
@@ -291,6 +354,12 @@ async fn resolve_regions(
             None => Err(CollectError::UnknownRegion(region.clone())),
         })
         .collect()
+}
+
+/// `items`, sorted: every list in a snapshot is, so that two collections diff cleanly.
+pub(crate) fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
 }
 
 fn now_rfc3339() -> String {

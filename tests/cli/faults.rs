@@ -36,6 +36,7 @@ fn seeded_moto() -> Moto {
 fn scan(moto: &Moto, endpoint: &str, extra: &[&str]) -> std::process::Output {
     moto.ztaudit()
         .env("AWS_ENDPOINT_URL", endpoint)
+        .env("ZTAUDIT_MAX_ATTEMPTS", "6")
         .args(["scan", "--format", "json", "--fail-on", "never"])
         .args(REGIONS)
         .args(extra)
