@@ -123,6 +123,32 @@ pub struct ScanArgs {
     /// An action to add to the sensitive-action catalogue (`service:Action`); repeat for several.
     #[arg(long = "sensitive-action", value_name = "ACTION")]
     pub sensitive_actions: Vec<String>,
+    /// A source range the "open to the internet" checks treat as trusted, not the internet (a
+    /// corporate range); repeat for several.
+    #[arg(long = "trusted-cidr", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_cidrs: Vec<ipnet::IpNet>,
+    /// Trust Cloudflare's published ranges (traffic that arrives through Cloudflare Zero Trust).
+    #[arg(long)]
+    pub trust_cloudflare: bool,
+    /// Tag key naming a VPC's or instance's environment (default: Environment and env); repeat
+    /// for several.
+    #[arg(long = "environment-tag-key", value_name = "KEY")]
+    pub environment_tag_keys: Vec<String>,
+}
+
+/// A CIDR as `--trusted-cidr` takes it; host bits must be zero, so a typo is not silently
+/// widened or narrowed.
+fn parse_cidr(text: &str) -> Result<ipnet::IpNet, String> {
+    let net: ipnet::IpNet = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a CIDR such as 198.51.100.0/24 or 2001:db8::/32"))?;
+    if net.trunc() != net {
+        return Err(format!(
+            "`{text}` has host bits set; did you mean {}?",
+            net.trunc()
+        ));
+    }
+    Ok(net)
 }
 
 #[derive(Debug, Args)]

@@ -90,6 +90,13 @@ fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
     if !args.admin_ports.is_empty() {
         config.admin_ports = args.admin_ports.clone();
     }
+    config.trusted_cidrs = args.trusted_cidrs.clone();
+    if args.trust_cloudflare {
+        config.trusted_cidrs.extend(CheckConfig::cloudflare_ranges());
+    }
+    if !args.environment_tag_keys.is_empty() {
+        config.environment_tag_keys = args.environment_tag_keys.clone();
+    }
     if let Some(output) = &args.output {
         files::check_writable(output)?;
         if let Some(snapshot) = &args.snapshot {

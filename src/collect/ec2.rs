@@ -64,14 +64,7 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
                 transit_gateway_attachment
             )
         },
-        async {
-            list_all!(
-                calls,
-                "DescribeClientVpnEndpoints",
-                client.describe_client_vpn_endpoints().max_results(1000),
-                client_vpn_endpoint
-            )
-        },
+        client_vpn_endpoints(client, calls),
     );
     let prefix_list_entries = collect_prefix_lists(client, calls, &security_groups).await;
     Ec2Region {
@@ -169,6 +162,19 @@ async fn ebs_encryption_by_default(client: &Client, calls: &RegionCalls) -> Coll
             Ok(output.ebs_encryption_by_default().unwrap_or(false))
         })
         .await
+}
+
+/// Client VPN endpoints. moto does not implement this operation; the tests below use mocks.
+async fn client_vpn_endpoints(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<ClientVpnEndpoint>> {
+    list_all!(
+        calls,
+        "DescribeClientVpnEndpoints",
+        client.describe_client_vpn_endpoints().max_results(1000),
+        client_vpn_endpoint
+    )
 }
 
 async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
@@ -431,16 +437,31 @@ fn instance(instance: &types::Instance) -> Instance {
             .iam_instance_profile()
             .and_then(|profile| profile.arn())
             .map(str::to_owned),
+        // The instance's groups and those of every network interface attached to it: a
+        // secondary interface with its own groups is as reachable as the primary one.
         security_group_ids: sorted(
             instance
                 .security_groups()
                 .iter()
+                .chain(
+                    instance
+                        .network_interfaces()
+                        .iter()
+                        .flat_map(|eni| eni.groups()),
+                )
                 .filter_map(|g| g.group_id().map(str::to_owned))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
                 .collect(),
         ),
         vpc_id: instance.vpc_id().map(str::to_owned),
         subnet_id: instance.subnet_id().map(str::to_owned),
-        public_ip: instance.public_ip_address().map(str::to_owned),
+        public_ip: instance.public_ip_address().map(str::to_owned).or_else(|| {
+            instance
+                .network_interfaces()
+                .iter()
+                .find_map(|eni| eni.association()?.public_ip().map(str::to_owned))
+        }),
         tags: instance
             .tags()
             .iter()
@@ -500,6 +521,67 @@ mod tests {
             .group_id(id)
             .group_name(id)
             .build()
+    }
+
+    /// moto 5.2.5 does not implement DescribeClientVpnEndpoints: a mocked answer shaped like
+    /// AWS's, and an endpoint that reports no split-tunnel setting (taken as on, never a PASS).
+    #[tokio::test]
+    async fn client_vpn_endpoints_keep_authentication_logging_and_tunnel() {
+        use aws_sdk_ec2::operation::describe_client_vpn_endpoints::DescribeClientVpnEndpointsOutput;
+        let endpoint = |id: &str, kind: types::ClientVpnAuthenticationType, split: Option<bool>| {
+            types::ClientVpnEndpoint::builder()
+                .client_vpn_endpoint_id(id)
+                .status(
+                    types::ClientVpnEndpointStatus::builder()
+                        .code(types::ClientVpnEndpointStatusCode::Available)
+                        .build(),
+                )
+                .authentication_options(types::ClientVpnAuthentication::builder().r#type(kind).build())
+                .connection_log_options(
+                    types::ConnectionLogResponseOptions::builder()
+                        .enabled(split.is_some())
+                        .build(),
+                )
+                .set_split_tunnel(split)
+                .build()
+        };
+        let listed = mock!(Client::describe_client_vpn_endpoints).then_output(move || {
+            DescribeClientVpnEndpointsOutput::builder()
+                .client_vpn_endpoints(endpoint(
+                    "cvpn-endpoint-b",
+                    types::ClientVpnAuthenticationType::DirectoryServiceAuthentication,
+                    None,
+                ))
+                .client_vpn_endpoints(endpoint(
+                    "cvpn-endpoint-a",
+                    types::ClientVpnAuthenticationType::FederatedAuthentication,
+                    Some(false),
+                ))
+                .build()
+        });
+        let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&listed]);
+
+        let Collected::Ok(endpoints) = client_vpn_endpoints(&client, &calls()).await else {
+            panic!("the endpoints are read");
+        };
+        let seen: Vec<(String, String, bool, bool)> = endpoints
+            .iter()
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.authentication.join(","),
+                    e.connection_logging,
+                    e.split_tunnel,
+                )
+            })
+            .collect();
+        let expected = [
+            ("cvpn-endpoint-a", "federated-authentication", true, false),
+            ("cvpn-endpoint-b", "directory-service-authentication", false, true),
+        ]
+        .map(|(id, auth, logging, split)| (id.to_owned(), auth.to_owned(), logging, split));
+        assert_eq!(seen, expected);
+        assert!(endpoints.iter().all(|e| e.status == "available"));
     }
 
     #[tokio::test]

@@ -3,9 +3,11 @@
 
 mod support;
 
+mod access_scan;
 mod bad_input;
 mod canary;
 mod catalog;
+mod data_scan;
 mod demo_snapshot;
 mod exit_codes;
 mod fault_proxy;

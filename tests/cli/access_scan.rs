@@ -1,0 +1,96 @@
+//! End to end against moto server: the access-path checks give each seeded resource the verdict
+//! `tests/seed/access_account.py` intends — instances reachable on admin ports (ZT304), VPC
+//! endpoints (ZT309), environment separation (ZT310, ZT311) — and trusted ranges change what
+//! counts as the internet. moto lacks ssm:DescribeInstanceInformation and
+//! ec2:DescribeClientVpnEndpoints: ZT305–ZT308 are tested on fixtures and their collectors with
+//! mocks (`src/collect/ssm.rs`, `src/collect/ec2.rs`); here they must report ERROR, never PASS.
+
+use serde_json::Value;
+
+use crate::support::{stdout_json, Moto};
+
+fn scan(moto: &Moto, extra: &[&str]) -> Vec<Value> {
+    let output = moto
+        .ztaudit()
+        .args(["scan", "--format", "json", "--fail-on", "never", "--region", "eu-west-1"])
+        .args(extra)
+        .output()
+        .expect("ztaudit runs");
+    assert!(output.status.code().is_some_and(|code| code == 0 || code == 3), "{output:?}");
+    stdout_json(&output)["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn status_of(findings: &[Value], check: &str, resource: &str) -> String {
+    let matching: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["check_id"] == check)
+        .filter(|f| f["resource"].as_str().is_some_and(|r| r.ends_with(resource)))
+        .collect();
+    assert_eq!(matching.len(), 1, "{check} on {resource}: {matching:#?}");
+    matching[0]["status"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn every_access_check_gives_each_seeded_resource_its_intended_verdict() {
+    let moto = Moto::start();
+    let seeded = moto.seed("access_account.py");
+    let findings = scan(&moto, &["--checks", "ZT30[4-9],ZT31*"]);
+    for check in ["ZT304", "ZT309", "ZT310", "ZT311"] {
+        let expected = seeded[check].as_object().expect("verdicts");
+        assert!(!expected.is_empty());
+        for (resource, status) in expected {
+            assert_eq!(&status_of(&findings, check, resource), status, "{check} on {resource}");
+        }
+    }
+    let peering = seeded["peering"].as_str().unwrap_or_default();
+    assert!(findings.iter().any(|f| f["check_id"] == "ZT310"
+        && f["message"].as_str().is_some_and(|m| m.contains(peering))));
+    for check in ["ZT305", "ZT306", "ZT307", "ZT308"] {
+        let of_check: Vec<&Value> = findings.iter().filter(|f| f["check_id"] == check).collect();
+        assert!(!of_check.is_empty(), "{check} reports");
+        assert!(of_check.iter().all(|f| f["status"] == "ERROR"), "{of_check:#?}");
+    }
+}
+
+/// A rule admitting SSH from 0.0.0.0/1 and 128.0.0.0/1 together is the whole internet; with
+/// 128.0.0.0/1 trusted, what is left is not, and the PASS message says which rule was trusted.
+#[test]
+fn trusted_ranges_are_not_the_internet_and_the_message_says_so() {
+    let moto = Moto::start();
+    moto.seed("access_account.py");
+    moto.seed("split_ssh_group.py");
+    let judged = |findings: &[Value]| -> (String, String) {
+        let finding = findings
+            .iter()
+            .find(|f| {
+                f["check_id"] == "ZT301"
+                    && f["message"].as_str().is_some_and(|m| m.contains("ssh-split-halves"))
+            })
+            .expect("the split group is judged");
+        (
+            finding["status"].as_str().unwrap_or_default().to_owned(),
+            finding["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let (status, _) = judged(&scan(&moto, &["--checks", "ZT301"]));
+    assert_eq!(status, "FAIL");
+    let (status, message) = judged(&scan(
+        &moto,
+        &["--checks", "ZT301", "--trusted-cidr", "128.0.0.0/1"],
+    ));
+    assert_eq!(status, "PASS");
+    assert!(message.contains("trusted ranges with tcp/22 from 128.0.0.0/1"), "{message}");
+}
+
+#[test]
+fn an_invalid_trusted_range_is_a_usage_error() {
+    let moto = Moto::start();
+    moto.ztaudit()
+        .args(["scan", "--region", "eu-west-1", "--trusted-cidr", "10.1.2.3/8"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("host bits set; did you mean 10.0.0.0/8"));
+}
