@@ -92,7 +92,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
     }
     config.trusted_cidrs = args.trusted_cidrs.clone();
     if args.trust_cloudflare {
-        config.trusted_cidrs.extend(CheckConfig::cloudflare_ranges());
+        config
+            .trusted_cidrs
+            .extend(CheckConfig::cloudflare_ranges());
     }
     if !args.environment_tag_keys.is_empty() {
         config.environment_tag_keys = args.environment_tag_keys.clone();

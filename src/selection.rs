@@ -75,8 +75,13 @@ mod tests {
 
     #[test]
     fn globs_match_ids_and_names_in_any_case() {
-        let picked = select(CHECKS, &["zt30*".into()], &["default-*".into()]).unwrap();
-        assert_eq!(ids(&picked), ["ZT301", "ZT303"]);
+        let picked = select(
+            CHECKS,
+            &["zt30*".into()],
+            &["default-*".into(), "Client-VPN-*".into()],
+        )
+        .unwrap();
+        assert_eq!(ids(&picked), ["ZT301", "ZT303", "ZT304", "ZT305", "ZT309"]);
     }
 
     #[test]

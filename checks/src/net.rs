@@ -181,7 +181,15 @@ mod tests {
         assert_eq!(parsed("10.0.0.1").as_deref(), Some("10.0.0.1/32"));
         assert_eq!(parsed("::/0").as_deref(), Some("::/0"));
         assert_eq!(parsed("2001:db8::1").as_deref(), Some("2001:db8::1/128"));
-        for bad in ["10.0.0.0/33", "::/129", "1.2.3.4/", "abc", "", "10.0.0/8", "1.2.3.4/-1"] {
+        for bad in [
+            "10.0.0.0/33",
+            "::/129",
+            "1.2.3.4/",
+            "abc",
+            "",
+            "10.0.0/8",
+            "1.2.3.4/-1",
+        ] {
             assert_eq!(parsed(bad), None, "{bad}");
         }
     }
@@ -203,7 +211,10 @@ mod tests {
         );
         assert_eq!(inside, vec!["tcp/22 from 198.51.100.0/25"]);
         let outside: Vec<String> = outside.into_iter().map(|s| s.rule).collect();
-        assert_eq!(outside, vec!["tcp/22 from 0.0.0.0/0", "tcp/22 from 203.0.112.0/23"]);
+        assert_eq!(
+            outside,
+            vec!["tcp/22 from 0.0.0.0/0", "tcp/22 from 203.0.112.0/23"]
+        );
     }
 
     #[test]

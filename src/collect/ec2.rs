@@ -60,7 +60,9 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
             list_all!(
                 calls,
                 "DescribeTransitGatewayAttachments",
-                client.describe_transit_gateway_attachments().max_results(1000),
+                client
+                    .describe_transit_gateway_attachments()
+                    .max_results(1000),
                 transit_gateway_attachment
             )
         },
@@ -536,7 +538,11 @@ mod tests {
                         .code(types::ClientVpnEndpointStatusCode::Available)
                         .build(),
                 )
-                .authentication_options(types::ClientVpnAuthentication::builder().r#type(kind).build())
+                .authentication_options(
+                    types::ClientVpnAuthentication::builder()
+                        .r#type(kind)
+                        .build(),
+                )
                 .connection_log_options(
                     types::ConnectionLogResponseOptions::builder()
                         .enabled(split.is_some())
@@ -577,7 +583,12 @@ mod tests {
             .collect();
         let expected = [
             ("cvpn-endpoint-a", "federated-authentication", true, false),
-            ("cvpn-endpoint-b", "directory-service-authentication", false, true),
+            (
+                "cvpn-endpoint-b",
+                "directory-service-authentication",
+                false,
+                true,
+            ),
         ]
         .map(|(id, auth, logging, split)| (id.to_owned(), auth.to_owned(), logging, split));
         assert_eq!(seen, expected);

@@ -19,24 +19,24 @@ pub async fn collect_region(
     classic: &classic::Client,
     calls: &RegionCalls,
 ) -> ElbRegion {
-    let (load_balancers, classic_load_balancers) = tokio::join!(
-        load_balancers(v2, calls),
-        async {
-            list_all!(
-                calls,
-                "DescribeLoadBalancers",
-                classic.describe_load_balancers().page_size(400),
-                classic_load_balancer
-            )
-        },
-    );
+    let (load_balancers, classic_load_balancers) = tokio::join!(load_balancers(v2, calls), async {
+        list_all!(
+            calls,
+            "DescribeLoadBalancers",
+            classic.describe_load_balancers().page_size(400),
+            classic_load_balancer
+        )
+    },);
     ElbRegion {
         load_balancers,
         classic_load_balancers,
     }
 }
 
-async fn load_balancers(client: &elbv2::Client, calls: &RegionCalls) -> Collected<Vec<LoadBalancer>> {
+async fn load_balancers(
+    client: &elbv2::Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<LoadBalancer>> {
     let listed = calls
         .run(SERVICE, "DescribeLoadBalancers", || async {
             client
@@ -58,7 +58,10 @@ async fn load_balancers(client: &elbv2::Client, calls: &RegionCalls) -> Collecte
         let listeners = list_all!(
             calls,
             "DescribeListeners",
-            client.describe_listeners().load_balancer_arn(&arn).page_size(400),
+            client
+                .describe_listeners()
+                .load_balancer_arn(&arn)
+                .page_size(400),
             listener
         );
         LoadBalancer {
@@ -113,7 +116,9 @@ fn listener(listener: &elbv2::types::Listener) -> Listener {
     }
 }
 
-fn classic_load_balancer(balancer: &classic::types::LoadBalancerDescription) -> ClassicLoadBalancer {
+fn classic_load_balancer(
+    balancer: &classic::types::LoadBalancerDescription,
+) -> ClassicLoadBalancer {
     ClassicLoadBalancer {
         name: balancer.load_balancer_name().unwrap_or_default().to_owned(),
         scheme: balancer.scheme().unwrap_or_default().to_owned(),

@@ -67,6 +67,11 @@ where
         // An answer that is no AWS error (an emulator's HTML 404, say): why it could not be
         // read, without the raw response and its headers (which hold the time).
         (SdkError::ServiceError(context), None) => DisplayErrorContext(context.err()).to_string(),
+        // Likewise for an answer whose body could not be parsed (an emulator's 500 page).
+        (SdkError::ResponseError(_), _) => match std::error::Error::source(error) {
+            Some(source) => format!("unreadable answer: {source}"),
+            None => "unreadable answer".to_owned(),
+        },
         _ => DisplayErrorContext(error).to_string(),
     };
     CallError {

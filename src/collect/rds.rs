@@ -35,7 +35,10 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> RdsRegion {
 
 fn instance(instance: &types::DbInstance) -> DbInstance {
     DbInstance {
-        id: instance.db_instance_identifier().unwrap_or_default().to_owned(),
+        id: instance
+            .db_instance_identifier()
+            .unwrap_or_default()
+            .to_owned(),
         arn: instance.db_instance_arn().unwrap_or_default().to_owned(),
         engine: instance.engine().unwrap_or_default().to_owned(),
         // Absent is not "encrypted": never a false PASS.
@@ -47,7 +50,10 @@ fn instance(instance: &types::DbInstance) -> DbInstance {
 
 fn cluster(cluster: &types::DbCluster) -> DbCluster {
     DbCluster {
-        id: cluster.db_cluster_identifier().unwrap_or_default().to_owned(),
+        id: cluster
+            .db_cluster_identifier()
+            .unwrap_or_default()
+            .to_owned(),
         arn: cluster.db_cluster_arn().unwrap_or_default().to_owned(),
         engine: cluster.engine().unwrap_or_default().to_owned(),
         storage_encrypted: cluster.storage_encrypted().unwrap_or(false),

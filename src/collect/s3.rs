@@ -106,8 +106,14 @@ pub async fn collect(
     }
     let control = s3control::Client::from_conf(control.build());
     let (account_public_access_block, listed) = tokio::join!(
-        calls.run(SERVICE, "GetPublicAccessBlock", || async {
-            match control.get_public_access_block().account_id(account).send().await {
+        // Reported as `s3control:GetPublicAccessBlock`, apart from the buckets' own calls.
+        calls.run("s3control", "GetPublicAccessBlock", || async {
+            match control
+                .get_public_access_block()
+                .account_id(account)
+                .send()
+                .await
+            {
                 Ok(output) => Ok(output
                     .public_access_block_configuration()
                     .map(|c| public_access_block!(c))),

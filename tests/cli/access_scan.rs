@@ -12,11 +12,25 @@ use crate::support::{stdout_json, Moto};
 fn scan(moto: &Moto, extra: &[&str]) -> Vec<Value> {
     let output = moto
         .ztaudit()
-        .args(["scan", "--format", "json", "--fail-on", "never", "--region", "eu-west-1"])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--region",
+            "eu-west-1",
+        ])
         .args(extra)
         .output()
         .expect("ztaudit runs");
-    assert!(output.status.code().is_some_and(|code| code == 0 || code == 3), "{output:?}");
+    assert!(
+        output
+            .status
+            .code()
+            .is_some_and(|code| code == 0 || code == 3),
+        "{output:?}"
+    );
     stdout_json(&output)["findings"]
         .as_array()
         .cloned()
@@ -27,10 +41,17 @@ fn status_of(findings: &[Value], check: &str, resource: &str) -> String {
     let matching: Vec<&Value> = findings
         .iter()
         .filter(|f| f["check_id"] == check)
-        .filter(|f| f["resource"].as_str().is_some_and(|r| r.ends_with(resource)))
+        .filter(|f| {
+            f["resource"]
+                .as_str()
+                .is_some_and(|r| r.ends_with(resource))
+        })
         .collect();
     assert_eq!(matching.len(), 1, "{check} on {resource}: {matching:#?}");
-    matching[0]["status"].as_str().unwrap_or_default().to_owned()
+    matching[0]["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[test]
@@ -42,16 +63,25 @@ fn every_access_check_gives_each_seeded_resource_its_intended_verdict() {
         let expected = seeded[check].as_object().expect("verdicts");
         assert!(!expected.is_empty());
         for (resource, status) in expected {
-            assert_eq!(&status_of(&findings, check, resource), status, "{check} on {resource}");
+            assert_eq!(
+                &status_of(&findings, check, resource),
+                status,
+                "{check} on {resource}"
+            );
         }
     }
     let peering = seeded["peering"].as_str().unwrap_or_default();
-    assert!(findings.iter().any(|f| f["check_id"] == "ZT310"
-        && f["message"].as_str().is_some_and(|m| m.contains(peering))));
+    assert!(findings
+        .iter()
+        .any(|f| f["check_id"] == "ZT310"
+            && f["message"].as_str().is_some_and(|m| m.contains(peering))));
     for check in ["ZT305", "ZT306", "ZT307", "ZT308"] {
         let of_check: Vec<&Value> = findings.iter().filter(|f| f["check_id"] == check).collect();
         assert!(!of_check.is_empty(), "{check} reports");
-        assert!(of_check.iter().all(|f| f["status"] == "ERROR"), "{of_check:#?}");
+        assert!(
+            of_check.iter().all(|f| f["status"] == "ERROR"),
+            "{of_check:#?}"
+        );
     }
 }
 
@@ -67,7 +97,9 @@ fn trusted_ranges_are_not_the_internet_and_the_message_says_so() {
             .iter()
             .find(|f| {
                 f["check_id"] == "ZT301"
-                    && f["message"].as_str().is_some_and(|m| m.contains("ssh-split-halves"))
+                    && f["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("ssh-split-halves"))
             })
             .expect("the split group is judged");
         (
@@ -82,15 +114,26 @@ fn trusted_ranges_are_not_the_internet_and_the_message_says_so() {
         &["--checks", "ZT301", "--trusted-cidr", "128.0.0.0/1"],
     ));
     assert_eq!(status, "PASS");
-    assert!(message.contains("trusted ranges with tcp/22 from 128.0.0.0/1"), "{message}");
+    assert!(
+        message.contains("trusted ranges with tcp/22 from 128.0.0.0/1"),
+        "{message}"
+    );
 }
 
 #[test]
 fn an_invalid_trusted_range_is_a_usage_error() {
     let moto = Moto::start();
     moto.ztaudit()
-        .args(["scan", "--region", "eu-west-1", "--trusted-cidr", "10.1.2.3/8"])
+        .args([
+            "scan",
+            "--region",
+            "eu-west-1",
+            "--trusted-cidr",
+            "10.1.2.3/8",
+        ])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("host bits set; did you mean 10.0.0.0/8"));
+        .stderr(predicates::str::contains(
+            "host bits set; did you mean 10.0.0.0/8",
+        ));
 }

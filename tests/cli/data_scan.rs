@@ -31,14 +31,21 @@ fn verdict(findings: &[Value], check: &str, resource: &str) -> String {
         .filter(|f| f["resource"].as_str().is_some_and(|r| r.contains(resource)))
         .collect();
     assert_eq!(matching.len(), 1, "{check} on {resource}: {matching:#?}");
-    matching[0]["status"].as_str().unwrap_or_default().to_owned()
+    matching[0]["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// `expected` maps resources to their verdict per check.
 fn expect_all(findings: &[Value], expected: &Value) {
     for (resource, value) in expected.as_object().expect("an object of verdicts") {
         for (check, status) in value.as_object().expect("verdicts per check") {
-            assert_eq!(&verdict(findings, check, resource), status, "{check} on {resource}");
+            assert_eq!(
+                &verdict(findings, check, resource),
+                status,
+                "{check} on {resource}"
+            );
         }
     }
 }
@@ -48,26 +55,56 @@ fn every_data_check_gives_each_seeded_resource_its_intended_verdict() {
     let moto = Moto::start();
     let seeded = moto.seed("data_account.py");
     let findings = scan(&moto);
-    assert!(findings.iter().all(|f| f["status"] != "ERROR"), "{findings:#?}");
+    assert!(
+        findings.iter().all(|f| f["status"] != "ERROR"),
+        "{findings:#?}"
+    );
 
     expect_all(&findings, &seeded["buckets"]);
     assert_eq!(verdict(&findings, "ZT504", ":account"), "FAIL");
     for (name, status) in seeded["rds"].as_object().expect("rds") {
-        let check = if name.contains("cluster") { "ZT508" } else { "ZT507" };
-        assert_eq!(&verdict(&findings, check, name), status, "{check} on {name}");
+        let check = if name.contains("cluster") {
+            "ZT508"
+        } else {
+            "ZT507"
+        };
+        assert_eq!(
+            &verdict(&findings, check, name),
+            status,
+            "{check} on {name}"
+        );
     }
     for (key, status) in seeded["kms"].as_object().expect("kms") {
         assert_eq!(&verdict(&findings, "ZT509", key), status, "ZT509 on {key}");
     }
-    for (name, status) in seeded["load_balancers"].as_object().expect("load balancers") {
-        assert_eq!(&verdict(&findings, "ZT510", name), status, "ZT510 on {name}");
+    for (name, status) in seeded["load_balancers"]
+        .as_object()
+        .expect("load balancers")
+    {
+        assert_eq!(
+            &verdict(&findings, "ZT510", name),
+            status,
+            "ZT510 on {name}"
+        );
         if !name.contains("classic") {
-            assert_eq!(&verdict(&findings, "ZT511", name), status, "ZT511 on {name}");
-            assert_eq!(&verdict(&findings, "ZT512", name), status, "ZT512 on {name}");
+            assert_eq!(
+                &verdict(&findings, "ZT511", name),
+                status,
+                "ZT511 on {name}"
+            );
+            assert_eq!(
+                &verdict(&findings, "ZT512", name),
+                status,
+                "ZT512 on {name}"
+            );
         }
     }
     for (name, status) in seeded["secrets"].as_object().expect("secrets") {
-        assert_eq!(&verdict(&findings, "ZT116", name), status, "ZT116 on {name}");
+        assert_eq!(
+            &verdict(&findings, "ZT116", name),
+            status,
+            "ZT116 on {name}"
+        );
     }
     // The bucket in us-east-1 is reported in its own region.
     let us_bucket = findings

@@ -26,18 +26,21 @@ fn demo_json_report() {
         .output()
         .expect("scan");
     let report = stdout_json(&output);
-    // The one failed call of the demo is an ERROR finding, never a PASS.
-    let errors: Vec<_> = report["findings"]
+    // The two failed calls of the demo are ERROR findings, never a PASS.
+    let errors: Vec<(&str, &str)> = report["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .filter(|f| f["status"] == "ERROR")
+        .filter_map(|f| Some((f["check_id"].as_str()?, f["message"].as_str()?)))
         .collect();
-    assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0]["check_id"], "ZT601");
-    assert!(errors[0]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("ec2:DescribeFlowLogs")));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0].0, "ZT116");
+    assert!(errors[0]
+        .1
+        .contains("secretsmanager:ListSecrets in ap-southeast-2"));
+    assert_eq!(errors[1].0, "ZT601");
+    assert!(errors[1].1.contains("ec2:DescribeFlowLogs"));
     insta::assert_json_snapshot!(report);
 }
 
@@ -95,5 +98,11 @@ fn check_selection_by_glob_and_skip() {
         .filter_map(|f| f["check_id"].as_str())
         .collect();
     ran.dedup();
-    assert_eq!(ran, ["ZT301", "ZT303"]);
+    assert_eq!(
+        ran,
+        [
+            "ZT301", "ZT303", "ZT304", "ZT305", "ZT306", "ZT307", "ZT308", "ZT309", "ZT310",
+            "ZT311"
+        ]
+    );
 }

@@ -132,6 +132,24 @@ impl Drop for Moto {
     }
 }
 
+/// The operations moto 5.2.5 does not implement; it answers them with a 500, so the checks that
+/// need them report ERROR in every scan against it. They are tested on fixtures, and their
+/// collectors with `aws-smithy-mocks`.
+pub const MOTO_LACKS: [&str; 2] = [
+    "ssm:DescribeInstanceInformation",
+    "ec2:DescribeClientVpnEndpoints",
+];
+
+/// The checks that read what moto lacks, for `--skip-checks` where a test needs a complete scan.
+pub const NEEDS_WHAT_MOTO_LACKS: &str = "ZT305,ZT306,ZT307,ZT308";
+
+/// Whether a finding's or call error's message is about an operation moto lacks.
+pub fn moto_lacks(message: &str) -> bool {
+    MOTO_LACKS
+        .iter()
+        .any(|operation| message.contains(operation))
+}
+
 pub fn demo_snapshot() -> PathBuf {
     workspace().join("fixtures/snapshots/demo-account.json")
 }

@@ -53,10 +53,13 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                 continue;
             }
             match key.rotation_enabled.as_ref().map(|r| r.as_result()) {
-                Some(Ok(true)) => out.pass(resource, format!("key {} rotates automatically", key.id)),
-                Some(Ok(false)) => {
-                    out.fail(resource, format!("key {} has automatic rotation off", key.id))
+                Some(Ok(true)) => {
+                    out.pass(resource, format!("key {} rotates automatically", key.id))
                 }
+                Some(Ok(false)) => out.fail(
+                    resource,
+                    format!("key {} has automatic rotation off", key.id),
+                ),
                 Some(Err(error)) => out.error(resource, error),
                 None => out.unevaluable(
                     resource,

@@ -100,7 +100,10 @@ fn judge(out: &mut Findings, resource: crate::Resource, name: &str, certificates
     } else {
         out.fail(
             resource,
-            format!("{name} uses certificates not from ACM: {}", foreign.join(", ")),
+            format!(
+                "{name} uses certificates not from ACM: {}",
+                foreign.join(", ")
+            ),
         );
     }
 }

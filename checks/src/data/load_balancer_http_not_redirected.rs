@@ -69,7 +69,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                 if plain.is_empty() {
                     out.pass(
                         resource,
-                        format!("{} serves no plain HTTP (HTTP listeners redirect to HTTPS)", balancer.name),
+                        format!(
+                            "{} serves no plain HTTP (HTTP listeners redirect to HTTPS)",
+                            balancer.name
+                        ),
                     );
                 } else {
                     out.fail(
@@ -102,7 +105,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                 if plain.is_empty() {
                     out.pass(
                         resource,
-                        format!("classic load balancer {} listens only on HTTPS or SSL", balancer.name),
+                        format!(
+                            "classic load balancer {} listens only on HTTPS or SSL",
+                            balancer.name
+                        ),
                     );
                 } else {
                     out.fail(

@@ -49,8 +49,7 @@ pub(crate) fn has_current_tls(policy: &str) -> bool {
 
 fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     for (region, data) in &snapshot.regions {
-        let Some(balancers) =
-            out.require("elasticloadbalancing", region, &data.elb.load_balancers)
+        let Some(balancers) = out.require("elasticloadbalancing", region, &data.elb.load_balancers)
         else {
             continue;
         };

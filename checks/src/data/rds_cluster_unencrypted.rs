@@ -46,7 +46,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             } else {
                 out.fail(
                     resource,
-                    format!("{} ({}) has unencrypted storage", cluster.id, cluster.engine),
+                    format!(
+                        "{} ({}) has unencrypted storage",
+                        cluster.id, cluster.engine
+                    ),
                 );
             }
         }

@@ -43,12 +43,18 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             if instance.storage_encrypted {
                 out.pass(
                     resource,
-                    format!("{} ({}) has encrypted storage", instance.id, instance.engine),
+                    format!(
+                        "{} ({}) has encrypted storage",
+                        instance.id, instance.engine
+                    ),
                 );
             } else {
                 out.fail(
                     resource,
-                    format!("{} ({}) has unencrypted storage", instance.id, instance.engine),
+                    format!(
+                        "{} ({}) has unencrypted storage",
+                        instance.id, instance.engine
+                    ),
                 );
             }
         }

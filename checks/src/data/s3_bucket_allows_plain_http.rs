@@ -65,7 +65,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             Ok(None) => {
                 out.fail(
                     resource,
-                    format!("{} has no bucket policy, so nothing refuses plain HTTP", bucket.name),
+                    format!(
+                        "{} has no bucket policy, so nothing refuses plain HTTP",
+                        bucket.name
+                    ),
                 );
                 continue;
             }
@@ -77,7 +80,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         let mut document = match PolicyDocument::parse(policy) {
             Ok(document) => document,
             Err(error) => {
-                out.unevaluable(resource, format!("the bucket policy does not parse: {error}"));
+                out.unevaluable(
+                    resource,
+                    format!("the bucket policy does not parse: {error}"),
+                );
                 continue;
             }
         };
@@ -86,8 +92,8 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         });
         let object = format!("arn:{}:s3:::{}/any-object", out.partition(), bucket.name);
         let refused = ["s3:GetObject", "s3:PutObject"].iter().all(|action| {
-            let request = Request::new(*action, object.as_str())
-                .with_context("aws:SecureTransport", "false");
+            let request =
+                Request::new(*action, object.as_str()).with_context("aws:SecureTransport", "false");
             matches!(
                 evaluate_policy(&[&document], &request),
                 Decision::ExplicitDeny { .. }

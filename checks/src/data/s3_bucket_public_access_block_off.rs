@@ -64,7 +64,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         if own.all_on() {
             out.pass(
                 resource,
-                format!("{} has all four Block Public Access switches on", bucket.name),
+                format!(
+                    "{} has all four Block Public Access switches on",
+                    bucket.name
+                ),
             );
             continue;
         }

@@ -58,7 +58,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         if algorithms.iter().any(|a| KMS_ALGORITHMS.contains(a)) {
             out.pass(
                 resource,
-                format!("{} encrypts new objects with SSE-KMS by default", bucket.name),
+                format!(
+                    "{} encrypts new objects with SSE-KMS by default",
+                    bucket.name
+                ),
             );
         } else if algorithms.is_empty() {
             out.fail(

@@ -38,7 +38,10 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         if endpoint.connection_logging {
             out.pass(resource, format!("{} logs connections", endpoint.id));
         } else {
-            out.fail(resource, format!("{} does not log connections", endpoint.id));
+            out.fail(
+                resource,
+                format!("{} does not log connections", endpoint.id),
+            );
         }
     }
 }

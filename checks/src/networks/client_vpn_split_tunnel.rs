@@ -47,7 +47,13 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                 ),
             );
         } else {
-            out.pass(resource, format!("{} sends all device traffic through the tunnel", endpoint.id));
+            out.pass(
+                resource,
+                format!(
+                    "{} sends all device traffic through the tunnel",
+                    endpoint.id
+                ),
+            );
         }
     }
 }

@@ -64,12 +64,19 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     // Each non-production VPC's paths to production, as messages.
     let mut paths: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut unknown: BTreeMap<&str, String> = BTreeMap::new();
-    let is_production = |vpc: &str| environments.get(vpc).is_some_and(|(_, env)| env == PRODUCTION);
+    let is_production = |vpc: &str| {
+        environments
+            .get(vpc)
+            .is_some_and(|(_, env)| env == PRODUCTION)
+    };
     for (region, ec2) in &readable {
         match &ec2.vpc_peering_connections {
             Collected::Ok(peerings) => {
                 for peering in peerings.iter().filter(|p| p.status == "active") {
-                    let (a, b) = (peering.requester_vpc_id.as_str(), peering.accepter_vpc_id.as_str());
+                    let (a, b) = (
+                        peering.requester_vpc_id.as_str(),
+                        peering.accepter_vpc_id.as_str(),
+                    );
                     for (from, to) in [(a, b), (b, a)] {
                         if is_production(to) && !is_production(from) {
                             paths
@@ -91,9 +98,10 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     .iter()
                     .filter(|a| a.resource_type == "vpc" && a.state == "available")
                 {
-                    if let (Some(table), Some(vpc)) =
-                        (attachment.route_table_id.as_deref(), attachment.resource_id.as_deref())
-                    {
+                    if let (Some(table), Some(vpc)) = (
+                        attachment.route_table_id.as_deref(),
+                        attachment.resource_id.as_deref(),
+                    ) {
                         by_route_table
                             .entry((attachment.transit_gateway_id.as_str(), table))
                             .or_default()

@@ -57,8 +57,10 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         let Some(groups) = out.require("ec2", region, &ec2.security_groups) else {
             continue;
         };
-        let by_id: BTreeMap<&str, &SecurityGroup> =
-            groups.iter().map(|group| (group.id.as_str(), group)).collect();
+        let by_id: BTreeMap<&str, &SecurityGroup> = groups
+            .iter()
+            .map(|group| (group.id.as_str(), group))
+            .collect();
         for instance in running {
             let resource = out.arn_resource(
                 "ec2",
@@ -67,7 +69,10 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 "AWS::EC2::Instance",
             );
             let Some(public_ip) = &instance.public_ip else {
-                out.pass(resource, format!("{} has no public IP address", instance.id));
+                out.pass(
+                    resource,
+                    format!("{} has no public IP address", instance.id),
+                );
                 continue;
             };
             let mut open = Vec::new();
@@ -83,7 +88,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 match internet_exposure(group, &ec2.prefix_list_entries, config) {
                     Verdict::Open(doors) => {
                         for (door, rules) in doors {
-                            open.push(format!("{door} through {} ({})", group.id, rules.join(", ")));
+                            open.push(format!(
+                                "{door} through {} ({})",
+                                group.id,
+                                rules.join(", ")
+                            ));
                         }
                     }
                     Verdict::Closed { trusted: rules } => trusted.extend(rules),

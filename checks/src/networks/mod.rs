@@ -70,9 +70,18 @@ mod tests {
     fn environments_are_read_from_any_configured_key_and_folded() {
         let keys = vec!["Environment".to_owned(), "env".to_owned()];
         let tags = |key: &str, value: &str| BTreeMap::from([(key.to_owned(), value.to_owned())]);
-        assert_eq!(environment_of(&tags("ENV", "Prod"), &keys).as_deref(), Some("production"));
-        assert_eq!(environment_of(&tags("environment", "stg"), &keys).as_deref(), Some("staging"));
-        assert_eq!(environment_of(&tags("env", "qa"), &keys).as_deref(), Some("qa"));
+        assert_eq!(
+            environment_of(&tags("ENV", "Prod"), &keys).as_deref(),
+            Some("production")
+        );
+        assert_eq!(
+            environment_of(&tags("environment", "stg"), &keys).as_deref(),
+            Some("staging")
+        );
+        assert_eq!(
+            environment_of(&tags("env", "qa"), &keys).as_deref(),
+            Some("qa")
+        );
         assert_eq!(environment_of(&tags("Name", "prod"), &keys), None);
         assert_eq!(environment_of(&tags("env", " "), &keys), None);
     }

@@ -113,7 +113,9 @@ pub(crate) enum Verdict {
     /// Each exposed door ("tcp/22", "all traffic") with the rules that open it.
     Open(BTreeMap<String, Vec<String>>),
     /// Closed to the internet; `trusted` lists the rules that admit only trusted ranges.
-    Closed { trusted: Vec<String> },
+    Closed {
+        trusted: Vec<String>,
+    },
     Unknown(CallError),
 }
 
@@ -122,10 +124,7 @@ pub(crate) fn trusted_note(trusted: &[String]) -> String {
     if trusted.is_empty() {
         String::new()
     } else {
-        format!(
-            " (admits only trusted ranges with {})",
-            trusted.join(", ")
-        )
+        format!(" (admits only trusted ranges with {})", trusted.join(", "))
     }
 }
 

@@ -18,7 +18,10 @@ pub struct ElbRegion {
 
 impl ElbRegion {
     pub fn call_errors(&self) -> Vec<&CallError> {
-        let mut errors = vec![self.load_balancers.error(), self.classic_load_balancers.error()];
+        let mut errors = vec![
+            self.load_balancers.error(),
+            self.classic_load_balancers.error(),
+        ];
         if let Collected::Ok(balancers) = &self.load_balancers {
             errors.extend(balancers.iter().map(|lb| lb.listeners.error()));
         }

@@ -18,7 +18,10 @@ pub struct S3Global {
 
 impl S3Global {
     pub fn call_errors(&self) -> Vec<&CallError> {
-        let mut errors = vec![self.account_public_access_block.error(), self.buckets.error()];
+        let mut errors = vec![
+            self.account_public_access_block.error(),
+            self.buckets.error(),
+        ];
         if let Collected::Ok(buckets) = &self.buckets {
             for bucket in buckets {
                 errors.extend([
