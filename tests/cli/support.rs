@@ -143,13 +143,6 @@ pub const MOTO_LACKS: [&str; 2] = [
 /// The checks that read what moto lacks, for `--skip-checks` where a test needs a complete scan.
 pub const NEEDS_WHAT_MOTO_LACKS: &str = "ZT305,ZT306,ZT307,ZT308";
 
-/// Whether a finding's or call error's message is about an operation moto lacks.
-pub fn moto_lacks(message: &str) -> bool {
-    MOTO_LACKS
-        .iter()
-        .any(|operation| message.contains(operation))
-}
-
 pub fn demo_snapshot() -> PathBuf {
     workspace().join("fixtures/snapshots/demo-account.json")
 }
