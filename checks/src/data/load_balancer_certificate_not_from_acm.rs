@@ -1,3 +1,4 @@
+use crate::data::{classic_load_balancers, load_balancers_with_listeners};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -40,48 +41,22 @@ fn from_acm(certificate_arn: &str) -> bool {
 }
 
 fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
-    for (region, data) in &snapshot.regions {
-        let elb = &data.elb;
-        if let Some(balancers) = out.require("elasticloadbalancing", region, &elb.load_balancers) {
-            for balancer in balancers {
-                let resource = out.resource_with_arn(
-                    &balancer.arn,
-                    region,
-                    "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                );
-                let listeners = match balancer.listeners.as_result() {
-                    Ok(listeners) => listeners,
-                    Err(error) => {
-                        out.error(resource, error);
-                        continue;
-                    }
-                };
-                let certificates: Vec<&str> = listeners
-                    .iter()
-                    .filter(|l| l.protocol == "HTTPS" || l.protocol == "TLS")
-                    .flat_map(|l| l.certificate_arns.iter().map(String::as_str))
-                    .collect();
-                judge(out, resource, &balancer.name, &certificates);
-            }
-        }
-        if let Some(classic) =
-            out.require("elasticloadbalancing", region, &elb.classic_load_balancers)
-        {
-            for balancer in classic {
-                let resource = out.arn_resource(
-                    "elasticloadbalancing",
-                    region,
-                    &format!("loadbalancer/{}", balancer.name),
-                    "AWS::ElasticLoadBalancing::LoadBalancer",
-                );
-                let certificates: Vec<&str> = balancer
-                    .listeners
-                    .iter()
-                    .filter_map(|l| l.certificate_id.as_deref())
-                    .collect();
-                judge(out, resource, &balancer.name, &certificates);
-            }
-        }
+    for read in load_balancers_with_listeners(snapshot, out, |_| true) {
+        let certificates: Vec<&str> = read
+            .listeners
+            .iter()
+            .filter(|l| l.protocol == "HTTPS" || l.protocol == "TLS")
+            .flat_map(|l| l.certificate_arns.iter().map(String::as_str))
+            .collect();
+        judge(out, read.resource, &read.balancer.name, &certificates);
+    }
+    for (balancer, resource) in classic_load_balancers(snapshot, out) {
+        let certificates: Vec<&str> = balancer
+            .listeners
+            .iter()
+            .filter_map(|l| l.certificate_id.as_deref())
+            .collect();
+        judge(out, resource, &balancer.name, &certificates);
     }
 }
 

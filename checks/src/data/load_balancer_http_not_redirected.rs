@@ -1,3 +1,4 @@
+use crate::data::{classic_load_balancers, load_balancers_with_listeners};
 use crate::declare_check;
 use crate::snapshot::Listener;
 use crate::{CheckConfig, Findings, Snapshot};
@@ -45,82 +46,53 @@ fn redirects_to_https(listener: &Listener) -> bool {
 }
 
 fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
-    for (region, data) in &snapshot.regions {
-        let elb = &data.elb;
-        if let Some(balancers) = out.require("elasticloadbalancing", region, &elb.load_balancers) {
-            for balancer in balancers.iter().filter(|lb| lb.kind == "application") {
-                let resource = out.resource_with_arn(
-                    &balancer.arn,
-                    region,
-                    "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                );
-                let listeners = match balancer.listeners.as_result() {
-                    Ok(listeners) => listeners,
-                    Err(error) => {
-                        out.error(resource, error);
-                        continue;
-                    }
-                };
-                let plain: Vec<String> = listeners
-                    .iter()
-                    .filter(|l| l.protocol == "HTTP" && !redirects_to_https(l))
-                    .map(|l| format!("HTTP:{}", l.port))
-                    .collect();
-                if plain.is_empty() {
-                    out.pass(
-                        resource,
-                        format!(
-                            "{} serves no plain HTTP (HTTP listeners redirect to HTTPS)",
-                            balancer.name
-                        ),
-                    );
-                } else {
-                    out.fail(
-                        resource,
-                        format!(
-                            "{} serves plain HTTP on {} without redirecting to HTTPS",
-                            balancer.name,
-                            plain.join(", ")
-                        ),
-                    );
-                }
-            }
+    for read in load_balancers_with_listeners(snapshot, out, |lb| lb.kind == "application") {
+        let name = &read.balancer.name;
+        let plain: Vec<String> = read
+            .listeners
+            .iter()
+            .filter(|l| l.protocol == "HTTP" && !redirects_to_https(l))
+            .map(|l| format!("HTTP:{}", l.port))
+            .collect();
+        if plain.is_empty() {
+            out.pass(
+                read.resource,
+                format!("{name} serves no plain HTTP (HTTP listeners redirect to HTTPS)"),
+            );
+        } else {
+            out.fail(
+                read.resource,
+                format!(
+                    "{name} serves plain HTTP on {} without redirecting to HTTPS",
+                    plain.join(", ")
+                ),
+            );
         }
-        if let Some(classic) =
-            out.require("elasticloadbalancing", region, &elb.classic_load_balancers)
-        {
-            for balancer in classic {
-                let resource = out.arn_resource(
-                    "elasticloadbalancing",
-                    region,
-                    &format!("loadbalancer/{}", balancer.name),
-                    "AWS::ElasticLoadBalancing::LoadBalancer",
-                );
-                let plain: Vec<String> = balancer
-                    .listeners
-                    .iter()
-                    .filter(|l| l.protocol == "HTTP" || l.protocol == "TCP")
-                    .map(|l| format!("{}:{}", l.protocol, l.port))
-                    .collect();
-                if plain.is_empty() {
-                    out.pass(
-                        resource,
-                        format!(
-                            "classic load balancer {} listens only on HTTPS or SSL",
-                            balancer.name
-                        ),
-                    );
-                } else {
-                    out.fail(
-                        resource,
-                        format!(
-                            "classic load balancer {} serves unencrypted {}",
-                            balancer.name,
-                            plain.join(", ")
-                        ),
-                    );
-                }
-            }
+    }
+    for (balancer, resource) in classic_load_balancers(snapshot, out) {
+        let plain: Vec<String> = balancer
+            .listeners
+            .iter()
+            .filter(|l| l.protocol == "HTTP" || l.protocol == "TCP")
+            .map(|l| format!("{}:{}", l.protocol, l.port))
+            .collect();
+        if plain.is_empty() {
+            out.pass(
+                resource,
+                format!(
+                    "classic load balancer {} listens only on HTTPS or SSL",
+                    balancer.name
+                ),
+            );
+        } else {
+            out.fail(
+                resource,
+                format!(
+                    "classic load balancer {} serves unencrypted {}",
+                    balancer.name,
+                    plain.join(", ")
+                ),
+            );
         }
     }
 }

@@ -1,3 +1,4 @@
+use crate::data::load_balancers_with_listeners;
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -48,58 +49,41 @@ pub(crate) fn has_current_tls(policy: &str) -> bool {
 }
 
 fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
-    for (region, data) in &snapshot.regions {
-        let Some(balancers) = out.require("elasticloadbalancing", region, &data.elb.load_balancers)
-        else {
+    for read in load_balancers_with_listeners(snapshot, out, |_| true) {
+        let tls: Vec<_> = read
+            .listeners
+            .iter()
+            .filter(|l| l.protocol == "HTTPS" || l.protocol == "TLS")
+            .collect();
+        if tls.is_empty() {
             continue;
-        };
-        for balancer in balancers {
-            let resource = out.resource_with_arn(
-                &balancer.arn,
-                region,
-                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        }
+        let outdated: Vec<String> = tls
+            .iter()
+            .filter(|l| !l.ssl_policy.as_deref().is_some_and(has_current_tls))
+            .map(|l| {
+                format!(
+                    "{}:{} ({})",
+                    l.protocol,
+                    l.port,
+                    l.ssl_policy.as_deref().unwrap_or("no policy reported")
+                )
+            })
+            .collect();
+        let name = &read.balancer.name;
+        if outdated.is_empty() {
+            out.pass(
+                read.resource,
+                format!("{name}'s TLS listeners require TLS 1.2 or later"),
             );
-            let listeners = match balancer.listeners.as_result() {
-                Ok(listeners) => listeners,
-                Err(error) => {
-                    out.error(resource, error);
-                    continue;
-                }
-            };
-            let tls: Vec<_> = listeners
-                .iter()
-                .filter(|l| l.protocol == "HTTPS" || l.protocol == "TLS")
-                .collect();
-            if tls.is_empty() {
-                continue;
-            }
-            let outdated: Vec<String> = tls
-                .iter()
-                .filter(|l| !l.ssl_policy.as_deref().is_some_and(has_current_tls))
-                .map(|l| {
-                    format!(
-                        "{}:{} ({})",
-                        l.protocol,
-                        l.port,
-                        l.ssl_policy.as_deref().unwrap_or("no policy reported")
-                    )
-                })
-                .collect();
-            if outdated.is_empty() {
-                out.pass(
-                    resource,
-                    format!("{}'s TLS listeners require TLS 1.2 or later", balancer.name),
-                );
-            } else {
-                out.fail(
-                    resource,
-                    format!(
-                        "{} accepts TLS older than 1.2 on {}",
-                        balancer.name,
-                        outdated.join(", ")
-                    ),
-                );
-            }
+        } else {
+            out.fail(
+                read.resource,
+                format!(
+                    "{name} accepts TLS older than 1.2 on {}",
+                    outdated.join(", ")
+                ),
+            );
         }
     }
 }
