@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::report::Format;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ztaudit",
@@ -17,6 +19,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print nothing on stderr but errors (no progress, no warnings).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log what ztaudit does on stderr: -v info, -vv debug, -vvv every AWS call (ZTAUDIT_LOG
+    /// takes a full tracing filter instead).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,6 +46,39 @@ pub enum Command {
         /// Check id (`ZT301`) or name (`security-group-open-to-internet`).
         id: String,
     },
+    /// Compare two JSON reports: what is new, resolved and changed. Exit 1 when something new
+    /// is at or above --fail-on.
+    Diff(DiffArgs),
+    /// Print the JSON Schema of the JSON report.
+    Schema,
+    /// Print a shell completion script (e.g. `ztaudit completions bash > /etc/bash_completion.d/ztaudit`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `ztaudit man > ztaudit.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    pub old: PathBuf,
+    /// The later JSON report.
+    pub new: PathBuf,
+    /// `table`, `json` or `markdown`.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit 1 when a new failing finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,21 +144,46 @@ pub struct ScanArgs {
     /// Evaluate a snapshot saved by `ztaudit collect`; no AWS call is made.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions"])]
     pub snapshot: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Report formats, comma-separated or repeated; more than one needs --output-dir.
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub formats: Vec<Format>,
+    /// Write the report to FILE (atomically; an existing FILE is replaced) instead of standard
+    /// output.
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
+    /// Write each format to its own file in DIR (`ztaudit.json`, `ztaudit.sarif`, …); existing
+    /// files are refused unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Replace existing files in --output-dir.
+    #[arg(long, requires = "output_dir")]
+    pub force: bool,
+    /// Settings and suppressions (default: ./ztaudit.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A previous JSON report: failing findings are marked new or unchanged, and what it had
+    /// failing that passes now is listed as resolved.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Gate only on failing findings the baseline did not have.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
     /// Checks to run: ids or names, globs welcome (`ZT3*`), comma-separated or repeated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub checks: Vec<String>,
     /// Checks to skip: ids or names, globs welcome.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub skip_checks: Vec<String>,
-    /// Exit 1 when a failing finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a failing finding is at or above this severity [default: critical, or
+    /// ztaudit.toml's fail_on].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// TCP ports treated as administrative doors (default: 22 and 3389); repeat for several.
     #[arg(long = "admin-port", value_name = "PORT")]
     pub admin_ports: Vec<u16>,
@@ -125,7 +192,7 @@ pub struct ScanArgs {
     pub sensitive_actions: Vec<String>,
     /// A source range the "open to the internet" checks treat as trusted, not the internet (a
     /// corporate range); repeat for several.
-    #[arg(long = "trusted-cidr", value_name = "CIDR", value_parser = parse_cidr)]
+    #[arg(long = "trusted-cidr", value_name = "CIDR", value_parser = ztaudit_checks::settings::parse_cidr)]
     pub trusted_cidrs: Vec<ipnet::IpNet>,
     /// Trust Cloudflare's published ranges (traffic that arrives through Cloudflare Zero Trust).
     #[arg(long)]
@@ -134,21 +201,6 @@ pub struct ScanArgs {
     /// for several.
     #[arg(long = "environment-tag-key", value_name = "KEY")]
     pub environment_tag_keys: Vec<String>,
-}
-
-/// A CIDR as `--trusted-cidr` takes it; host bits must be zero, so a typo is not silently
-/// widened or narrowed.
-fn parse_cidr(text: &str) -> Result<ipnet::IpNet, String> {
-    let net: ipnet::IpNet = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a CIDR such as 198.51.100.0/24 or 2001:db8::/32"))?;
-    if net.trunc() != net {
-        return Err(format!(
-            "`{text}` has host bits set; did you mean {}?",
-            net.trunc()
-        ));
-    }
-    Ok(net)
 }
 
 #[derive(Debug, Args)]
@@ -165,12 +217,6 @@ pub struct ChecksArgs {
     /// `table`, `json`, or `markdown` (the README's check list).
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

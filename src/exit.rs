@@ -17,8 +17,9 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
-    pub fn of(report: &Report, threshold: Option<Severity>) -> ExitCode {
-        if report.breaches(threshold) {
+    /// With `only_new`, only failing findings a baseline did not have can trip the gate.
+    pub fn of(report: &Report, threshold: Option<Severity>, only_new: bool) -> ExitCode {
+        if report.breaches(threshold, only_new) {
             ExitCode::Failures
         } else if report.summary.error > 0 {
             ExitCode::Incomplete

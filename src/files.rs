@@ -19,6 +19,16 @@ pub enum FileError {
         path: PathBuf,
         source: SnapshotError,
     },
+    /// `path:line: …` when the mistake has a line.
+    #[error("{}", settings_message(path, source))]
+    Settings {
+        path: PathBuf,
+        source: ztaudit_checks::settings::SettingsError,
+    },
+    #[error("{}: {message}", path.display())]
+    Report { path: PathBuf, message: String },
+    #[error("{}: already exists; use --force to replace it, or another --output-dir", path.display())]
+    Exists { path: PathBuf },
     #[error("{output}: refusing to write over {input}, an input of this run; name another output")]
     OutputIsInput { output: PathBuf, input: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -26,6 +36,13 @@ pub enum FileError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+fn settings_message(path: &Path, error: &ztaudit_checks::settings::SettingsError) -> String {
+    match error.line {
+        Some(_) => format!("{}:{error}", path.display()),
+        None => format!("{}: {error}", path.display()),
+    }
 }
 
 fn snapshot_message(path: &Path, error: &SnapshotError) -> String {
@@ -46,6 +63,28 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, FileError> {
         path: path.to_owned(),
         source,
     })
+}
+
+/// Reads and validates a settings file (`ztaudit.toml`).
+pub fn load_settings(path: &Path) -> Result<ztaudit_checks::settings::Settings, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    ztaudit_checks::settings::Settings::from_toml(&text).map_err(|source| FileError::Settings {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Refuses to replace an existing file the user did not name (unless `force`).
+pub fn refuse_existing(path: &Path, force: bool) -> Result<(), FileError> {
+    if !force && path.exists() {
+        return Err(FileError::Exists {
+            path: path.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a

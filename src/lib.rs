@@ -21,9 +21,11 @@ use std::time::Duration;
 
 use ztaudit_checks::{evaluate, registry, CheckConfig, Snapshot, CHECKS};
 
+use std::path::{Path, PathBuf};
+
 use cli::{
-    AwsArgs, ChecksArgs, Cli, CollectArgs, Command, Format, LintArgs, ListFormat, PolicyCommand,
-    ScanArgs,
+    AwsArgs, ChecksArgs, Cli, CollectArgs, Command, DiffArgs, DiffFormat, FailOn, Format, LintArgs,
+    ListFormat, PolicyCommand, ScanArgs,
 };
 use collect::{CallRecorder, CollectError, CollectOptions};
 use exit::ExitCode;
@@ -31,6 +33,7 @@ use files::FileError;
 use report::Report;
 use selection::SelectionError;
 use stats::RunStats;
+use ztaudit_checks::settings::{Settings, FILE_NAME};
 
 /// Errors that end a run with exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +55,10 @@ pub enum AppError {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Scan(args) => scan(args),
-        Command::Collect(args) => collect_only(args),
+        Command::Scan(args) => scan(args, quiet),
+        Command::Collect(args) => collect_only(args, quiet),
         Command::Checks(ChecksArgs { format }) => {
             let text = match format {
                 ListFormat::Table => catalog::list_table(CHECKS),
@@ -80,47 +84,216 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             print(&catalog::explain(check.meta()))?;
             Ok(ExitCode::Success)
         }
+        Command::Diff(args) => diff(args),
+        Command::Schema => {
+            print(&report::json_schema())?;
+            Ok(ExitCode::Success)
+        }
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut cli_command(), "ztaudit", &mut text);
+            print(&String::from_utf8_lossy(&text))?;
+            Ok(ExitCode::Success)
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(cli_command())
+                .render(&mut text)
+                .map_err(AppError::Stdout)?;
+            print(&String::from_utf8_lossy(&text))?;
+            Ok(ExitCode::Success)
+        }
     }
 }
 
-fn scan(args: ScanArgs) -> Result<ExitCode, AppError> {
-    // Validate everything the user gave before a long collection.
-    let checks = selection::select(CHECKS, &args.checks, &args.skip_checks)?;
-    let mut config = with_sensitive_actions(&args.sensitive_actions)?;
+fn cli_command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// Where one rendering of the report goes.
+enum Destination {
+    Stdout,
+    /// Named by `--output`: replaced atomically.
+    Named(PathBuf),
+    /// Chosen by `--output-dir`: must not exist unless `--force`.
+    InFolder(PathBuf),
+}
+
+/// Decides, before any collection, where each format goes, and refuses what would fail or
+/// clobber: several formats without a folder, an existing file without `--force`, an output
+/// that is one of the run's inputs.
+fn plan_outputs(args: &ScanArgs, inputs: &[&Path]) -> Result<Vec<(Format, Destination)>, AppError> {
+    let mut formats = args.formats.clone();
+    formats.sort();
+    formats.dedup();
+    let plan: Vec<(Format, Destination)> = match (&args.output, &args.output_dir) {
+        (_, Some(dir)) => {
+            if !dir.is_dir() {
+                std::fs::create_dir_all(dir).map_err(|source| FileError::Write {
+                    path: dir.clone(),
+                    source,
+                })?;
+            }
+            formats
+                .into_iter()
+                .map(|format| (format, Destination::InFolder(dir.join(format.file_name()))))
+                .collect()
+        }
+        (output, None) if formats.len() > 1 => {
+            let _ = output;
+            return Err(AppError::Usage(
+                "several formats need --output-dir (each is written to its own file)".to_owned(),
+            ));
+        }
+        (Some(output), None) => vec![(formats[0], Destination::Named(output.clone()))],
+        (None, None) => vec![(formats[0], Destination::Stdout)],
+    };
+    for (_, destination) in &plan {
+        let path = match destination {
+            Destination::Stdout => continue,
+            Destination::Named(path) => path,
+            Destination::InFolder(path) => {
+                files::refuse_existing(path, args.force)?;
+                path
+            }
+        };
+        files::check_writable(path)?;
+        for input in inputs {
+            files::refuse_input_as_output(path, input)?;
+        }
+    }
+    Ok(plan)
+}
+
+/// `--config FILE`, or `./ztaudit.toml` when it exists.
+fn load_settings(config: Option<&Path>) -> Result<Option<(PathBuf, Settings)>, AppError> {
+    let path = match config {
+        Some(path) => path.to_owned(),
+        None => {
+            let default = PathBuf::from(FILE_NAME);
+            if !default.is_file() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let settings = files::load_settings(&path)?;
+    Ok(Some((path, settings)))
+}
+
+/// `ztaudit diff OLD NEW`.
+fn diff(args: DiffArgs) -> Result<ExitCode, AppError> {
+    let old = report::baseline::load(&args.old)?;
+    let new = report::baseline::load(&args.new)?;
+    let diff = report::diff::Diff::between(
+        &args.old.display().to_string(),
+        &old,
+        &args.new.display().to_string(),
+        &new,
+    );
+    let text = match args.format {
+        DiffFormat::Table => diff.render_table(),
+        DiffFormat::Json => diff.render_json(),
+        DiffFormat::Markdown => diff.render_markdown(),
+    };
+    print(&text)?;
+    Ok(if diff.breaches(args.fail_on.threshold()) {
+        ExitCode::Failures
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn scan(args: ScanArgs, quiet: bool) -> Result<ExitCode, AppError> {
+    // Validate everything the user gave before a long collection. A flag given on the command
+    // line replaces the settings file's value.
+    let loaded = load_settings(args.config.as_deref())?;
+    let settings = loaded.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
+    let from_cli_or_file = |cli: &Vec<String>, file: &Option<Vec<String>>| -> Vec<String> {
+        if cli.is_empty() {
+            file.clone().unwrap_or_default()
+        } else {
+            cli.clone()
+        }
+    };
+    let checks = selection::select(
+        CHECKS,
+        &from_cli_or_file(&args.checks, &settings.checks),
+        &from_cli_or_file(&args.skip_checks, &settings.skip_checks),
+    )?;
+    let mut config = with_sensitive_actions(&from_cli_or_file(
+        &args.sensitive_actions,
+        &settings.sensitive_actions,
+    ))?;
     if !args.admin_ports.is_empty() {
         config.admin_ports = args.admin_ports.clone();
+    } else if let Some(ports) = &settings.admin_ports {
+        config.admin_ports = ports.clone();
     }
-    config.trusted_cidrs = args.trusted_cidrs.clone();
-    if args.trust_cloudflare {
+    config.trusted_cidrs = if args.trusted_cidrs.is_empty() {
+        settings.trusted_cidrs.clone().unwrap_or_default()
+    } else {
+        args.trusted_cidrs.clone()
+    };
+    if args.trust_cloudflare || settings.trust_cloudflare == Some(true) {
         config
             .trusted_cidrs
             .extend(CheckConfig::cloudflare_ranges());
     }
-    if !args.environment_tag_keys.is_empty() {
-        config.environment_tag_keys = args.environment_tag_keys.clone();
+    let tag_keys = from_cli_or_file(&args.environment_tag_keys, &settings.environment_tag_keys);
+    if !tag_keys.is_empty() {
+        config.environment_tag_keys = tag_keys;
     }
-    if let Some(output) = &args.output {
-        files::check_writable(output)?;
-        if let Some(snapshot) = &args.snapshot {
-            files::refuse_input_as_output(output, snapshot)?;
-        }
-    }
+    let threshold = match args.fail_on {
+        Some(fail_on) => fail_on.threshold(),
+        None => settings
+            .fail_on
+            .unwrap_or_else(|| FailOn::Critical.threshold()),
+    };
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::baseline::load)
+        .transpose()?;
+    let mut inputs: Vec<&Path> = Vec::new();
+    inputs.extend(args.snapshot.as_deref());
+    inputs.extend(args.baseline.as_deref());
+    inputs.extend(loaded.as_ref().map(|(path, _)| path.as_path()));
+    let outputs = plan_outputs(&args, &inputs)?;
+
     let mut stats = RunStats::default();
     let snapshot = match &args.snapshot {
         Some(path) => stats.time("load snapshot", || files::load_snapshot(path))?,
-        None => collect_live(&args.aws, &mut stats)?,
+        None => collect_live(&args.aws, &mut stats, quiet)?,
     };
     let report = stats.time("evaluate", || {
         let findings = evaluate(&checks, &snapshot, &config);
-        Report::new(&snapshot, &checks, findings)
+        let mut report = Report::new(&snapshot, &checks, findings);
+        if !settings.suppressions.is_empty() {
+            let today = time::OffsetDateTime::now_utc().date();
+            report.apply_suppressions(
+                &settings.suppressions,
+                &snapshot.tags_by_resource_id(),
+                today,
+            );
+        }
+        if let (Some(baseline), Some(path)) = (&baseline, &args.baseline) {
+            report.compare_with_baseline(baseline, &path.display().to_string());
+        }
+        report
     });
-    stats.time("report", || {
-        emit(&report, args.format, args.output.as_deref())
-    })?;
+    if let (Some((path, _)), false) = (&loaded, quiet) {
+        for outcome in &report.suppressions {
+            if let Some(warning) = outcome.warning(&path.display().to_string()) {
+                eprintln!("ztaudit: warning: {warning}");
+            }
+        }
+    }
+    stats.time("report", || emit_all(&report, &outputs))?;
     if args.aws.stats {
         eprint!("{}", stats.render());
     }
-    Ok(ExitCode::of(&report, args.fail_on.threshold()))
+    Ok(ExitCode::of(&report, threshold, args.fail_on_new))
 }
 
 /// `ztaudit policy lint`: every readable document is judged and reported; unreadable or
@@ -153,11 +326,15 @@ fn lint_policies(args: LintArgs) -> Result<ExitCode, AppError> {
         }
     }
     let report = Report::for_policies(&checks, findings, names);
-    emit(&report, args.format, args.output.as_deref())?;
+    let destination = match &args.output {
+        Some(path) => Destination::Named(path.clone()),
+        None => Destination::Stdout,
+    };
+    emit_all(&report, &[(args.format, destination)])?;
     Ok(if bad_input {
         ExitCode::Usage
     } else {
-        ExitCode::of(&report, args.fail_on.threshold())
+        ExitCode::of(&report, args.fail_on.threshold(), false)
     })
 }
 
@@ -171,26 +348,27 @@ fn with_sensitive_actions(additions: &[String]) -> Result<CheckConfig, AppError>
     Ok(config)
 }
 
-/// Renders the report in `format` to `output`, or to standard output.
-fn emit(report: &Report, format: Format, output: Option<&std::path::Path>) -> Result<(), AppError> {
-    let text = match format {
-        Format::Json => report::render_json(report),
-        Format::Table => {
-            let color = output.is_none() && std::io::stdout().is_terminal() && !no_color();
-            report::render_table(report, color)
+/// Renders the report in each planned format to its destination.
+fn emit_all(report: &Report, outputs: &[(Format, Destination)]) -> Result<(), AppError> {
+    for (format, destination) in outputs {
+        let color = matches!(destination, Destination::Stdout)
+            && std::io::stdout().is_terminal()
+            && !no_color();
+        let text = report::render(report, *format, color);
+        match destination {
+            Destination::Stdout => print(&text)?,
+            Destination::Named(path) | Destination::InFolder(path) => {
+                files::write_atomically(path, text.as_bytes())?
+            }
         }
-    };
-    match output {
-        Some(path) => files::write_atomically(path, text.as_bytes())?,
-        None => print(&text)?,
     }
     Ok(())
 }
 
-fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {
+fn collect_only(args: CollectArgs, quiet: bool) -> Result<ExitCode, AppError> {
     files::check_writable(&args.output)?;
     let mut stats = RunStats::default();
-    let snapshot = collect_live(&args.aws, &mut stats)?;
+    let snapshot = collect_live(&args.aws, &mut stats, quiet)?;
     stats.time("write snapshot", || {
         let mut text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
         text.push('\n');
@@ -200,13 +378,15 @@ fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {
         eprint!("{}", stats.render());
     }
     let errors = snapshot.call_errors().len();
-    eprintln!(
-        "wrote {} ({} regions, {} API calls, {} failed)",
-        args.output.display(),
-        snapshot.regions.len(),
-        snapshot.collection.api_calls,
-        errors
-    );
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} regions, {} API calls, {} failed)",
+            args.output.display(),
+            snapshot.regions.len(),
+            snapshot.collection.api_calls,
+            errors
+        );
+    }
     Ok(if errors > 0 {
         ExitCode::Incomplete
     } else {
@@ -214,7 +394,7 @@ fn collect_only(args: CollectArgs) -> Result<ExitCode, AppError> {
     })
 }
 
-fn collect_live(aws: &AwsArgs, stats: &mut RunStats) -> Result<Snapshot, AppError> {
+fn collect_live(aws: &AwsArgs, stats: &mut RunStats, quiet: bool) -> Result<Snapshot, AppError> {
     for region in &aws.regions {
         validate_region_name(region)?;
     }
@@ -224,7 +404,7 @@ fn collect_live(aws: &AwsArgs, stats: &mut RunStats) -> Result<Snapshot, AppErro
         concurrency: usize::from(aws.concurrency),
         call_timeout: Duration::from_secs(aws.timeout),
         max_attempts: aws.max_attempts,
-        show_progress: std::io::stderr().is_terminal(),
+        show_progress: !quiet && std::io::stderr().is_terminal(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

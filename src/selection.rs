@@ -1,17 +1,13 @@
-//! `--checks` / `--skip-checks`: which checks run. Patterns are globs over ids and names.
+//! `--checks` / `--skip-checks` (and the same keys of `ztaudit.toml`): which checks run.
+//! Patterns are globs over ids and names.
 
-use globset::{GlobBuilder, GlobMatcher};
-use ztaudit_checks::{Check, CheckMeta};
+use ztaudit_checks::registry::{CheckPattern, PatternError};
+use ztaudit_checks::Check;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SelectionError {
-    #[error("invalid check pattern `{pattern}`: {source}")]
-    Pattern {
-        pattern: String,
-        source: globset::Error,
-    },
-    #[error("`{0}` matches no check (see `ztaudit checks`)")]
-    NoMatch(String),
+    #[error(transparent)]
+    Pattern(#[from] PatternError),
     #[error("the check selection is empty")]
     Empty,
 }
@@ -23,13 +19,13 @@ pub fn select(
     include: &[String],
     exclude: &[String],
 ) -> Result<Vec<&'static dyn Check>, SelectionError> {
-    let include = matchers(all, include)?;
-    let exclude = matchers(all, exclude)?;
+    let include = patterns(include)?;
+    let exclude = patterns(exclude)?;
     let selected: Vec<&'static dyn Check> = all
         .iter()
         .copied()
-        .filter(|check| include.is_empty() || include.iter().any(|m| matches(m, check.meta())))
-        .filter(|check| !exclude.iter().any(|m| matches(m, check.meta())))
+        .filter(|check| include.is_empty() || include.iter().any(|p| p.matches(check.meta())))
+        .filter(|check| !exclude.iter().any(|p| p.matches(check.meta())))
         .collect();
     if selected.is_empty() {
         return Err(SelectionError::Empty);
@@ -37,31 +33,12 @@ pub fn select(
     Ok(selected)
 }
 
-fn matchers(all: &[&dyn Check], patterns: &[String]) -> Result<Vec<GlobMatcher>, SelectionError> {
-    patterns
+fn patterns(texts: &[String]) -> Result<Vec<CheckPattern>, PatternError> {
+    texts
         .iter()
-        .map(|pattern| pattern.trim())
-        .filter(|pattern| !pattern.is_empty())
-        .map(|pattern| {
-            let matcher = GlobBuilder::new(pattern)
-                .case_insensitive(true)
-                .build()
-                .map_err(|source| SelectionError::Pattern {
-                    pattern: pattern.to_owned(),
-                    source,
-                })?
-                .compile_matcher();
-            if all.iter().any(|check| matches(&matcher, check.meta())) {
-                Ok(matcher)
-            } else {
-                Err(SelectionError::NoMatch(pattern.to_owned()))
-            }
-        })
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| CheckPattern::new(text))
         .collect()
-}
-
-fn matches(matcher: &GlobMatcher, meta: &CheckMeta) -> bool {
-    matcher.is_match(meta.id) || matcher.is_match(meta.name)
 }
 
 #[cfg(test)]
@@ -88,7 +65,7 @@ mod tests {
     fn a_pattern_matching_nothing_is_an_error() {
         assert!(matches!(
             select(CHECKS, &["ZT999".into()], &[]),
-            Err(SelectionError::NoMatch(p)) if p == "ZT999"
+            Err(SelectionError::Pattern(PatternError::NoMatch(p))) if p == "ZT999"
         ));
     }
 }

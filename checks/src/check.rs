@@ -7,12 +7,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{CheckConfig, Findings, Snapshot};
 
 /// How bad a failing finding is. Ordered from least to most severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -61,7 +64,9 @@ impl FromStr for Severity {
 
 /// The pillars of CISA's Zero Trust Maturity Model (v2), plus its three cross-cutting
 /// capabilities. The digit is the hundreds of the check codes (`ZT3xx` are Networks checks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Pillar {
     #[serde(rename = "Identity")]
     Identity,
@@ -128,7 +133,7 @@ impl fmt::Display for Pillar {
 }
 
 /// How to fix a failing resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Remediation {
     /// An AWS CLI command (with placeholders in capitals).
     pub cli: &'static str,
@@ -137,7 +142,7 @@ pub struct Remediation {
 }
 
 /// Everything about a check except its logic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CheckMeta {
     /// Stable code, never reused: `ZT` + pillar digit + two digits.
     pub id: &'static str,

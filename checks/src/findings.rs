@@ -2,27 +2,34 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckMeta, Pillar, Severity};
 use crate::snapshot::{CallError, Collected, Snapshot};
 
 /// The verdict on one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     Fail,
     Error,
     Pass,
     NotApplicable,
+    /// A failing finding that a suppression in `ztaudit.toml` accepts. Only the report layer
+    /// sets it, never a check; the gate does not count it.
+    Muted,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub const ALL: [Status; 5] = [
         Status::Pass,
         Status::Fail,
         Status::Error,
         Status::NotApplicable,
+        Status::Muted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +38,7 @@ impl Status {
             Status::Fail => "FAIL",
             Status::Error => "ERROR",
             Status::NotApplicable => "NOT_APPLICABLE",
+            Status::Muted => "MUTED",
         }
     }
 }
@@ -42,7 +50,7 @@ impl fmt::Display for Status {
 }
 
 /// Compliance frameworks a check corresponds to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Compliance {
     /// AWS Foundational Security Best Practices control ids.
     pub fsbp: Vec<String>,
@@ -51,7 +59,7 @@ pub struct Compliance {
 }
 
 /// One check's verdict on one resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     pub check_id: String,
     pub status: Status,

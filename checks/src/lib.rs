@@ -15,6 +15,7 @@ pub mod findings;
 pub mod net;
 pub mod policy_lint;
 pub mod registry;
+pub mod settings;
 pub mod snapshot;
 
 mod automation;

@@ -1,7 +1,7 @@
 //! The registry: every check ztaudit knows, in code order. Adding a check adds one line here.
 
 use crate::automation::findings_without_automated_response;
-use crate::check::Check;
+use crate::check::{Check, CheckMeta};
 use crate::data::{
     ebs_default_encryption_disabled, ebs_volume_unencrypted, kms_key_rotation_disabled,
     load_balancer_certificate_not_from_acm, load_balancer_http_not_redirected,
@@ -85,6 +85,59 @@ pub fn find(id_or_name: &str) -> Option<&'static dyn Check> {
         let meta = check.meta();
         meta.id.eq_ignore_ascii_case(id_or_name) || meta.name.eq_ignore_ascii_case(id_or_name)
     })
+}
+
+/// A glob over check ids and names (`ZT3*`, `iam-*`, `security-group-open-to-internet`),
+/// matched without regard to case. Used by `--checks`, `--skip-checks` and `ztaudit.toml`.
+#[derive(Debug, Clone)]
+pub struct CheckPattern {
+    text: String,
+    matcher: globset::GlobMatcher,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    #[error("invalid check pattern `{pattern}`: {reason}")]
+    Invalid { pattern: String, reason: String },
+    /// A typo must not silently select (or mute) nothing.
+    #[error("`{0}` matches no check (see `ztaudit checks`)")]
+    NoMatch(String),
+}
+
+impl CheckPattern {
+    pub fn new(pattern: &str) -> Result<Self, PatternError> {
+        let text = pattern.trim();
+        let matcher = globset::GlobBuilder::new(text)
+            .case_insensitive(true)
+            .build()
+            .map_err(|err| PatternError::Invalid {
+                pattern: text.to_owned(),
+                reason: err.kind().to_string(),
+            })?
+            .compile_matcher();
+        let pattern = CheckPattern {
+            text: text.to_owned(),
+            matcher,
+        };
+        if CHECKS.iter().any(|check| pattern.matches(check.meta())) {
+            Ok(pattern)
+        } else {
+            Err(PatternError::NoMatch(text.to_owned()))
+        }
+    }
+
+    pub fn matches(&self, meta: &CheckMeta) -> bool {
+        self.matcher.is_match(meta.id) || self.matcher.is_match(meta.name)
+    }
+
+    /// Whether the check with id `check_id` (a finding's) is one this pattern names.
+    pub fn matches_id(&self, check_id: &str) -> bool {
+        self.matcher.is_match(check_id) || find(check_id).is_some_and(|c| self.matches(c.meta()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
 }
 
 #[cfg(test)]

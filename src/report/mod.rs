@@ -1,23 +1,98 @@
-//! Report: the findings of one scan with what was scanned, rendered as a table or JSON.
+//! Report: the findings of one scan with what was scanned, and its renderings.
 //!
-//! [`Report`] is the JSON report itself (its fields are documented in the README); the table is
-//! rendered from the same value, so the two never disagree.
+//! [`Report`] is the JSON report itself (its schema is `ztaudit schema`, generated from these
+//! types); every other format is rendered from the same value, so no two formats disagree.
+//! Suppressions ([`suppress`]) and a baseline ([`baseline`]) only annotate findings; the
+//! summary and the Zero Trust score ([`score`]) are recomputed from the annotated findings.
 
+pub mod baseline;
+mod csv;
+pub mod diff;
+mod html;
 mod json;
+mod junit;
+mod markdown;
+mod ocsf;
+mod sarif;
+pub mod score;
+pub mod suppress;
 mod table;
 
+use schemars::JsonSchema;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use ztaudit_checks::{Check, CheckMeta, Finding, Severity, Snapshot, Status};
 
-pub use json::render_json;
-pub use table::render_table;
+pub use baseline::{BaselineState, BaselineSummary};
+pub use score::Score;
+pub use suppress::SuppressionOutcome;
 
-/// Version of the JSON report's layout.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON report's layout. 2 added fingerprints, `MUTED`, suppressions, the
+/// baseline and the score; version 1 reports are still read as baselines.
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
-#[derive(Debug, Clone, Serialize)]
+/// Every way a report can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// Tables for the terminal.
+    Table,
+    /// The native report (`ztaudit schema` is its JSON Schema).
+    Json,
+    /// SARIF 2.1.0, for GitHub and GitLab code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per check, a test case per resource.
+    Junit,
+    /// OCSF Detection Finding (class 2004) records, as Security Lake takes them.
+    Ocsf,
+    /// One row per finding.
+    Csv,
+    /// A short summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// One self-contained page for auditors.
+    Html,
+}
+
+impl Format {
+    /// The file name `--output-dir` writes this format to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Table => "ztaudit.txt",
+            Format::Json => "ztaudit.json",
+            Format::Sarif => "ztaudit.sarif",
+            Format::Junit => "ztaudit.junit.xml",
+            Format::Ocsf => "ztaudit.ocsf.json",
+            Format::Csv => "ztaudit.csv",
+            Format::Markdown => "ztaudit.md",
+            Format::Html => "ztaudit.html",
+        }
+    }
+}
+
+/// Renders `report` in `format`. `color` only matters for the table.
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::render_table(report, color),
+        Format::Json => json::render_json(report),
+        Format::Sarif => sarif::render_sarif(report),
+        Format::Junit => junit::render_junit(report),
+        Format::Ocsf => ocsf::render_ocsf(report),
+        Format::Csv => csv::render_csv(report),
+        Format::Markdown => markdown::render_markdown(report),
+        Format::Html => html::render_html(report),
+    }
+}
+
+/// The JSON Schema of the JSON report, generated from the types that write it.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -28,18 +103,55 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_documents: Option<Vec<String>>,
     pub summary: Summary,
+    /// The Zero Trust score, overall and per pillar.
+    pub score: Score,
+    /// The suppressions of `ztaudit.toml`, with what each muted; absent without one.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub suppressions: Vec<SuppressionOutcome>,
+    /// The comparison with `--baseline`; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
     /// The checks that ran, with their metadata and remediation.
     pub checks: Vec<CheckMeta>,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<ReportedFinding>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A finding with what the report layer knows of it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReportedFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Stable identity of (check, account, region, resource): it survives re-ordering and
+    /// changes of wording, so baselines and diffs match findings by it.
+    pub fingerprint: String,
+    /// The suppression that muted this finding (status `MUTED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub muted_by: Option<MutedBy>,
+    /// New or unchanged since `--baseline`; only on failing and muted findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// Why a finding is muted: the suppression's own words.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MutedBy {
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`; the suppression applies through this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Line of the suppression in the settings file.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScanInfo {
     pub account: String,
     pub partition: String,
@@ -50,18 +162,19 @@ pub struct ScanInfo {
     pub api_calls: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Summary {
     pub total: usize,
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
     pub not_applicable: usize,
+    pub muted: usize,
     /// Failing findings by severity.
     pub failed_by_severity: SeverityCounts,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct SeverityCounts {
     pub critical: usize,
     pub high: usize,
@@ -94,12 +207,10 @@ impl SeverityCounts {
 }
 
 impl Summary {
-    pub fn of(findings: &[Finding]) -> Self {
-        let mut summary = Summary {
-            total: findings.len(),
-            ..Summary::default()
-        };
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut summary = Summary::default();
         for finding in findings {
+            summary.total += 1;
             match finding.status {
                 Status::Pass => summary.pass += 1,
                 Status::Fail => {
@@ -108,9 +219,48 @@ impl Summary {
                 }
                 Status::Error => summary.error += 1,
                 Status::NotApplicable => summary.not_applicable += 1,
+                Status::Muted => summary.muted += 1,
             }
         }
         summary
+    }
+}
+
+/// The fingerprint of a finding: SHA-256 over its check, account, region and resource, the
+/// first 32 hex digits. Versioned (`v1`) so that a future change cannot collide silently.
+pub fn fingerprint(check_id: &str, account: &str, region: &str, resource: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        "ztaudit-fingerprint-v1",
+        check_id,
+        account,
+        region,
+        resource,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+impl ReportedFinding {
+    pub fn new(finding: Finding) -> Self {
+        ReportedFinding {
+            fingerprint: fingerprint(
+                &finding.check_id,
+                &finding.account,
+                &finding.region,
+                &finding.resource,
+            ),
+            finding,
+            muted_by: None,
+            baseline: None,
+        }
     }
 }
 
@@ -124,26 +274,16 @@ impl Report {
             (Some(start), Some(end)) => (end - start).as_seconds_f64().max(0.0),
             _ => 0.0,
         };
-        Report {
-            schema_version: REPORT_SCHEMA_VERSION,
-            tool: Tool {
-                name: "ztaudit",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            scan: Some(ScanInfo {
-                account: snapshot.account.clone(),
-                partition: snapshot.partition.clone(),
-                regions: snapshot.regions.keys().cloned().collect(),
-                started_at: snapshot.collection.started_at.clone(),
-                finished_at: snapshot.collection.finished_at.clone(),
-                duration_seconds,
-                api_calls: snapshot.collection.api_calls,
-            }),
-            policy_documents: None,
-            summary: Summary::of(&findings),
-            checks: checks.iter().map(|check| *check.meta()).collect(),
-            findings,
-        }
+        let scan = ScanInfo {
+            account: snapshot.account.clone(),
+            partition: snapshot.partition.clone(),
+            regions: snapshot.regions.keys().cloned().collect(),
+            started_at: snapshot.collection.started_at.clone(),
+            finished_at: snapshot.collection.finished_at.clone(),
+            duration_seconds,
+            api_calls: snapshot.collection.api_calls,
+        };
+        Report::assemble(Some(scan), None, checks, findings)
     }
 
     /// The report of `ztaudit policy lint` over the documents named `documents`.
@@ -152,26 +292,102 @@ impl Report {
         findings: Vec<Finding>,
         documents: Vec<String>,
     ) -> Self {
-        Report {
+        Report::assemble(None, Some(documents), checks, findings)
+    }
+
+    fn assemble(
+        scan: Option<ScanInfo>,
+        policy_documents: Option<Vec<String>>,
+        checks: &[&dyn Check],
+        findings: Vec<Finding>,
+    ) -> Self {
+        let mut report = Report {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: Tool {
                 name: "ztaudit",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            scan: None,
-            policy_documents: Some(documents),
-            summary: Summary::of(&findings),
+            scan,
+            policy_documents,
+            summary: Summary::default(),
+            score: Score::default(),
+            suppressions: Vec::new(),
+            baseline: None,
             checks: checks.iter().map(|check| *check.meta()).collect(),
-            findings,
+            findings: findings.into_iter().map(ReportedFinding::new).collect(),
+        };
+        report.recount();
+        report
+    }
+
+    /// Recomputes the summary and the score after findings were annotated.
+    fn recount(&mut self) {
+        let findings = self.findings.iter().map(|f| &f.finding);
+        self.summary = Summary::of(findings.clone());
+        self.score = Score::of(findings);
+    }
+
+    /// The failing findings the gate counts: all of them, or with `only_new` those a baseline
+    /// did not have.
+    pub fn gated(&self, only_new: bool) -> impl Iterator<Item = &ReportedFinding> {
+        self.findings.iter().filter(move |f| {
+            f.finding.status == Status::Fail
+                && (!only_new || f.baseline != Some(BaselineState::Unchanged))
+        })
+    }
+
+    /// Whether any gated finding is at or above `threshold` (`None`: the gate is off).
+    pub fn breaches(&self, threshold: Option<Severity>, only_new: bool) -> bool {
+        threshold.is_some_and(|threshold| {
+            self.gated(only_new)
+                .any(|f| f.finding.severity >= threshold)
+        })
+    }
+
+    /// Where the report's findings are from, for headings: `account 123… (3 regions)`.
+    pub fn scope(&self) -> String {
+        match (&self.scan, &self.policy_documents) {
+            (Some(scan), _) => format!(
+                "account {}, {} region{}",
+                scan.account,
+                scan.regions.len(),
+                if scan.regions.len() == 1 { "" } else { "s" }
+            ),
+            (None, Some(documents)) => format!(
+                "{} policy document{}",
+                documents.len(),
+                if documents.len() == 1 { "" } else { "s" }
+            ),
+            (None, None) => String::new(),
         }
     }
 
-    /// Whether any failing finding is at or above `threshold` (`None`: the gate is off).
-    pub fn breaches(&self, threshold: Option<Severity>) -> bool {
-        threshold.is_some_and(|threshold| {
-            self.findings
-                .iter()
-                .any(|f| f.status == Status::Fail && f.severity >= threshold)
-        })
+    /// The metadata of the check with this id, if it ran.
+    pub fn check(&self, id: &str) -> Option<&CheckMeta> {
+        self.checks.iter().find(|meta| meta.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_depend_on_identity_only() {
+        let a = fingerprint("ZT301", "123456789012", "eu-west-1", "arn:aws:ec2:…/sg-1");
+        assert_eq!(a.len(), 32);
+        assert_eq!(
+            a,
+            fingerprint("ZT301", "123456789012", "eu-west-1", "arn:aws:ec2:…/sg-1")
+        );
+        assert_ne!(
+            a,
+            fingerprint("ZT301", "123456789012", "eu-west-2", "arn:aws:ec2:…/sg-1")
+        );
+        // The separator keeps ("ab","c") and ("a","bc") apart.
+        assert_ne!(
+            fingerprint("ZT301", "ab", "c", "r"),
+            fingerprint("ZT301", "a", "bc", "r")
+        );
     }
 }

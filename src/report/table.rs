@@ -5,7 +5,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 use ztaudit_checks::{Finding, Severity, Status};
 
-use super::Report;
+use super::{BaselineState, Report};
 
 /// Renders the table report. `color` is decided by the caller (a terminal, and no `NO_COLOR`).
 pub fn render_table(report: &Report, color: bool) -> String {
@@ -14,6 +14,7 @@ pub fn render_table(report: &Report, color: bool) -> String {
         let failing: Vec<&Finding> = report
             .findings
             .iter()
+            .map(|f| &f.finding)
             .filter(|f| f.status == Status::Fail && f.severity == severity)
             .collect();
         if failing.is_empty() {
@@ -32,6 +33,7 @@ pub fn render_table(report: &Report, color: bool) -> String {
     let errors: Vec<&Finding> = report
         .findings
         .iter()
+        .map(|f| &f.finding)
         .filter(|f| f.status == Status::Error)
         .collect();
     if !errors.is_empty() {
@@ -45,6 +47,59 @@ pub fn render_table(report: &Report, color: bool) -> String {
         out.push_str("No failing findings.\n\n");
     }
     out.push_str(&summary_lines(report));
+    out.push_str(&score_lines(report));
+    out.push_str(&suppression_and_baseline_lines(report));
+    out
+}
+
+fn score_lines(report: &Report) -> String {
+    let score = &report.score;
+    let pillars: Vec<String> = score
+        .pillars
+        .iter()
+        .map(|p| format!("{} {}", p.name, p.display()))
+        .collect();
+    let mut line = format!("Zero Trust score: {}", score.overall.display());
+    if !pillars.is_empty() {
+        line.push_str(&format!(" ({})", pillars.join(", ")));
+    }
+    if score.overall.error > 0 {
+        line.push_str(&format!(
+            "; {} ERROR result{} count as not passing",
+            score.overall.error,
+            if score.overall.error == 1 { "" } else { "s" }
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+fn suppression_and_baseline_lines(report: &Report) -> String {
+    let mut out = String::new();
+    if report.summary.muted > 0 {
+        out.push_str(&format!(
+            "Muted by suppressions: {} (listed in the JSON, SARIF and HTML reports)\n",
+            report.summary.muted
+        ));
+    }
+    if let Some(baseline) = &report.baseline {
+        out.push_str(&format!(
+            "Against {}: {} new, {} unchanged, {} resolved\n",
+            baseline.file,
+            baseline.new,
+            baseline.unchanged,
+            baseline.resolved.len()
+        ));
+        let new: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.baseline == Some(BaselineState::New))
+            .map(|f| f.finding.check_id.as_str())
+            .collect();
+        if !new.is_empty() && new.len() <= 20 {
+            out.push_str(&format!("New: {}\n", new.join(", ")));
+        }
+    }
     out
 }
 
@@ -101,12 +156,17 @@ fn summary_lines(report: &Report) -> String {
         (None, None) => String::new(),
     };
     format!(
-        "Results: {} PASS, {} FAIL, {} ERROR, {} NOT_APPLICABLE ({} in all, {} checks)\n\
+        "Results: {} PASS, {} FAIL, {} ERROR, {} NOT_APPLICABLE{} ({} in all, {} checks)\n\
          Failing by severity: {}\n{scope}\n",
         summary.pass,
         summary.fail,
         summary.error,
         summary.not_applicable,
+        if summary.muted > 0 {
+            format!(", {} MUTED", summary.muted)
+        } else {
+            String::new()
+        },
         summary.total,
         report.checks.len(),
         by_severity.join(", "),
@@ -114,7 +174,7 @@ fn summary_lines(report: &Report) -> String {
 }
 
 /// The part of an ARN people recognise: `sg-0abc` rather than the whole ARN.
-fn short_resource(resource: &str) -> &str {
+pub(super) fn short_resource(resource: &str) -> &str {
     match resource.split_once('/') {
         Some((_, id)) if resource.starts_with("arn:") => id,
         _ => resource.rsplit(':').next().unwrap_or(resource),

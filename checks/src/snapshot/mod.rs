@@ -23,7 +23,7 @@ mod secrets;
 mod securityhub;
 mod ssm;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -137,6 +137,21 @@ impl RegionData {
 }
 
 impl Snapshot {
+    /// The tags of every resource whose tags were collected (VPCs and instances), by resource
+    /// id: what a suppression's `tag` is matched against.
+    pub fn tags_by_resource_id(&self) -> HashMap<&str, &BTreeMap<String, String>> {
+        let mut tags = HashMap::new();
+        for region in self.regions.values() {
+            if let Ok(vpcs) = region.ec2.vpcs.as_result() {
+                tags.extend(vpcs.iter().map(|vpc| (vpc.id.as_str(), &vpc.tags)));
+            }
+            if let Ok(instances) = region.ec2.instances.as_result() {
+                tags.extend(instances.iter().map(|i| (i.id.as_str(), &i.tags)));
+            }
+        }
+        tags
+    }
+
     /// The scanned regions, in order.
     pub fn region_names(&self) -> impl Iterator<Item = &str> {
         self.regions.keys().map(String::as_str)

@@ -1,0 +1,150 @@
+//! Baselines: a previous JSON report, read back to tell new findings from known ones.
+//!
+//! Findings are matched by fingerprint, recomputed from each finding's check, account, region
+//! and resource, so reports written before fingerprints existed (schema 1) work as baselines.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ztaudit_checks::{Severity, Status};
+
+use super::{fingerprint, Report, REPORT_SCHEMA_VERSION};
+use crate::files::FileError;
+
+/// Whether a failing (or muted) finding was already failing in the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    New,
+    Unchanged,
+}
+
+/// The comparison with `--baseline`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct BaselineSummary {
+    /// The baseline report, as named on the command line.
+    pub file: String,
+    pub new: usize,
+    pub unchanged: usize,
+    /// Failing in the baseline, failing no more (passing, or its resource gone).
+    pub resolved: Vec<PriorFinding>,
+}
+
+/// A finding read from a saved report: what a diff needs of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PriorFinding {
+    pub check_id: String,
+    pub status: Status,
+    pub severity: Severity,
+    pub resource: String,
+    pub region: String,
+    pub account: String,
+    pub message: String,
+    #[serde(default)]
+    pub fingerprint: String,
+}
+
+impl PriorFinding {
+    /// FAIL, or MUTED (a muted finding is still a known failure, not a new one when unmuted).
+    pub fn is_failing(&self) -> bool {
+        matches!(self.status, Status::Fail | Status::Muted)
+    }
+}
+
+#[derive(Deserialize)]
+struct SavedReport {
+    schema_version: u32,
+    findings: Vec<PriorFinding>,
+}
+
+/// Reads the findings of a JSON report written by `ztaudit scan --format json`.
+pub fn load(path: &Path) -> Result<Vec<PriorFinding>, FileError> {
+    let invalid = |message: String| FileError::Report {
+        path: path.to_owned(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let saved: SavedReport = serde_json::from_str(&text).map_err(|err| {
+        let what = if err.is_syntax() || err.is_eof() {
+            "is not JSON"
+        } else {
+            "is not a ztaudit JSON report"
+        };
+        invalid(format!("{}:{}: {what}: {err}", err.line(), err.column()))
+    })?;
+    if saved.schema_version == 0 || saved.schema_version > REPORT_SCHEMA_VERSION {
+        return Err(invalid(format!(
+            "report schema_version {} is not one this ztaudit reads (1 to {REPORT_SCHEMA_VERSION}); upgrade ztaudit",
+            saved.schema_version
+        )));
+    }
+    let mut findings = saved.findings;
+    for finding in &mut findings {
+        finding.fingerprint = fingerprint(
+            &finding.check_id,
+            &finding.account,
+            &finding.region,
+            &finding.resource,
+        );
+    }
+    Ok(findings)
+}
+
+impl Report {
+    /// Marks failing and muted findings new or unchanged against `baseline` (named `file`), and
+    /// lists what the baseline had failing that fails no more.
+    pub fn compare_with_baseline(&mut self, baseline: &[PriorFinding], file: &str) {
+        let known: HashSet<&str> = baseline
+            .iter()
+            .filter(|f| f.is_failing())
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        let (mut new, mut unchanged) = (0, 0);
+        for reported in &mut self.findings {
+            if !matches!(reported.finding.status, Status::Fail | Status::Muted) {
+                continue;
+            }
+            let state = if known.contains(reported.fingerprint.as_str()) {
+                unchanged += 1;
+                BaselineState::Unchanged
+            } else {
+                new += 1;
+                BaselineState::New
+            };
+            reported.baseline = Some(state);
+        }
+        // A finding that is ERROR now is not resolved: its verdict is unknown.
+        let not_resolved: HashSet<&str> = self
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.finding.status,
+                    Status::Fail | Status::Muted | Status::Error
+                )
+            })
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        // Deduplicated by fingerprint, in the baseline's order.
+        let resolved: BTreeMap<&str, &PriorFinding> = baseline
+            .iter()
+            .filter(|f| f.is_failing() && !not_resolved.contains(f.fingerprint.as_str()))
+            .map(|f| (f.fingerprint.as_str(), f))
+            .collect();
+        let mut resolved: Vec<PriorFinding> = resolved.into_values().cloned().collect();
+        resolved.sort_by(|a, b| {
+            (&a.check_id, &a.region, &a.resource).cmp(&(&b.check_id, &b.region, &b.resource))
+        });
+        self.baseline = Some(BaselineSummary {
+            file: file.to_owned(),
+            new,
+            unchanged,
+            resolved,
+        });
+    }
+}

@@ -1,0 +1,70 @@
+//! CSV: one row per finding, every status, for spreadsheets.
+
+use super::Report;
+
+const HEADER: [&str; 16] = [
+    "check_id",
+    "check_name",
+    "status",
+    "severity",
+    "pillar",
+    "account",
+    "region",
+    "resource_type",
+    "resource",
+    "message",
+    "fingerprint",
+    "muted_reason",
+    "baseline",
+    "fsbp",
+    "cis",
+    "remediation",
+];
+
+pub fn render_csv(report: &Report) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = writer.write_record(HEADER);
+    for reported in &report.findings {
+        let finding = &reported.finding;
+        let meta = report.check(&finding.check_id);
+        let baseline = match reported.baseline {
+            Some(super::BaselineState::New) => "new",
+            Some(super::BaselineState::Unchanged) => "unchanged",
+            None => "",
+        };
+        let _ = writer.write_record([
+            finding.check_id.as_str(),
+            meta.map_or("", |m| m.name),
+            finding.status.as_str(),
+            finding.severity.as_str(),
+            finding.pillar.as_str(),
+            finding.account.as_str(),
+            finding.region.as_str(),
+            finding.resource_type.as_str(),
+            defuse_formula(&finding.resource).as_ref(),
+            defuse_formula(&finding.message).as_ref(),
+            reported.fingerprint.as_str(),
+            reported
+                .muted_by
+                .as_ref()
+                .map_or("", |muted| muted.reason.as_str()),
+            baseline,
+            finding.compliance.fsbp.join(" ").as_str(),
+            finding.compliance.cis.join(" ").as_str(),
+            meta.map_or("", |m| m.remediation.cli),
+        ]);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Names and messages come from the account (a security group's description, a tag): a cell
+/// that starts like a formula is prefixed with `'` so a spreadsheet shows it instead of running it.
+fn defuse_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
