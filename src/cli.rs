@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect from AWS (or read a saved snapshot), run the checks and report.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Collect from AWS and write the snapshot only.
     Collect(CollectArgs),
     /// List every check: id, severity, pillar, title.

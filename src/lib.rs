@@ -57,7 +57,7 @@ pub enum AppError {
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Scan(args) => scan(args, quiet),
+        Command::Scan(args) => scan(*args, quiet),
         Command::Collect(args) => collect_only(args, quiet),
         Command::Checks(ChecksArgs { format }) => {
             let text = match format {
@@ -126,6 +126,7 @@ fn plan_outputs(args: &ScanArgs, inputs: &[&Path]) -> Result<Vec<(Format, Destin
     let mut formats = args.formats.clone();
     formats.sort();
     formats.dedup();
+    let first_format = formats.first().copied().unwrap_or(Format::Table);
     let plan: Vec<(Format, Destination)> = match (&args.output, &args.output_dir) {
         (_, Some(dir)) => {
             if !dir.is_dir() {
@@ -139,14 +140,13 @@ fn plan_outputs(args: &ScanArgs, inputs: &[&Path]) -> Result<Vec<(Format, Destin
                 .map(|format| (format, Destination::InFolder(dir.join(format.file_name()))))
                 .collect()
         }
-        (output, None) if formats.len() > 1 => {
-            let _ = output;
+        (_, None) if formats.len() > 1 => {
             return Err(AppError::Usage(
                 "several formats need --output-dir (each is written to its own file)".to_owned(),
             ));
         }
-        (Some(output), None) => vec![(formats[0], Destination::Named(output.clone()))],
-        (None, None) => vec![(formats[0], Destination::Stdout)],
+        (Some(output), None) => vec![(first_format, Destination::Named(output.clone()))],
+        (None, None) => vec![(first_format, Destination::Stdout)],
     };
     for (_, destination) in &plan {
         let path = match destination {
@@ -178,6 +178,11 @@ fn load_settings(config: Option<&Path>) -> Result<Option<(PathBuf, Settings)>, A
         }
     };
     let settings = files::load_settings(&path)?;
+    tracing::info!(
+        "settings from {} ({} suppressions)",
+        path.display(),
+        settings.suppressions.len()
+    );
     Ok(Some((path, settings)))
 }
 
@@ -266,6 +271,12 @@ fn scan(args: ScanArgs, quiet: bool) -> Result<ExitCode, AppError> {
         Some(path) => stats.time("load snapshot", || files::load_snapshot(path))?,
         None => collect_live(&args.aws, &mut stats, quiet)?,
     };
+    tracing::info!(
+        "evaluating {} checks on account {} ({} regions)",
+        checks.len(),
+        snapshot.account,
+        snapshot.regions.len()
+    );
     let report = stats.time("evaluate", || {
         let findings = evaluate(&checks, &snapshot, &config);
         let mut report = Report::new(&snapshot, &checks, findings);
@@ -358,7 +369,8 @@ fn emit_all(report: &Report, outputs: &[(Format, Destination)]) -> Result<(), Ap
         match destination {
             Destination::Stdout => print(&text)?,
             Destination::Named(path) | Destination::InFolder(path) => {
-                files::write_atomically(path, text.as_bytes())?
+                files::write_atomically(path, text.as_bytes())?;
+                tracing::info!("wrote {}", path.display());
             }
         }
     }

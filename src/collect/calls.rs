@@ -259,6 +259,7 @@ impl RegionCalls {
                 message: "the account has not enabled this opt-in region".to_owned(),
             });
         }
+        let started = std::time::Instant::now();
         let outcome = {
             // The semaphore is never closed, so acquiring can only fail if it were.
             let _permit = self.calls.limiter.acquire().await;
@@ -266,7 +267,14 @@ impl RegionCalls {
         };
         self.calls.progress.inc(1);
         match outcome {
-            Ok(value) => Collected::Ok(value),
+            Ok(value) => {
+                tracing::debug!(
+                    "{service}:{operation} in {} took {} ms",
+                    region.unwrap_or("the global endpoint"),
+                    started.elapsed().as_millis()
+                );
+                Collected::Ok(value)
+            }
             Err(error) => {
                 let error = classify(service, operation, region, &error);
                 tracing::warn!("{error}");

@@ -11,7 +11,9 @@ const SECRET_ACCESS_KEY: &str = "canary/Secret+Key7777CANARYcanary7777CANARY";
 const SESSION_TOKEN: &str = "CANARYsessionTOKEN7777canarySESSIONtoken7777";
 
 /// Report formats `scan --format` accepts.
-const FORMATS: [&str; 2] = ["table", "json"];
+const FORMATS: [&str; 8] = [
+    "table", "json", "sarif", "junit", "ocsf", "csv", "markdown", "html",
+];
 
 fn canary_scan(moto: &Moto, args: &[&str]) -> std::process::Output {
     moto.ztaudit()

@@ -156,7 +156,10 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     // The published schema's `language` patterns have a stray `]` that ECMA regexes refuse;
     // use the pattern they mean. ztaudit writes no `language`, so nothing the test checks moves.
     let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
-    assert!(text.contains(stray), "the schema's language pattern changed");
+    assert!(
+        text.contains(stray),
+        "the schema's language pattern changed"
+    );
     let text = text.replace(stray, r#""^[a-zA-Z]{2}$|^[a-zA-Z]{2}-[a-zA-Z]{2}$""#);
     let schema: Value = serde_json::from_str(&text).expect("the SARIF schema is JSON");
     let validator = validator(&schema);

@@ -456,7 +456,11 @@ fn output_dir_writes_each_format_and_never_clobbers_without_force() {
         std::fs::read_to_string(out.join("ztaudit.sarif")).expect("kept"),
         "keep me"
     );
-    assert_eq!(std::fs::read_dir(&out).expect("listable").count(), 1, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(&out).expect("listable").count(),
+        1,
+        "nothing written"
+    );
     scan(&["--force"]).assert().code(1);
     assert!(std::fs::read_to_string(out.join("ztaudit.sarif"))
         .expect("replaced")
@@ -494,4 +498,35 @@ fn completions_and_man_page() {
         "{text}"
     );
     ztaudit().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn verbose_logs_what_was_done_and_quiet_logs_nothing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("report.json");
+    let verbose = ztaudit()
+        .env_remove("ZTAUDIT_LOG")
+        .args(["-v", "scan", "--format", "json", "--snapshot"])
+        .arg(demo_snapshot())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("scan");
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        stderr.contains("evaluating 47 checks on account 123456789012"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("wrote "), "{stderr}");
+    let quiet = ztaudit()
+        .env_remove("ZTAUDIT_LOG")
+        .args(["scan", "--quiet", "--snapshot"])
+        .arg(demo_snapshot())
+        .output()
+        .expect("scan");
+    assert!(quiet.stderr.is_empty());
+    assert!(
+        !quiet.stdout.is_empty(),
+        "--quiet silences stderr, not the report"
+    );
 }
