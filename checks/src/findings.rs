@@ -1,5 +1,6 @@
 //! Findings: one result per (check, resource), and the sink checks push them into.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use schemars::JsonSchema;
@@ -53,22 +54,24 @@ impl fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Compliance {
     /// AWS Foundational Security Best Practices control ids.
-    pub fsbp: Vec<String>,
+    pub fsbp: Vec<Cow<'static, str>>,
     /// CIS AWS Foundations Benchmark v3.0 ids.
-    pub cis: Vec<String>,
+    pub cis: Vec<Cow<'static, str>>,
 }
 
 /// One check's verdict on one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
-    pub check_id: String,
+    /// Borrowed from the check's metadata when a check makes the finding (no allocation per
+    /// finding), owned when read back from a file.
+    pub check_id: Cow<'static, str>,
     pub status: Status,
     pub severity: Severity,
     pub pillar: Pillar,
     /// ARN where AWS has one, otherwise the resource id.
     pub resource: String,
     /// CloudFormation-style type, e.g. `AWS::EC2::SecurityGroup`.
-    pub resource_type: String,
+    pub resource_type: Cow<'static, str>,
     pub region: String,
     pub account: String,
     pub message: String,
@@ -223,18 +226,18 @@ impl Findings {
 
     fn push(&mut self, status: Status, resource: Resource, message: String) {
         self.findings.push(Finding {
-            check_id: self.meta.id.to_owned(),
+            check_id: Cow::Borrowed(self.meta.id),
             status,
             severity: self.meta.severity,
             pillar: self.meta.pillar,
             resource: resource.id,
-            resource_type: resource.kind.to_owned(),
+            resource_type: Cow::Borrowed(resource.kind),
             region: resource.region,
             account: self.account.clone(),
             message,
             compliance: Compliance {
-                fsbp: self.meta.fsbp.iter().map(|s| (*s).to_owned()).collect(),
-                cis: self.meta.cis.iter().map(|s| (*s).to_owned()).collect(),
+                fsbp: self.meta.fsbp.iter().map(|s| Cow::Borrowed(*s)).collect(),
+                cis: self.meta.cis.iter().map(|s| Cow::Borrowed(*s)).collect(),
             },
         });
     }

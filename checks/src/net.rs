@@ -17,17 +17,25 @@ pub enum Protocol {
 impl Protocol {
     /// Parses AWS's spelling: names (`tcp`) or numbers (`6`); `tcp` and `6` are the same.
     pub fn parse(raw: &str) -> Option<Protocol> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "-1" | "all" => Some(Protocol::All),
-            "tcp" | "6" => Some(Protocol::Tcp),
-            "udp" | "17" => Some(Protocol::Udp),
-            "icmp" => Some(Protocol::Other(1)),
-            "icmpv6" => Some(Protocol::Other(58)),
-            other => other.parse::<u8>().ok().map(|n| match n {
+        // Called for every rule of every group: compared without allocating a lowercase copy.
+        let raw = raw.trim();
+        let is = |name: &str| raw.eq_ignore_ascii_case(name);
+        if raw == "-1" || is("all") {
+            Some(Protocol::All)
+        } else if is("tcp") {
+            Some(Protocol::Tcp)
+        } else if is("udp") {
+            Some(Protocol::Udp)
+        } else if is("icmp") {
+            Some(Protocol::Other(1))
+        } else if is("icmpv6") {
+            Some(Protocol::Other(58))
+        } else {
+            raw.parse::<u8>().ok().map(|n| match n {
                 6 => Protocol::Tcp,
                 17 => Protocol::Udp,
                 n => Protocol::Other(n),
-            }),
+            })
         }
     }
 
@@ -51,6 +59,21 @@ impl Protocol {
 /// what "open to the internet" means, whether it is written `0.0.0.0/0` or as pieces such as
 /// `0.0.0.0/1` + `128.0.0.0/1`.
 pub fn covers_whole_internet(ranges: &[IpNet]) -> bool {
+    if ranges.iter().any(|net| net.prefix_len() == 0) {
+        return true;
+    }
+    // Pieces can only tile a whole family if their sizes add up to it: most rule sets (a few
+    // private ranges) are ruled out here without aggregating anything.
+    let (mut v4, mut v6) = (0u64, 0u128);
+    for net in ranges {
+        match net {
+            IpNet::V4(net) => v4 = v4.saturating_add(1u64 << (32 - u32::from(net.prefix_len()))),
+            IpNet::V6(net) => v6 = v6.saturating_add(1u128 << (128 - u32::from(net.prefix_len()))),
+        }
+    }
+    if v4 < 1u64 << 32 && v6 < u128::MAX {
+        return false;
+    }
     let aggregated = IpNet::aggregate(&ranges.to_vec());
     aggregated.iter().any(|net| net.prefix_len() == 0)
 }
@@ -64,23 +87,24 @@ pub fn is_covered_by(net: &IpNet, ranges: &[IpNet]) -> bool {
         .any(|block| block.contains(net))
 }
 
-/// A range of source addresses that some rule admits, and a description of that rule for the
-/// message ("tcp/20-25 from 0.0.0.0/0").
+/// A range of source addresses that some rule admits, and that rule: its description for the
+/// message ("tcp/20-25 from 0.0.0.0/0"), or anything that can be described later, so that the
+/// many rules that never reach a message are never formatted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
+pub struct Source<R = String> {
     pub net: IpNet,
-    pub rule: String,
+    pub rule: R,
 }
 
 /// If `sources` together are the whole internet, the rules that make them so (deduplicated,
 /// in order): those admitting a `/0` when there are any, otherwise every contributing rule.
-pub fn internet_wide_rules(sources: &[Source]) -> Option<Vec<String>> {
+pub fn internet_wide_rules<R: Clone + PartialEq>(sources: &[Source<R>]) -> Option<Vec<R>> {
     let nets: Vec<IpNet> = sources.iter().map(|source| source.net).collect();
     if !covers_whole_internet(&nets) {
         return None;
     }
     let has_slash_zero = sources.iter().any(|source| source.net.prefix_len() == 0);
-    let mut rules: Vec<String> = Vec::new();
+    let mut rules: Vec<R> = Vec::new();
     for source in sources {
         if (!has_slash_zero || source.net.prefix_len() == 0) && !rules.contains(&source.rule) {
             rules.push(source.rule.clone());
@@ -92,14 +116,17 @@ pub fn internet_wide_rules(sources: &[Source]) -> Option<Vec<String>> {
 /// Splits `sources` into those that are not inside the trusted ranges, and the rules of those
 /// that are. A source counts as trusted only when the trusted ranges cover it entirely, so a
 /// `0.0.0.0/0` rule stays the internet whatever narrower range is trusted.
-pub fn set_aside_trusted(sources: Vec<Source>, trusted: &[IpNet]) -> (Vec<Source>, Vec<String>) {
+pub fn set_aside_trusted<R: PartialEq>(
+    sources: Vec<Source<R>>,
+    trusted: &[IpNet],
+) -> (Vec<Source<R>>, Vec<R>) {
     if trusted.is_empty() {
         return (sources, Vec::new());
     }
-    let (inside, outside): (Vec<Source>, Vec<Source>) = sources
+    let (inside, outside): (Vec<Source<R>>, Vec<Source<R>>) = sources
         .into_iter()
         .partition(|source| is_covered_by(&source.net, trusted));
-    let mut trusted_rules: Vec<String> = Vec::new();
+    let mut trusted_rules: Vec<R> = Vec::new();
     for source in inside {
         if !trusted_rules.contains(&source.rule) {
             trusted_rules.push(source.rule);

@@ -433,12 +433,12 @@ tag = { Team = "web" }
         .unwrap();
         let entry = &settings.suppressions[0];
         let finding = |check: &str, resource: &str, region: &str| Finding {
-            check_id: check.to_owned(),
+            check_id: check.to_owned().into(),
             status: crate::Status::Fail,
             severity: Severity::High,
             pillar: crate::Pillar::Networks,
             resource: resource.to_owned(),
-            resource_type: "AWS::EC2::SecurityGroup".to_owned(),
+            resource_type: "AWS::EC2::SecurityGroup".into(),
             region: region.to_owned(),
             account: "123456789012".to_owned(),
             message: String::new(),

@@ -34,14 +34,14 @@ pub fn render_csv(report: &Report) -> String {
             None => "",
         };
         let _ = writer.write_record([
-            finding.check_id.as_str(),
+            finding.check_id.as_ref(),
             meta.map_or("", |m| m.name),
             finding.status.as_str(),
             finding.severity.as_str(),
             finding.pillar.as_str(),
             finding.account.as_str(),
             finding.region.as_str(),
-            finding.resource_type.as_str(),
+            finding.resource_type.as_ref(),
             defuse_formula(&finding.resource).as_ref(),
             defuse_formula(&finding.message).as_ref(),
             reported.fingerprint.as_str(),

@@ -75,7 +75,7 @@ fn record(report: &Report, reported: &ReportedFinding, time_ms: i64) -> Value {
         },
         "finding_info": {
             "uid": reported.fingerprint,
-            "title": meta.map_or(finding.check_id.as_str(), |m| m.title),
+            "title": meta.map_or(finding.check_id.as_ref(), |m| m.title),
             "desc": meta.map_or("", |m| m.title),
             "types": [finding.pillar.as_str()],
             "created_time": time_ms,

@@ -94,7 +94,7 @@ fn suppression_and_baseline_lines(report: &Report) -> String {
             .findings
             .iter()
             .filter(|f| f.baseline == Some(BaselineState::New))
-            .map(|f| f.finding.check_id.as_str())
+            .map(|f| f.finding.check_id.as_ref())
             .collect();
         if !new.is_empty() && new.len() <= 20 {
             out.push_str(&format!("New: {}\n", new.join(", ")));
@@ -122,7 +122,7 @@ fn findings_table(findings: &[&Finding], color: bool) -> String {
     }));
     for finding in findings {
         table.add_row([
-            finding.check_id.as_str(),
+            finding.check_id.as_ref(),
             short_resource(&finding.resource),
             finding.region.as_str(),
             finding.message.as_str(),

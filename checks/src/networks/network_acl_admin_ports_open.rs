@@ -4,8 +4,9 @@ use crate::net::{
     Source,
 };
 use crate::networks::security_group_open_to_internet::trusted_note;
-use crate::snapshot::NetworkAcl;
+use crate::snapshot::{AclEntry, NetworkAcl};
 use crate::{CheckConfig, Findings, Snapshot};
+use ipnet::IpNet;
 
 declare_check! {
     /// ## What it does
@@ -63,11 +64,13 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 let (untrusted, trusted_rules) =
                     set_aside_trusted(reachable_allows(acl, port), &config.trusted_cidrs);
                 for rule in trusted_rules {
+                    let rule = describe(rule);
                     if !trusted.contains(&rule) {
                         trusted.push(rule);
                     }
                 }
                 if let Some(rules) = internet_wide_rules(&untrusted) {
+                    let rules: Vec<String> = rules.into_iter().map(describe).collect();
                     open.push(format!("tcp/{port} ({})", rules.join(", ")));
                 }
             }
@@ -90,8 +93,17 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 }
 
+/// An allow entry and a range it admits, described only if it reaches a message.
+type AclRule<'a> = (&'a AclEntry, IpNet);
+
+/// `rule 100 allowing tcp/22 from 0.0.0.0/0`.
+fn describe((entry, net): AclRule) -> String {
+    let ports = describe_ports(&entry.protocol, entry.from_port, entry.to_port);
+    format!("rule {} allowing {ports} from {net}", entry.rule_number)
+}
+
 /// The allow entries for inbound TCP to `port` that some address reaches before a deny.
-fn reachable_allows(acl: &NetworkAcl, port: u16) -> Vec<Source> {
+fn reachable_allows(acl: &NetworkAcl, port: u16) -> Vec<Source<AclRule<'_>>> {
     let mut inbound: Vec<_> = acl.entries.iter().filter(|entry| !entry.egress).collect();
     inbound.sort_by_key(|entry| entry.rule_number);
     let mut denied = Vec::new();
@@ -107,10 +119,9 @@ fn reachable_allows(acl: &NetworkAcl, port: u16) -> Vec<Source> {
             if !entry.allow {
                 denied.push(net);
             } else if !is_covered_by(&net, &denied) {
-                let ports = describe_ports(&entry.protocol, entry.from_port, entry.to_port);
                 allowed.push(Source {
                     net,
-                    rule: format!("rule {} allowing {ports} from {net}", entry.rule_number),
+                    rule: (entry, net),
                 });
             }
         }

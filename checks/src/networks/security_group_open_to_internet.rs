@@ -128,6 +128,30 @@ pub(crate) fn trusted_note(trusted: &[String]) -> String {
     }
 }
 
+/// A rule of a group, described only if it reaches a message: permission `permission` of the
+/// group admitting `cidr`, through prefix list `list` if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SgRule<'a> {
+    permission: usize,
+    cidr: &'a str,
+    list: Option<&'a str>,
+}
+
+impl SgRule<'_> {
+    /// `tcp/22 from 0.0.0.0/0`, or `tcp/22 from pl-1 (holds 0.0.0.0/0)`.
+    fn describe(&self, group: &SecurityGroup) -> String {
+        let ports = group
+            .ingress
+            .get(self.permission)
+            .map(|p| describe_ports(&p.protocol, p.from_port, p.to_port))
+            .unwrap_or_default();
+        match self.list {
+            Some(list) => format!("{ports} from {list} (holds {})", self.cidr),
+            None => format!("{ports} from {}", self.cidr),
+        }
+    }
+}
+
 /// Which admin ports (or all traffic) `group` opens to the internet.
 pub(crate) fn internet_exposure(
     group: &SecurityGroup,
@@ -137,8 +161,8 @@ pub(crate) fn internet_exposure(
     let admin_ports = &config.admin_ports;
     let mut unresolved: Option<CallError> = None;
     // Every (door, source) pair the group's inbound rules admit.
-    let mut sources_by_door: BTreeMap<String, Vec<Source>> = BTreeMap::new();
-    for permission in &group.ingress {
+    let mut sources_by_door: BTreeMap<String, Vec<Source<SgRule>>> = BTreeMap::new();
+    for (index, permission) in group.ingress.iter().enumerate() {
         let Some(protocol) = Protocol::parse(&permission.protocol) else {
             continue;
         };
@@ -154,17 +178,16 @@ pub(crate) fn internet_exposure(
         if doors.is_empty() {
             continue;
         }
-        let ports = describe_ports(
-            &permission.protocol,
-            permission.from_port,
-            permission.to_port,
-        );
         let mut sources = Vec::new();
         for cidr in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
             if let Some(net) = parse_cidr(cidr) {
                 sources.push(Source {
                     net,
-                    rule: format!("{ports} from {cidr}"),
+                    rule: SgRule {
+                        permission: index,
+                        cidr,
+                        list: None,
+                    },
                 });
             }
         }
@@ -175,7 +198,11 @@ pub(crate) fn internet_exposure(
                         if let Some(net) = parse_cidr(cidr) {
                             sources.push(Source {
                                 net,
-                                rule: format!("{ports} from {list_id} (holds {cidr})"),
+                                rule: SgRule {
+                                    permission: index,
+                                    cidr,
+                                    list: Some(list_id),
+                                },
                             });
                         }
                     }
@@ -195,12 +222,20 @@ pub(crate) fn internet_exposure(
     for (door, sources) in sources_by_door {
         let (untrusted, trusted_rules) = set_aside_trusted(sources, &config.trusted_cidrs);
         for rule in trusted_rules {
+            let rule = rule.describe(group);
             if !trusted.contains(&rule) {
                 trusted.push(rule);
             }
         }
         if let Some(rules) = internet_wide_rules(&untrusted) {
-            open.insert(door, rules);
+            let mut described: Vec<String> = Vec::new();
+            for rule in rules {
+                let rule = rule.describe(group);
+                if !described.contains(&rule) {
+                    described.push(rule);
+                }
+            }
+            open.insert(door, described);
         }
     }
     // With every port open, naming the admin ports one by one adds nothing.
