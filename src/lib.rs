@@ -209,44 +209,43 @@ fn diff(args: DiffArgs) -> Result<ExitCode, AppError> {
     })
 }
 
+/// A list given on the command line replaces the settings file's; `None` when neither has one.
+fn flag_or_file<T: Clone>(flag: &[T], file: &Option<Vec<T>>) -> Option<Vec<T>> {
+    if flag.is_empty() {
+        file.clone()
+    } else {
+        Some(flag.to_vec())
+    }
+}
+
 fn scan(args: ScanArgs, quiet: bool) -> Result<ExitCode, AppError> {
     // Validate everything the user gave before a long collection. A flag given on the command
     // line replaces the settings file's value.
     let loaded = load_settings(args.config.as_deref())?;
-    let settings = loaded.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
-    let from_cli_or_file = |cli: &Vec<String>, file: &Option<Vec<String>>| -> Vec<String> {
-        if cli.is_empty() {
-            file.clone().unwrap_or_default()
-        } else {
-            cli.clone()
-        }
-    };
+    let no_settings = Settings::default();
+    let settings = loaded
+        .as_ref()
+        .map_or(&no_settings, |(_, settings)| settings);
     let checks = selection::select(
         CHECKS,
-        &from_cli_or_file(&args.checks, &settings.checks),
-        &from_cli_or_file(&args.skip_checks, &settings.skip_checks),
+        &flag_or_file(&args.checks, &settings.checks).unwrap_or_default(),
+        &flag_or_file(&args.skip_checks, &settings.skip_checks).unwrap_or_default(),
     )?;
-    let mut config = with_sensitive_actions(&from_cli_or_file(
-        &args.sensitive_actions,
-        &settings.sensitive_actions,
-    ))?;
-    if !args.admin_ports.is_empty() {
-        config.admin_ports = args.admin_ports.clone();
-    } else if let Some(ports) = &settings.admin_ports {
-        config.admin_ports = ports.clone();
+    let mut config = with_sensitive_actions(
+        &flag_or_file(&args.sensitive_actions, &settings.sensitive_actions).unwrap_or_default(),
+    )?;
+    if let Some(ports) = flag_or_file(&args.admin_ports, &settings.admin_ports) {
+        config.admin_ports = ports;
     }
-    config.trusted_cidrs = if args.trusted_cidrs.is_empty() {
-        settings.trusted_cidrs.clone().unwrap_or_default()
-    } else {
-        args.trusted_cidrs.clone()
-    };
+    config.trusted_cidrs =
+        flag_or_file(&args.trusted_cidrs, &settings.trusted_cidrs).unwrap_or_default();
     if args.trust_cloudflare || settings.trust_cloudflare == Some(true) {
         config
             .trusted_cidrs
             .extend(CheckConfig::cloudflare_ranges());
     }
-    let tag_keys = from_cli_or_file(&args.environment_tag_keys, &settings.environment_tag_keys);
-    if !tag_keys.is_empty() {
+    let tag_keys = flag_or_file(&args.environment_tag_keys, &settings.environment_tag_keys);
+    if let Some(tag_keys) = tag_keys.filter(|keys| !keys.is_empty()) {
         config.environment_tag_keys = tag_keys;
     }
     let threshold = match args.fail_on {

@@ -58,15 +58,14 @@ impl Protocol {
 /// Whether `ranges` together cover the whole IPv4 or the whole IPv6 address space — which is
 /// what "open to the internet" means, whether it is written `0.0.0.0/0` or as pieces such as
 /// `0.0.0.0/1` + `128.0.0.0/1`.
-pub fn covers_whole_internet(ranges: &[IpNet]) -> bool {
-    if ranges.iter().any(|net| net.prefix_len() == 0) {
-        return true;
-    }
+pub fn covers_whole_internet(ranges: impl Iterator<Item = IpNet> + Clone) -> bool {
     // Pieces can only tile a whole family if their sizes add up to it: most rule sets (a few
-    // private ranges) are ruled out here without aggregating anything.
+    // private ranges) are ruled out here without aggregating, or allocating, anything.
     let (mut v4, mut v6) = (0u64, 0u128);
-    for net in ranges {
+    for net in ranges.clone() {
         match net {
+            IpNet::V4(net) if net.prefix_len() == 0 => return true,
+            IpNet::V6(net) if net.prefix_len() == 0 => return true,
             IpNet::V4(net) => v4 = v4.saturating_add(1u64 << (32 - u32::from(net.prefix_len()))),
             IpNet::V6(net) => v6 = v6.saturating_add(1u128 << (128 - u32::from(net.prefix_len()))),
         }
@@ -74,12 +73,15 @@ pub fn covers_whole_internet(ranges: &[IpNet]) -> bool {
     if v4 < 1u64 << 32 && v6 < u128::MAX {
         return false;
     }
-    let aggregated = IpNet::aggregate(&ranges.to_vec());
+    let aggregated = IpNet::aggregate(&ranges.collect());
     aggregated.iter().any(|net| net.prefix_len() == 0)
 }
 
 /// Whether `net` lies entirely inside the union of `ranges`.
 pub fn is_covered_by(net: &IpNet, ranges: &[IpNet]) -> bool {
+    if ranges.is_empty() {
+        return false;
+    }
     // After aggregation, a block covered by the union lies inside one aggregated block:
     // aggregation merges any set of blocks that tiles a larger one.
     IpNet::aggregate(&ranges.to_vec())
@@ -99,8 +101,7 @@ pub struct Source<R = String> {
 /// If `sources` together are the whole internet, the rules that make them so (deduplicated,
 /// in order): those admitting a `/0` when there are any, otherwise every contributing rule.
 pub fn internet_wide_rules<R: Clone + PartialEq>(sources: &[Source<R>]) -> Option<Vec<R>> {
-    let nets: Vec<IpNet> = sources.iter().map(|source| source.net).collect();
-    if !covers_whole_internet(&nets) {
+    if !covers_whole_internet(sources.iter().map(|source| source.net)) {
         return None;
     }
     let has_slash_zero = sources.iter().any(|source| source.net.prefix_len() == 0);
@@ -182,6 +183,10 @@ mod tests {
         list.iter().filter_map(|s| parse_cidr(s)).collect()
     }
 
+    fn covers_whole_internet(list: &[&str]) -> bool {
+        super::covers_whole_internet(nets(list).into_iter())
+    }
+
     #[test]
     fn tcp_by_name_and_number_are_the_same_and_udp_is_not_ssh() {
         assert_eq!(Protocol::parse("tcp"), Protocol::parse("6"));
@@ -193,11 +198,11 @@ mod tests {
 
     #[test]
     fn split_ranges_that_cover_everything_are_the_internet() {
-        assert!(covers_whole_internet(&nets(&["0.0.0.0/0"])));
-        assert!(covers_whole_internet(&nets(&["::/0"])));
-        assert!(covers_whole_internet(&nets(&["0.0.0.0/1", "128.0.0.0/1"])));
-        assert!(!covers_whole_internet(&nets(&["0.0.0.0/1", "128.0.0.0/2"])));
-        assert!(!covers_whole_internet(&nets(&["10.0.0.0/8", "::/1"])));
+        assert!(covers_whole_internet(&["0.0.0.0/0"]));
+        assert!(covers_whole_internet(&["::/0"]));
+        assert!(covers_whole_internet(&["0.0.0.0/1", "128.0.0.0/1"]));
+        assert!(!covers_whole_internet(&["0.0.0.0/1", "128.0.0.0/2"]));
+        assert!(!covers_whole_internet(&["10.0.0.0/8", "::/1"]));
     }
 
     #[test]

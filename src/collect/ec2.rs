@@ -7,7 +7,7 @@ use aws_sdk_ec2::types;
 use aws_sdk_ec2::Client;
 use futures::future::join_all;
 use ztaudit_checks::snapshot::{
-    AclEntry, ClientVpnEndpoint, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface,
+    AclEntry, Cidr, ClientVpnEndpoint, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface,
     Permission, SecurityGroup, TransitGatewayAttachment, Volume, Vpc, VpcEndpoint, VpcPeering,
 };
 use ztaudit_checks::Collected;
@@ -194,7 +194,7 @@ async fn collect_prefix_lists(
     client: &Client,
     calls: &RegionCalls,
     security_groups: &Collected<Vec<SecurityGroup>>,
-) -> Collected<BTreeMap<String, Collected<Vec<String>>>> {
+) -> Collected<BTreeMap<String, Collected<Vec<Cidr>>>> {
     let groups = match security_groups {
         Collected::Ok(groups) => groups,
         Collected::Error(error) => return Collected::Error(error.clone()),
@@ -216,9 +216,9 @@ async fn collect_prefix_lists(
                     .send()
                     .try_collect()
                     .await?;
-                let mut cidrs: Vec<String> = entries
+                let mut cidrs: Vec<Cidr> = entries
                     .iter()
-                    .filter_map(|entry| entry.cidr().map(str::to_owned))
+                    .filter_map(|entry| entry.cidr().map(Cidr::from))
                     .collect();
                 cidrs.sort();
                 Ok(cidrs)
@@ -332,14 +332,14 @@ fn permission(permission: &types::IpPermission) -> Permission {
             permission
                 .ip_ranges()
                 .iter()
-                .filter_map(|r| r.cidr_ip().map(str::to_owned))
+                .filter_map(|r| r.cidr_ip().map(Cidr::from))
                 .collect(),
         ),
         ipv6_ranges: sorted(
             permission
                 .ipv6_ranges()
                 .iter()
-                .filter_map(|r| r.cidr_ipv6().map(str::to_owned))
+                .filter_map(|r| r.cidr_ipv6().map(Cidr::from))
                 .collect(),
         ),
         prefix_list_ids: sorted(
@@ -402,8 +402,8 @@ fn network_acl(acl: &types::NetworkAcl) -> NetworkAcl {
                     egress: entry.egress().unwrap_or(false),
                     protocol: text(entry.protocol()),
                     allow: entry.rule_action() == Some(&types::RuleAction::Allow),
-                    cidr_block: entry.cidr_block().map(str::to_owned),
-                    ipv6_cidr_block: entry.ipv6_cidr_block().map(str::to_owned),
+                    cidr_block: entry.cidr_block().map(Cidr::from),
+                    ipv6_cidr_block: entry.ipv6_cidr_block().map(Cidr::from),
                     from_port: entry.port_range().and_then(|range| range.from()),
                     to_port: entry.port_range().and_then(|range| range.to()),
                 })

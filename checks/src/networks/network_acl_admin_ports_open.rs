@@ -1,10 +1,9 @@
 use crate::declare_check;
 use crate::net::{
-    describe_ports, internet_wide_rules, is_covered_by, parse_cidr, set_aside_trusted, Protocol,
-    Source,
+    describe_ports, internet_wide_rules, is_covered_by, set_aside_trusted, Protocol, Source,
 };
 use crate::networks::security_group_open_to_internet::trusted_note;
-use crate::snapshot::{AclEntry, NetworkAcl};
+use crate::snapshot::{AclEntry, Cidr, NetworkAcl};
 use crate::{CheckConfig, Findings, Snapshot};
 use ipnet::IpNet;
 
@@ -115,7 +114,7 @@ fn reachable_allows(acl: &NetworkAcl, port: u16) -> Vec<Source<AclRule<'_>>> {
             continue;
         }
         let cidrs = entry.cidr_block.iter().chain(&entry.ipv6_cidr_block);
-        for net in cidrs.filter_map(|cidr| parse_cidr(cidr)) {
+        for net in cidrs.filter_map(Cidr::net) {
             if !entry.allow {
                 denied.push(net);
             } else if !is_covered_by(&net, &denied) {

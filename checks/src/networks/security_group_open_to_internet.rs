@@ -1,10 +1,9 @@
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use crate::declare_check;
-use crate::net::{
-    describe_ports, internet_wide_rules, parse_cidr, set_aside_trusted, Protocol, Source,
-};
-use crate::snapshot::{CallError, Collected, ErrorKind, SecurityGroup};
+use crate::net::{describe_ports, internet_wide_rules, set_aside_trusted, Protocol, Source};
+use crate::snapshot::{CallError, Cidr, Collected, ErrorKind, SecurityGroup};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -107,11 +106,25 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 }
 
-const ALL_TRAFFIC: &str = "all traffic";
+/// What a rule opens: every protocol and port, or one admin port over TCP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Door {
+    AllTraffic,
+    Tcp(u16),
+}
+
+impl fmt::Display for Door {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Door::AllTraffic => f.write_str("all traffic"),
+            Door::Tcp(port) => write!(f, "tcp/{port}"),
+        }
+    }
+}
 
 pub(crate) enum Verdict {
-    /// Each exposed door ("tcp/22", "all traffic") with the rules that open it.
-    Open(BTreeMap<String, Vec<String>>),
+    /// Each exposed door with the rules that open it.
+    Open(BTreeMap<Door, Vec<String>>),
     /// Closed to the internet; `trusted` lists the rules that admit only trusted ranges.
     Closed {
         trusted: Vec<String>,
@@ -152,61 +165,55 @@ impl SgRule<'_> {
     }
 }
 
+/// The sources a list of CIDRs admits, each with the rule that admits it.
+fn sources<'a>(
+    cidrs: &'a [Cidr],
+    permission: usize,
+    list: Option<&'a str>,
+) -> impl Iterator<Item = Source<SgRule<'a>>> {
+    cidrs.iter().filter_map(move |cidr| {
+        Some(Source {
+            net: cidr.net()?,
+            rule: SgRule {
+                permission,
+                cidr: cidr.as_str(),
+                list,
+            },
+        })
+    })
+}
+
 /// Which admin ports (or all traffic) `group` opens to the internet.
 pub(crate) fn internet_exposure(
     group: &SecurityGroup,
-    prefix_lists: &Collected<BTreeMap<String, Collected<Vec<String>>>>,
+    prefix_lists: &Collected<BTreeMap<String, Collected<Vec<Cidr>>>>,
     config: &CheckConfig,
 ) -> Verdict {
-    let admin_ports = &config.admin_ports;
     let mut unresolved: Option<CallError> = None;
     // Every (door, source) pair the group's inbound rules admit.
-    let mut sources_by_door: BTreeMap<String, Vec<Source<SgRule>>> = BTreeMap::new();
+    let mut sources_by_door: BTreeMap<Door, Vec<Source<SgRule>>> = BTreeMap::new();
     for (index, permission) in group.ingress.iter().enumerate() {
         let Some(protocol) = Protocol::parse(&permission.protocol) else {
             continue;
         };
         let mut doors = Vec::new();
         if protocol == Protocol::All {
-            doors.push(ALL_TRAFFIC.to_owned());
+            doors.push(Door::AllTraffic);
         }
-        for &port in admin_ports.iter() {
+        for &port in &config.admin_ports {
             if protocol.admits_tcp_port(permission.from_port, permission.to_port, port) {
-                doors.push(format!("tcp/{port}"));
+                doors.push(Door::Tcp(port));
             }
         }
         if doors.is_empty() {
             continue;
         }
-        let mut sources = Vec::new();
-        for cidr in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
-            if let Some(net) = parse_cidr(cidr) {
-                sources.push(Source {
-                    net,
-                    rule: SgRule {
-                        permission: index,
-                        cidr,
-                        list: None,
-                    },
-                });
-            }
-        }
+        let mut admitted: Vec<Source<SgRule>> = sources(&permission.ipv4_ranges, index, None)
+            .chain(sources(&permission.ipv6_ranges, index, None))
+            .collect();
         for list_id in &permission.prefix_list_ids {
             match prefix_list_entries(prefix_lists, list_id) {
-                Ok(entries) => {
-                    for cidr in entries {
-                        if let Some(net) = parse_cidr(cidr) {
-                            sources.push(Source {
-                                net,
-                                rule: SgRule {
-                                    permission: index,
-                                    cidr,
-                                    list: Some(list_id),
-                                },
-                            });
-                        }
-                    }
-                }
+                Ok(entries) => admitted.extend(sources(entries, index, Some(list_id))),
                 Err(error) => unresolved = Some(*error),
             }
         }
@@ -214,11 +221,11 @@ pub(crate) fn internet_exposure(
             sources_by_door
                 .entry(door)
                 .or_default()
-                .extend(sources.iter().cloned());
+                .extend(admitted.iter().cloned());
         }
     }
     let mut trusted: Vec<String> = Vec::new();
-    let mut open: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut open: BTreeMap<Door, Vec<String>> = BTreeMap::new();
     for (door, sources) in sources_by_door {
         let (untrusted, trusted_rules) = set_aside_trusted(sources, &config.trusted_cidrs);
         for rule in trusted_rules {
@@ -239,8 +246,8 @@ pub(crate) fn internet_exposure(
         }
     }
     // With every port open, naming the admin ports one by one adds nothing.
-    if open.contains_key(ALL_TRAFFIC) {
-        open.retain(|door, _| door == ALL_TRAFFIC);
+    if open.contains_key(&Door::AllTraffic) {
+        open.retain(|door, _| *door == Door::AllTraffic);
     }
     match (open.is_empty(), unresolved) {
         (false, _) => Verdict::Open(open),
@@ -250,12 +257,15 @@ pub(crate) fn internet_exposure(
 }
 
 fn prefix_list_entries<'a>(
-    prefix_lists: &'a Collected<BTreeMap<String, Collected<Vec<String>>>>,
+    prefix_lists: &'a Collected<BTreeMap<String, Collected<Vec<Cidr>>>>,
     list_id: &str,
-) -> Result<&'a Vec<String>, Box<CallError>> {
+) -> Result<&'a [Cidr], Box<CallError>> {
     let lists = prefix_lists.as_result().map_err(|e| Box::new(e.clone()))?;
     match lists.get(list_id) {
-        Some(entries) => entries.as_result().map_err(|e| Box::new(e.clone())),
+        Some(entries) => entries
+            .as_result()
+            .map(Vec::as_slice)
+            .map_err(|e| Box::new(e.clone())),
         None => Err(Box::new(CallError {
             service: "ec2".to_owned(),
             operation: "GetManagedPrefixListEntries".to_owned(),

@@ -2,10 +2,13 @@
 //! flow logs, EBS volumes and the EBS encryption default.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{CallError, Collected};
+use crate::net::parse_cidr;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,7 +19,7 @@ pub struct Ec2Region {
     /// `GetManagedPrefixListEntries` for each prefix list that a security group rule references,
     /// keyed by prefix list id: the CIDRs it holds.
     #[serde(default)]
-    pub prefix_list_entries: Collected<BTreeMap<String, Collected<Vec<String>>>>,
+    pub prefix_list_entries: Collected<BTreeMap<String, Collected<Vec<Cidr>>>>,
     /// `DescribeNetworkInterfaces`: which security groups are in use.
     #[serde(default)]
     pub network_interfaces: Collected<Vec<NetworkInterface>>,
@@ -100,9 +103,9 @@ pub struct Permission {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_port: Option<i32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ipv4_ranges: Vec<String>,
+    pub ipv4_ranges: Vec<Cidr>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ipv6_ranges: Vec<String>,
+    pub ipv6_ranges: Vec<Cidr>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_list_ids: Vec<String>,
     /// Other security groups allowed as source; never "the internet".
@@ -116,6 +119,57 @@ impl Permission {
             && self.ipv6_ranges.is_empty()
             && self.prefix_list_ids.is_empty()
             && self.security_group_refs.is_empty()
+    }
+}
+
+/// A CIDR of a rule, as AWS wrote it, parsed once when the snapshot is read: the checks that
+/// compare address ranges (several of them, rule by rule) never parse text again. Saved as the
+/// text. Text that is not a CIDR is kept and has no range, so it matches no address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cidr {
+    text: String,
+    net: Option<IpNet>,
+}
+
+impl Cidr {
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The range, or `None` when the text is not a CIDR.
+    pub fn net(&self) -> Option<IpNet> {
+        self.net
+    }
+}
+
+impl From<String> for Cidr {
+    fn from(text: String) -> Self {
+        let net = parse_cidr(&text);
+        Cidr { text, net }
+    }
+}
+
+impl From<&str> for Cidr {
+    fn from(text: &str) -> Self {
+        Cidr::from(text.to_owned())
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Cidr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cidr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Cidr::from)
     }
 }
 
@@ -164,9 +218,9 @@ pub struct AclEntry {
     pub protocol: String,
     pub allow: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cidr_block: Option<String>,
+    pub cidr_block: Option<Cidr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv6_cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<Cidr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_port: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,4 +331,36 @@ pub struct ClientVpnEndpoint {
     pub split_tunnel: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_are_parsed_on_load_and_saved_as_written() {
+        let ranges: Vec<Cidr> =
+            serde_json::from_str(r#"["0.0.0.0/0", "10.1.2.3/8", "2001:db8::/32", "not-a-cidr"]"#)
+                .expect("strings load");
+        let nets: Vec<Option<String>> = ranges
+            .iter()
+            .map(|cidr| cidr.net().map(|net| net.to_string()))
+            .collect();
+        assert_eq!(
+            nets,
+            [
+                Some("0.0.0.0/0".to_owned()),
+                Some("10.0.0.0/8".to_owned()),
+                Some("2001:db8::/32".to_owned()),
+                None
+            ]
+        );
+        // The text is kept as AWS wrote it, host bits and all, and saved unchanged.
+        assert_eq!(ranges[1].as_str(), "10.1.2.3/8");
+        assert_eq!(
+            serde_json::to_string(&ranges).expect("serializes"),
+            r#"["0.0.0.0/0","10.1.2.3/8","2001:db8::/32","not-a-cidr"]"#
+        );
+        assert!(serde_json::from_str::<Cidr>("42").is_err());
+    }
 }
