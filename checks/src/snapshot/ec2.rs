@@ -2,7 +2,6 @@
 //! flow logs, EBS volumes and the EBS encryption default.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -152,12 +151,6 @@ impl From<String> for Cidr {
 impl From<&str> for Cidr {
     fn from(text: &str) -> Self {
         Cidr::from(text.to_owned())
-    }
-}
-
-impl fmt::Display for Cidr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
     }
 }
 
