@@ -17,6 +17,7 @@ mod guardduty;
 mod iam;
 mod kms;
 mod load;
+mod organizations;
 mod rds;
 mod s3;
 mod secrets;
@@ -37,6 +38,7 @@ pub use guardduty::*;
 pub use iam::*;
 pub use kms::*;
 pub use load::SnapshotError;
+pub use organizations::*;
 pub use rds::*;
 pub use s3::*;
 pub use secrets::*;
@@ -74,6 +76,8 @@ pub struct GlobalData {
     pub iam: IamData,
     #[serde(default)]
     pub s3: S3Global,
+    #[serde(default)]
+    pub organizations: OrganizationsGlobal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +165,7 @@ impl Snapshot {
     pub fn call_errors(&self) -> Vec<&CallError> {
         let mut errors = self.global.iam.call_errors();
         errors.extend(self.global.s3.call_errors());
+        errors.extend(self.global.organizations.call_errors());
         errors.extend(self.regions.values().flat_map(RegionData::call_errors));
         errors
     }
@@ -193,6 +198,13 @@ impl<T> Collected<T> {
 
     pub fn error(&self) -> Option<&CallError> {
         self.as_result().err()
+    }
+
+    pub fn into_result(self) -> Result<T, CallError> {
+        match self {
+            Collected::Ok(value) => Ok(value),
+            Collected::Error(err) => Err(err),
+        }
     }
 }
 
