@@ -87,6 +87,11 @@ fixture_test!(zt605, "ZT605-guardduty-disabled");
 fixture_test!(zt606, "ZT606-security-hub-disabled");
 fixture_test!(zt607, "ZT607-config-recorder-disabled");
 fixture_test!(zt701, "ZT701-findings-without-automated-response");
+fixture_test!(zt801, "ZT801-workloads-not-split-across-accounts");
+fixture_test!(zt802, "ZT802-account-outside-organization");
+fixture_test!(zt803, "ZT803-guardrail-scps-missing");
+fixture_test!(zt804, "ZT804-guardduty-not-organization-wide");
+fixture_test!(zt805, "ZT805-security-hub-not-organization-wide");
 
 /// Checks not yet tested by `fixture_test!`. It may only shrink: a check added to the registry
 /// without a fixture and a snapshot fails `every_check_has_a_fixture_and_a_snapshot`, and so
