@@ -66,6 +66,7 @@ pub mod lint;
 pub mod mfa;
 mod parse;
 mod pattern;
+pub mod resource_types;
 
 pub use catalogue::{Catalogue, CatalogueError, SensitiveAction};
 pub use condition::{Condition, ConditionOperator, OperatorKind, SetQualifier};
