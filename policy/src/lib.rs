@@ -61,6 +61,7 @@ pub mod context;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod global_keys;
 mod json;
 pub mod lint;
 pub mod mfa;

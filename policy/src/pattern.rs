@@ -141,7 +141,6 @@ impl Pattern {
     }
 
     /// True when the pattern contains at least one policy variable.
-    #[cfg(test)]
     pub(crate) fn has_variables(&self) -> bool {
         self.has_variables
     }
@@ -905,6 +904,53 @@ mod properties {
         out
     }
 
+    /// ARN formats over a small alphabet, with the reference's placeholders.
+    fn arn_format() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("a".to_owned()),
+                Just("b".to_owned()),
+                Just(":".to_owned()),
+                Just("/".to_owned()),
+                Just("${Account}".to_owned()),
+                Just("${BucketName}".to_owned()),
+                Just("${ObjectName}".to_owned()),
+            ],
+            0..10,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    /// An ARN the format describes: each placeholder replaced with a filler its naming rule
+    /// allows (restricted ones lose their `:` and `/`).
+    fn instantiate_format(format: &str, fillers: &[String]) -> String {
+        let mut out = String::new();
+        let mut filler = fillers.iter().cycle();
+        let mut rest = format;
+        while !rest.is_empty() {
+            if let Some(inner) = rest.strip_prefix("${") {
+                let end = inner.find('}').expect("closed placeholder");
+                let name = &inner[..end];
+                let value = filler.next().cloned().unwrap_or_default();
+                let restricted = RESTRICTED_PLACEHOLDERS
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .map(|(_, excluded)| *excluded);
+                out.extend(
+                    value
+                        .chars()
+                        .filter(|ch| !restricted.is_some_and(|excluded| excluded.contains(*ch))),
+                );
+                rest = &inner[end + 1..];
+            } else {
+                let ch = rest.chars().next().expect("not empty");
+                out.push(ch);
+                rest = &rest[ch.len_utf8()..];
+            }
+        }
+        out
+    }
+
     fn small_pattern() -> impl Strategy<Value = String> {
         "[ab:*?]{0,10}"
     }
@@ -1012,6 +1058,29 @@ mod properties {
             if left_pattern.matches(&text) && right_pattern.matches(&text) {
                 prop_assert!(left_pattern.may_overlap(&right_pattern));
                 prop_assert!(right_pattern.may_overlap(&left_pattern));
+            }
+        }
+
+        #[test]
+        fn format_match_never_misses_an_arn(
+            pattern in "[ab:/*?]{0,10}",
+            format in arn_format(),
+            fillers in proptest::collection::vec("[ab:/]{0,3}", 1..4),
+        ) {
+            let compiled = ArnFormat::parse(&format);
+            let arn = instantiate_format(&format, &fillers);
+            let resource = Pattern::compile(&pattern, RESOURCE);
+            if resource.matches_arn_with(&arn, &NoVariables) {
+                prop_assert!(
+                    resource.may_match_format(&compiled),
+                    "{pattern} matches {arn}, an ARN of {format}"
+                );
+            }
+            if resource.covers_format(&compiled) {
+                prop_assert!(
+                    resource.matches_arn_with(&arn, &NoVariables),
+                    "{pattern} should match {arn}, an ARN of {format}"
+                );
             }
         }
 

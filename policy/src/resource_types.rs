@@ -144,8 +144,8 @@ impl ResourceTypeTable {
 
     /// Reads a table in the generator's format.
     pub fn from_json(text: &str) -> Result<ResourceTypeTable, TableError> {
-        let file: TableFile =
-            serde_json::from_str(text).map_err(|error| TableError::InvalidJson(error.to_string()))?;
+        let file: TableFile = serde_json::from_str(text)
+            .map_err(|error| TableError::InvalidJson(error.to_string()))?;
         let mut actions = HashMap::new();
         for (service, entry) in file.services {
             let formats: HashMap<&str, ArnFormat> = entry
@@ -274,11 +274,21 @@ mod tests {
             );
         }
         let services = [
-            "iam", "sts", "ec2", "lambda", "s3", "kms", "cloudtrail", "guardduty",
+            "iam",
+            "sts",
+            "ec2",
+            "lambda",
+            "s3",
+            "kms",
+            "cloudtrail",
+            "guardduty",
         ];
         for service in services.iter().chain(&["organizations"]) {
             assert!(
-                table.actions.keys().any(|a| a.starts_with(&format!("{service}:"))),
+                table
+                    .actions
+                    .keys()
+                    .any(|a| a.starts_with(&format!("{service}:"))),
                 "no {service} actions"
             );
         }
@@ -308,12 +318,18 @@ mod tests {
         assert!(granted("s3:GetObject", prefix));
         assert!(granted("s3:DeleteBucket", r#""Resource":"arn:aws:s3:::*""#));
         assert!(granted("s3:DeleteBucket", r#""Resource":"arn:*:s3:*""#));
-        assert!(!granted("s3:DeleteBucket", r#""Resource":"arn:aws:s3:::*/*""#));
+        assert!(!granted(
+            "s3:DeleteBucket",
+            r#""Resource":"arn:aws:s3:::*/*""#
+        ));
     }
 
     #[test]
     fn actions_without_resource_types_need_a_star() {
-        assert!(granted("s3:PutAccountPublicAccessBlock", r#""Resource":"*""#));
+        assert!(granted(
+            "s3:PutAccountPublicAccessBlock",
+            r#""Resource":"*""#
+        ));
         assert!(!granted(
             "s3:PutAccountPublicAccessBlock",
             r#""Resource":"arn:aws:s3:::*""#

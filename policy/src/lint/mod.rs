@@ -22,7 +22,10 @@ use serde::Serialize;
 use crate::document::{PolicyDocument, ResourceElement, Statement};
 use crate::eval::StatementRef;
 
-pub use ineffective_mfa_guard::{ineffective_mfa_guards, IneffectiveMfaGuard};
+pub use ineffective_mfa_guard::{
+    ineffective_mfa_guards, mfa_guards, EffectiveMfaGuard, GuardProblem, IneffectiveMfaGuard,
+    MfaGuards,
+};
 
 /// Which rule a [`Lint`] comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
