@@ -190,10 +190,16 @@ fn judge_guard(document: &PolicyDocument, guard: &Statement, guards: &mut MfaGua
         let condition_words = if depends_on.is_empty() {
             String::new()
         } else {
-            format!(
-                " that meets its conditions on {}, which the requester or the principal decide",
-                depends_on.join(", ")
-            )
+            let keys: Vec<String> = depends_on
+                .iter()
+                .map(|key| match key_source(&key.to_lowercase()) {
+                    KeySource::Principal => format!("{key} (a property of the principal)"),
+                    KeySource::Requester | KeySource::Aws => {
+                        format!("{key} (chosen by the requester)")
+                    }
+                })
+                .collect();
+            format!(" that meets its conditions on {}", keys.join(" and "))
         };
         guards.effective.push(EffectiveMfaGuard {
             message: format!(
