@@ -53,7 +53,9 @@
 //! Each is documented where it is implemented and summarised in `policy/README.md`: policy
 //! variables (`pattern.rs` and [`condition`]), multivalued keys without a set
 //! operator ([`condition`]), statements without `Resource` ([`document`]), and the symbolic
-//! treatment of non-MFA condition keys and resources in the MFA analysis ([`mfa`]).
+//! treatment of condition keys ([`global_keys`]: who sets each key) and resources
+//! ([`resource_types`]: the Service Authorization Reference's resource types) in the MFA
+//! analysis ([`mfa`]).
 
 pub mod catalogue;
 pub mod condition;
