@@ -247,6 +247,12 @@ impl Pattern {
         if self.is_match_all() {
             return true;
         }
+        // Most pairs name different services: tell them apart without building segments.
+        if let (Some(mine), Some(theirs)) = (self.literal_service(), format.service.as_deref()) {
+            if mine != theirs {
+                return false;
+            }
+        }
         let pattern_segments: Vec<Vec<Atom<'_>>> = split_segments(&self.tokens)
             .iter()
             .map(|segment| atoms(segment).into_iter().map(Atom::into_static).collect())
@@ -267,6 +273,18 @@ impl Pattern {
             &join_atoms(&pattern_segments[last..]),
             &join_atoms(&format.segments[last..]),
         )
+    }
+
+    /// The service segment (`s3` in `arn:aws:s3:::b/*`) when the pattern's leading text spells
+    /// it out, with no wildcard or variable before its closing colon.
+    fn literal_service(&self) -> Option<&str> {
+        let Some(Token::Text(text)) = self.tokens.first() else {
+            return None;
+        };
+        let mut segments = text.splitn(4, ':');
+        let (_, _, service) = (segments.next()?, segments.next()?, segments.next()?);
+        segments.next()?;
+        Some(service)
     }
 
     /// Does this pattern match every ARN written in `format`, as an ARN? Sound: "yes" only when
@@ -319,6 +337,8 @@ pub(crate) struct ArnFormat {
     segment_aligned: bool,
     /// The format with each placeholder read as `*`.
     widened: Pattern,
+    /// The service segment, when it is literal text (it always is in the reference).
+    service: Option<String>,
 }
 
 impl fmt::Debug for ArnFormat {
@@ -360,7 +380,17 @@ impl ArnFormat {
             widened.push(ch);
             rest = &rest[ch.len_utf8()..];
         }
+        let service = segments.get(2).and_then(|segment| {
+            segment
+                .iter()
+                .map(|atom| match atom {
+                    Atom::Char(ch) => Some(*ch),
+                    _ => None,
+                })
+                .collect::<Option<String>>()
+        });
         ArnFormat {
+            service,
             source: source.to_owned(),
             segments,
             segment_aligned,

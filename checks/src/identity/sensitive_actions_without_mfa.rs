@@ -106,8 +106,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         }
         match parsed(&sources, &attached, &managed) {
             Err(reason) => out.unevaluable(resource, reason),
-            Ok(documents) => match gap_message(&named(&documents), catalogue, &MfaAbsence::ALL)
-            {
+            Ok(documents) => match gap_message(&named(&documents), catalogue, &MfaAbsence::ALL) {
                 Some(gaps) => out.fail(resource, format!("user {}: {gaps}", user.name)),
                 None => out.pass(
                     resource,
