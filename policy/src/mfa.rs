@@ -362,6 +362,14 @@ mod tests {
         .expect("valid policy")
     }
 
+    /// One policy named `p`.
+    fn alone(document: &PolicyDocument) -> [NamedPolicy<'_>; 1] {
+        [NamedPolicy {
+            name: "p",
+            document,
+        }]
+    }
+
     /// action -> modes, for compact assertions.
     fn summary(policies: &[NamedPolicy<'_>], actions: &[&str]) -> Vec<(String, Vec<MfaAbsence>)> {
         analyse(policies, &catalogue(actions))
@@ -514,10 +522,7 @@ mod tests {
         let doc = document(
             r#"{"Effect":"Allow","Action":["s3:*","dynamodb:DeleteTable"],"Resource":"arn:aws:s3:::bucket/*"}"#,
         );
-        let policies = [NamedPolicy {
-            name: "p",
-            document: &doc,
-        }];
+        let policies = alone(&doc);
         // Bucket actions act on buckets; an action the table does not know keeps "any
         // resource".
         assert_eq!(
@@ -543,17 +548,11 @@ mod tests {
         // Everything but IAM/STS self-service is denied: no direct call can start a
         // forwarded request.
         let closed = guard(r#""NotAction":["iam:ListMFADevices","sts:GetSessionToken"]"#);
-        let policies = [NamedPolicy {
-            name: "p",
-            document: &closed,
-        }];
+        let policies = alone(&closed);
         assert!(summary(&policies, &["iam:CreateUser", "kms:DisableKey"]).is_empty());
         // Only IAM is denied: a direct call to another service can forward IAM calls.
         let open = guard(r#""Action":"iam:*""#);
-        let policies = [NamedPolicy {
-            name: "p",
-            document: &open,
-        }];
+        let policies = alone(&open);
         let gaps = analyse(&policies, &catalogue(&["iam:CreateUser", "kms:DisableKey"]));
         assert_eq!(gaps.len(), 2);
         assert_eq!(gaps[0].grants[0].through_aws_service, BOTH);
@@ -567,10 +566,7 @@ mod tests {
                {"Effect":"Allow","Action":"kms:*","Resource":"*","Condition":{"Null":{"aws:SourceArn":"false"}}},
                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":"false"}}}"#,
         );
-        let policies = [NamedPolicy {
-            name: "p",
-            document: &doc,
-        }];
+        let policies = alone(&doc);
         // kms: aws:SourceArn is never in an IAM principal's request; s3: the session key is
         // absent with long-term keys; iam: only forwarded requests, which need a direct call to
         // start them, and only temporary credentials may call S3 directly.

@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 use serde_json::json;
 
-use crate::support::{stdout_json, write_json, ztaudit};
+use crate::support::{snapshot_of, stdout_json, write_json, ztaudit};
 
 fn statement(effect: &str, action: &str) -> serde_json::Value {
     json!({"Effect": effect, "Action": action, "Resource": "*"})
@@ -182,21 +182,12 @@ fn policy_lint_and_scan_agree_on_mfa_verdicts() {
         }));
         files.push(path);
     }
-    let snapshot = json!({
-        "schema_version": 1,
-        "tool_version": "0.1.0",
-        "account": "123456789012",
-        "partition": "aws",
-        "collection": {
-            "started_at": "2026-11-28T09:00:00Z",
-            "finished_at": "2026-11-28T09:00:01Z",
-            "api_calls": 1
-        },
-        "regions": {},
-        "global": {"iam": {"authorization": {"ok": {
+    let snapshot = snapshot_of(
+        json!({}),
+        json!({"iam": {"authorization": {"ok": {
             "users": [], "groups": [], "roles": [], "policies": policies
-        }}}}
-    });
+        }}}}),
+    );
     let snapshot_path = write_json(dir.path(), "snapshot.json", &snapshot);
 
     let lint = ztaudit()

@@ -160,6 +160,14 @@ pub fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
 
 /// A minimal snapshot with one region whose EBS default is `ebs_default` (a JSON `Collected`).
 pub fn one_region_snapshot(ebs_default: Value) -> Value {
+    snapshot_of(
+        serde_json::json!({ "eu-west-1": { "ec2": { "ebs_encryption_by_default": ebs_default } } }),
+        serde_json::json!({}),
+    )
+}
+
+/// A snapshot of account 123456789012 holding `regions` and `global` (JSON as saved).
+pub fn snapshot_of(regions: Value, global: Value) -> Value {
     serde_json::json!({
         "schema_version": 1,
         "tool_version": "0.1.0",
@@ -170,7 +178,8 @@ pub fn one_region_snapshot(ebs_default: Value) -> Value {
             "finished_at": "2026-11-28T09:00:01Z",
             "api_calls": 3
         },
-        "regions": { "eu-west-1": { "ec2": { "ebs_encryption_by_default": ebs_default } } }
+        "regions": regions,
+        "global": global
     })
 }
 

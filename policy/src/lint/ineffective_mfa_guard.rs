@@ -327,11 +327,7 @@ mod tests {
     use super::*;
 
     fn guards(statements: &str) -> Vec<IneffectiveMfaGuard> {
-        let document = PolicyDocument::parse(&format!(
-            r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
-        ))
-        .expect("valid policy");
-        ineffective_mfa_guards(&document)
+        judged(statements).ineffective
     }
 
     #[test]
