@@ -54,10 +54,12 @@ use serde::Serialize;
 
 use crate::catalogue::Catalogue;
 use crate::context::RequestContext;
-use crate::document::{ActionElement, ActionPattern, Effect, PolicyDocument, Statement};
+use crate::document::{
+    ActionElement, ActionPattern, Effect, PolicyDocument, ResourceElement, Statement,
+};
 use crate::eval::StatementRef;
 use crate::global_keys::{conditions_truth, Situation, Truth};
-use crate::resource_types::ResourceTypeTable;
+use crate::resource_types::{FormatAnswers, ResourceTypeTable};
 
 /// `aws:MultiFactorAuthPresent`, lowercased.
 pub const MFA_PRESENT_KEY: &str = "aws:multifactorauthpresent";
@@ -173,6 +175,8 @@ struct Analysed<'a> {
     statement: &'a Statement,
     /// Per [`SITUATIONS`]: an Allow *can* apply, a Deny *surely* applies.
     applies: [bool; 3],
+    /// `Resource` includes `*`.
+    every_resource: bool,
 }
 
 /// For the identity whose policies are `policies`, every catalogue action allowed without MFA,
@@ -196,6 +200,8 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
                 policy: policy.name,
                 statement,
                 applies,
+                every_resource: matches!(statement.resources, ResourceElement::Resource(_))
+                    && statement.resources.matches_every_resource(),
             };
             match statement.effect {
                 Effect::Allow => allows.push(analysed),
@@ -232,6 +238,7 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
     });
 
     let table = ResourceTypeTable::builtin();
+    let mut format_answers = FormatAnswers::default();
     let mut gaps = Vec::new();
     let mut matching_denies = Vec::with_capacity(denies.len());
     for (sensitive, lowercase_action) in catalogue.entries() {
@@ -246,9 +253,12 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
         );
         let mut grants = Vec::new();
         for (allow_index, allow) in allows.iter().enumerate() {
+            // `Resource: "*"` matches every ARN and `*` itself: no type can rule it out.
             if !allow.statement.actions.matches_lowercase(lowercase_action)
-                || !resource_types
-                    .is_none_or(|types| types.may_be_granted_by(&allow.statement.resources))
+                || !(allow.every_resource
+                    || resource_types.is_none_or(|types| {
+                        types.may_be_granted_with(&allow.statement.resources, &mut format_answers)
+                    }))
             {
                 continue;
             }

@@ -32,7 +32,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::document::{ActionPattern, ResourceElement};
+use crate::document::{ActionPattern, ResourceElement, ResourcePattern};
 use crate::pattern::{ArnFormat, Pattern, Syntax};
 
 /// The generated table, compiled in.
@@ -76,22 +76,57 @@ impl ActionResources {
     /// Could a statement with `resources` grant this action on some resource? See the module
     /// documentation.
     pub fn may_be_granted_by(&self, resources: &ResourceElement) -> bool {
+        self.may_be_granted_with(resources, &mut FormatAnswers::default())
+    }
+
+    /// [`ActionResources::may_be_granted_by`], remembering each (pattern, format) answer in
+    /// `answers`.
+    pub(crate) fn may_be_granted_with<'a>(
+        &'a self,
+        resources: &'a ResourceElement,
+        answers: &mut FormatAnswers<'a>,
+    ) -> bool {
         if self.resource_types.is_empty() {
             return resources.may_match_any_resource_marker();
         }
         match resources {
             ResourceElement::Unspecified => true,
             ResourceElement::Resource(patterns) => self.resource_types.iter().any(|kind| {
-                patterns
-                    .iter()
-                    .any(|pattern| pattern.pattern().may_match_format(&kind.format))
+                patterns.iter().any(|pattern| {
+                    *answers
+                        .may_match
+                        .entry(FormatAnswers::key(pattern, &kind.format))
+                        .or_insert_with(|| pattern.pattern().may_match_format(&kind.format))
+                })
             }),
             ResourceElement::NotResource(patterns) => self.resource_types.iter().any(|kind| {
-                !patterns
-                    .iter()
-                    .any(|pattern| pattern.pattern().covers_format(&kind.format))
+                !patterns.iter().any(|pattern| {
+                    *answers
+                        .covers
+                        .entry(FormatAnswers::key(pattern, &kind.format))
+                        .or_insert_with(|| pattern.pattern().covers_format(&kind.format))
+                })
             }),
         }
+    }
+}
+
+/// Answers about resource patterns and ARN formats, remembered for one analysis: a pattern
+/// meets the same format again for every action of that resource type. Keyed by address: the
+/// documents and the table outlive the analysis (`'a`) and do not move during it.
+#[derive(Debug, Default)]
+pub(crate) struct FormatAnswers<'a> {
+    may_match: HashMap<(usize, usize), bool>,
+    covers: HashMap<(usize, usize), bool>,
+    borrowed: std::marker::PhantomData<&'a ()>,
+}
+
+impl FormatAnswers<'_> {
+    fn key(pattern: &ResourcePattern, format: &ArnFormat) -> (usize, usize) {
+        (
+            std::ptr::from_ref(pattern) as usize,
+            std::ptr::from_ref(format) as usize,
+        )
     }
 }
 
