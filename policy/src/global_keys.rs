@@ -301,11 +301,11 @@ pub(crate) fn conditions_truth(
 }
 
 /// The first condition (passing `selected`) that cannot hold in `situation`, if any.
-pub(crate) fn first_failing_condition<'a>(
-    statement: &'a Statement,
+pub(crate) fn first_failing_condition(
+    statement: &Statement,
     situation: Situation,
     selected: impl Fn(&Condition) -> bool,
-) -> Option<&'a Condition> {
+) -> Option<&Condition> {
     statement.conditions.iter().find(|condition| {
         selected(condition)
             && possible_states(condition.lowercase_key(), situation)

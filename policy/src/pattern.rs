@@ -264,10 +264,12 @@ impl Pattern {
         }
         let shared = pattern_segments.len().min(format.segments.len());
         let last = shared - 1;
-        for index in 0..last {
-            if !atoms_overlap(&pattern_segments[index], &format.segments[index]) {
-                return false;
-            }
+        let leading_overlap = pattern_segments[..last]
+            .iter()
+            .zip(&format.segments[..last])
+            .all(|(mine, theirs)| atoms_overlap(mine, theirs));
+        if !leading_overlap {
+            return false;
         }
         atoms_overlap(
             &join_atoms(&pattern_segments[last..]),
