@@ -20,6 +20,7 @@ pub mod snapshot;
 
 mod automation;
 mod data;
+mod event_pattern;
 mod identity;
 mod networks;
 mod visibility;

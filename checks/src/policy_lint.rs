@@ -7,15 +7,15 @@
 use ztaudit_policy::PolicyDocument;
 
 use crate::check::Check;
-use crate::identity::policies::Judge;
+use crate::identity::shared::PolicyJudge;
 use crate::identity::{
-    allow_not_action, full_admin_policy, ineffective_mfa_guard, sensitive_actions_without_mfa,
+    allow_with_not_action, full_admin_policy, ineffective_mfa_guard, sensitive_actions_without_mfa,
     service_wide_wildcard,
 };
 use crate::{CheckConfig, Finding, Findings, Resource};
 
 /// The checks `policy lint` applies, in code order, with how each judges a document.
-pub static LINT_RULES: &[(&dyn Check, Judge)] = &[
+pub static LINT_RULES: &[(&dyn Check, PolicyJudge)] = &[
     (
         &sensitive_actions_without_mfa::SensitiveActionsWithoutMfa,
         sensitive_actions_without_mfa::judge,
@@ -32,7 +32,10 @@ pub static LINT_RULES: &[(&dyn Check, Judge)] = &[
         &service_wide_wildcard::ServiceWideWildcard,
         service_wide_wildcard::judge,
     ),
-    (&allow_not_action::AllowNotAction, allow_not_action::judge),
+    (
+        &allow_with_not_action::AllowWithNotAction,
+        allow_with_not_action::judge,
+    ),
 ];
 
 /// The checks `policy lint` applies.

@@ -10,7 +10,7 @@ use crate::data::{
     s3_bucket_public_access_block_off, s3_bucket_without_sse_kms,
 };
 use crate::identity::{
-    access_key_not_rotated, access_key_unused, allow_not_action, console_user_without_mfa,
+    access_key_not_rotated, access_key_unused, allow_with_not_action, console_user_without_mfa,
     ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
     ineffective_mfa_guard, policy_attached_to_user, role_trust_too_open, root_access_keys,
     root_without_hardware_mfa, root_without_mfa, secret_not_rotated, sensitive_actions_without_mfa,
@@ -34,7 +34,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &ineffective_mfa_guard::IneffectiveMfaGuard,
     &full_admin_policy::FullAdminPolicy,
     &service_wide_wildcard::ServiceWideWildcard,
-    &allow_not_action::AllowNotAction,
+    &allow_with_not_action::AllowWithNotAction,
     &policy_attached_to_user::PolicyAttachedToUser,
     &console_user_without_mfa::ConsoleUserWithoutMfa,
     &root_without_mfa::RootWithoutMfa,

@@ -1,5 +1,5 @@
-use crate::automation::event_pattern::{matches, KnownEvent, PatternMatch};
 use crate::declare_check;
+use crate::event_pattern::{matches, KnownEvent, PatternMatch};
 use crate::snapshot::{Collected, EventRule};
 use crate::{CheckConfig, Findings, Snapshot};
 

@@ -1,4 +1,4 @@
-use crate::data::{classic_load_balancers, load_balancers_with_listeners};
+use crate::data::shared::{classic_load_balancers, load_balancers_with_listeners};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 

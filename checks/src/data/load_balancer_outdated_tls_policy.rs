@@ -1,4 +1,4 @@
-use crate::data::load_balancers_with_listeners;
+use crate::data::shared::load_balancers_with_listeners;
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 

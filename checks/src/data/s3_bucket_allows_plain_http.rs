@@ -1,7 +1,7 @@
 use ztaudit_policy::{evaluate as evaluate_policy, Decision, PolicyDocument, Request};
 use ztaudit_policy::{Effect, Principal, PrincipalElement, PrincipalKind};
 
-use crate::data::s3_bucket_without_sse_kms::bucket_resource;
+use crate::data::shared::bucket_resource;
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 

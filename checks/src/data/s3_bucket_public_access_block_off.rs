@@ -1,4 +1,4 @@
-use crate::data::s3_bucket_without_sse_kms::bucket_resource;
+use crate::data::shared::bucket_resource;
 use crate::declare_check;
 use crate::snapshot::PublicAccessBlock;
 use crate::{CheckConfig, Findings, Snapshot};

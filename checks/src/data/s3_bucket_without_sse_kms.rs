@@ -1,6 +1,6 @@
+use crate::data::shared::bucket_resource;
 use crate::declare_check;
-use crate::snapshot::Bucket;
-use crate::{CheckConfig, Collected, Findings, Snapshot};
+use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -82,15 +82,4 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             );
         }
     }
-}
-
-/// A bucket as a finding's resource: its ARN, in the region it lives in (`global` when that
-/// could not be read).
-pub(crate) fn bucket_resource(out: &Findings, bucket: &Bucket) -> crate::Resource {
-    let region = match &bucket.region {
-        Collected::Ok(region) => region.as_str(),
-        Collected::Error(_) => crate::findings::GLOBAL_REGION,
-    };
-    let arn = format!("arn:{}:s3:::{}", out.partition(), bucket.name);
-    out.resource_with_arn(&arn, region, "AWS::S3::Bucket")
 }

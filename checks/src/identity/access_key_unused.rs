@@ -1,4 +1,4 @@
-use super::days_before_collection;
+use super::shared::days_before_collection;
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};

@@ -1,6 +1,6 @@
 use ztaudit_policy::PolicyDocument;
 
-use super::policies::{guard_messages, judge_each_policy, Verdict};
+use super::shared::{guard_messages, judge_each_policy, PolicyVerdict};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -47,7 +47,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 }
 
 /// Policies without an MFA guard have nothing to judge here (ZT101 judges what they allow).
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+pub(crate) fn judge(
+    _name: &str,
+    document: &PolicyDocument,
+    _config: &CheckConfig,
+) -> PolicyVerdict {
     guard_messages(document).map(|problems| {
         if problems.is_empty() {
             Ok("has an MFA guard that holds for every MFA-less request".to_owned())

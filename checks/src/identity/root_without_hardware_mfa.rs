@@ -1,4 +1,4 @@
-use super::{summary_value, ROOT_PATH};
+use super::shared::{summary_value, ROOT_PATH};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 

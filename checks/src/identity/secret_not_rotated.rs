@@ -1,5 +1,5 @@
 use crate::declare_check;
-use crate::identity::days_before_collection;
+use crate::identity::shared::days_before_collection;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {

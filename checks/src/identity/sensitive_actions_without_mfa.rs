@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use ztaudit_policy::mfa::{MfaAbsence, NamedPolicy};
 use ztaudit_policy::{Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind};
 
-use super::policies::{mfa_gap_message, parse, PolicySource, Verdict};
+use super::shared::{mfa_gap_message, parse, PolicySource, PolicyVerdict};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
@@ -164,7 +164,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 }
 
 /// A policy judged alone, in both MFA-absence modes: what it grants whoever holds it.
-pub(crate) fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict {
+pub(crate) fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
     let policies = [NamedPolicy { name, document }];
     Some(
         match mfa_gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {

@@ -2,7 +2,7 @@ use ztaudit_policy::lint::LintKind;
 
 use ztaudit_policy::PolicyDocument;
 
-use super::policies::{judge_each_policy, lint_verdict, Verdict};
+use super::shared::{judge_each_policy, lint_verdict, PolicyVerdict};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -42,7 +42,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     judge_each_policy(snapshot, config, out, judge);
 }
 
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+pub(crate) fn judge(
+    _name: &str,
+    document: &PolicyDocument,
+    _config: &CheckConfig,
+) -> PolicyVerdict {
     lint_verdict(
         document,
         &[LintKind::ServiceWildcard],

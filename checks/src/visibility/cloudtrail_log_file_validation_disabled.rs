@@ -1,5 +1,5 @@
 use crate::declare_check;
-use crate::visibility::trails::{evaluated_trails, is_owned_by};
+use crate::visibility::shared::{evaluated_trails, is_owned_by};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {

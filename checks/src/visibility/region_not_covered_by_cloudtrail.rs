@@ -1,6 +1,6 @@
 use crate::declare_check;
 use crate::snapshot::Collected;
-use crate::visibility::trails::{evaluated_trails, management_coverage};
+use crate::visibility::shared::{evaluated_trails, management_coverage};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {

@@ -1,13 +1,40 @@
-//! The account's IAM policies as the policy engine sees them, each with the resource its
-//! findings are reported against. Shared by the policy checks and by `ztaudit policy lint`, so
-//! a policy file and the same policy in an account get the same verdict.
+//! What the identity checks share; no check lives here.
+//!
+//! - The account's IAM policies as the policy engine sees them, each with the resource its
+//!   findings are reported against, and the ways the policy checks judge one document. The
+//!   same functions serve a scan and `ztaudit policy lint`, so a policy file and the same
+//!   policy in an account get the same verdict.
+//! - Ages measured against the collection, and values of the account summary.
 
+use std::collections::BTreeMap;
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 use ztaudit_policy::lint::{self, LintKind};
 use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{Authorization, InlinePolicy};
 use crate::{CheckConfig, Findings, Snapshot};
+
+/// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
+/// snapshot evaluates the same way whenever it is replayed.
+pub(crate) fn days_before_collection(snapshot: &Snapshot, earlier: &str) -> Option<i64> {
+    let now = OffsetDateTime::parse(&snapshot.collection.started_at, &Rfc3339).ok()?;
+    let then = OffsetDateTime::parse(earlier, &Rfc3339).ok()?;
+    Some((now - then).whole_days())
+}
+
+/// A key of `GetAccountSummary`; a missing key is an error, never a guess.
+pub(crate) fn summary_value(summary: &BTreeMap<String, i64>, key: &str) -> Result<i64, String> {
+    summary
+        .get(key)
+        .copied()
+        .ok_or_else(|| format!("iam:GetAccountSummary did not report {key}"))
+}
+
+/// The ARN path of the root user: `arn:PARTITION:iam::ACCOUNT:root`.
+pub(crate) const ROOT_PATH: &str = "root";
 
 /// One policy document and where it lives.
 pub struct PolicySource<'a> {
@@ -155,18 +182,19 @@ pub fn mfa_gap_message(
 
 /// A policy check's verdict on one document: `Some(Ok(why it passes))`, `Some(Err(why it
 /// fails))`, or `None` when the check has nothing to say about it.
-pub type Verdict = Option<Result<String, String>>;
+pub type PolicyVerdict = Option<Result<String, String>>;
 
 /// How a policy check judges one document named `name`; the same function serves the account
 /// check and `ztaudit policy lint`.
-pub type Judge = fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict;
+pub type PolicyJudge =
+    fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict;
 
 /// Runs `judge` over every customer-managed and inline policy of the account.
 pub fn judge_each_policy(
     snapshot: &Snapshot,
     config: &CheckConfig,
     out: &mut Findings,
-    judge: Judge,
+    judge: PolicyJudge,
 ) {
     let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
         return;
@@ -183,7 +211,7 @@ pub fn judge_each_policy(
 }
 
 /// The verdict of the permission-breadth lints of `kinds`.
-pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) -> Verdict {
+pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) -> PolicyVerdict {
     let messages = lint_messages(document, kinds);
     Some(if messages.is_empty() {
         Ok(clean.to_owned())

@@ -1,5 +1,5 @@
-//! What the CloudTrail checks share: finding the one copy of each trail to judge, and reading
-//! its event selectors for management events.
+//! What the CloudTrail checks share; no check lives here: finding the one copy of each trail
+//! to judge, and reading its event selectors for management events.
 
 use std::collections::BTreeMap;
 
