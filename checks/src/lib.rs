@@ -25,7 +25,9 @@ mod identity;
 mod networks;
 mod visibility;
 
-pub use check::{Check, CheckMeta, Pillar, Remediation, Severity};
+pub use check::{
+    Check, CheckMeta, CheckStatus, Pillar, PolicyJudge, PolicyVerdict, Remediation, Severity,
+};
 pub use config::CheckConfig;
 pub use findings::{Finding, Findings, Resource, Status};
 pub use registry::CHECKS;

@@ -27,6 +27,8 @@ declare_check! {
         title: "Customer-managed KMS key without automatic rotation",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["KMS.4"],
         cis: ["3.6"],
         remediation_cli: "aws kms enable-key-rotation --key-id KEY_ID --region REGION",

@@ -31,6 +31,8 @@ declare_check! {
         title: "Load balancer listener accepts TLS older than 1.2",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["ELB.17"],
         cis: [],
         remediation_cli: "aws elbv2 modify-listener --listener-arn LISTENER_ARN --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06",

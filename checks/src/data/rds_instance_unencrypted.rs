@@ -25,6 +25,8 @@ declare_check! {
         title: "RDS DB instance storage is not encrypted",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["RDS.3"],
         cis: ["2.3.1"],
         remediation_cli: "# Storage cannot be encrypted in place: snapshot, copy encrypted, restore, switch over.\naws rds create-db-snapshot --db-instance-identifier DB --db-snapshot-identifier DB-plain\naws rds copy-db-snapshot --source-db-snapshot-identifier DB-plain --target-db-snapshot-identifier DB-encrypted --kms-key-id KMS_KEY_ARN\naws rds restore-db-instance-from-db-snapshot --db-instance-identifier DB-new --db-snapshot-identifier DB-encrypted",

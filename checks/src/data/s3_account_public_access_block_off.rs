@@ -26,6 +26,8 @@ declare_check! {
         title: "S3 Block Public Access is not fully on for the account",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.1"],
         cis: ["2.1.4"],
         remediation_cli: "aws s3control put-public-access-block --account-id ACCOUNT_ID \\\n  --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",

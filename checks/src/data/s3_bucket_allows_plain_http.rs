@@ -35,6 +35,8 @@ declare_check! {
         title: "S3 bucket policy does not refuse requests without TLS",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.5"],
         cis: ["2.1.1"],
         remediation_cli: "aws s3api put-bucket-policy --bucket BUCKET --policy '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyPlainHttp\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::BUCKET\",\"arn:aws:s3:::BUCKET/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}'\n# Merge with the bucket's existing statements: put-bucket-policy replaces the policy.",

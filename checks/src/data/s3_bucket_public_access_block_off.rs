@@ -29,6 +29,8 @@ declare_check! {
         title: "S3 bucket is not covered by Block Public Access",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.8"],
         cis: ["2.1.4"],
         remediation_cli: "aws s3api put-public-access-block --bucket BUCKET \\\n  --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",

@@ -27,6 +27,8 @@ declare_check! {
         title: "S3 bucket default encryption is not SSE-KMS",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.17"],
         cis: [],
         remediation_cli: "aws s3api put-bucket-encryption --bucket BUCKET \\\n  --server-side-encryption-configuration '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"KMS_KEY_ARN\"},\"BucketKeyEnabled\":true}]}'",

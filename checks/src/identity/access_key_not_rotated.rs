@@ -29,6 +29,8 @@ declare_check! {
         title: "Access key older than the maximum age",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.3"],
         cis: ["1.14"],
         remediation_cli: "aws iam create-access-key --user-name USER_NAME\n# deploy the new key, then:\naws iam update-access-key --user-name USER_NAME --access-key-id OLD_KEY_ID --status Inactive\naws iam delete-access-key --user-name USER_NAME --access-key-id OLD_KEY_ID",

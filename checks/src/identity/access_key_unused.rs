@@ -28,6 +28,8 @@ declare_check! {
         title: "Active access key unused",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.8"],
         cis: ["1.12"],
         remediation_cli: "aws iam update-access-key --user-name USER_NAME --access-key-id KEY_ID --status Inactive\naws iam delete-access-key --user-name USER_NAME --access-key-id KEY_ID",

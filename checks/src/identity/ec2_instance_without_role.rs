@@ -25,6 +25,8 @@ declare_check! {
         title: "EC2 instance without an IAM role",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 associate-iam-instance-profile --instance-id INSTANCE_ID --iam-instance-profile Name=PROFILE_NAME",

@@ -27,6 +27,8 @@ declare_check! {
         title: "IAM user has policies attached directly",
         severity: Low,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.2"],
         cis: ["1.15"],
         remediation_cli: "aws iam add-user-to-group --user-name USER_NAME --group-name GROUP_NAME\naws iam detach-user-policy --user-name USER_NAME --policy-arn POLICY_ARN\naws iam delete-user-policy --user-name USER_NAME --policy-name POLICY_NAME",

@@ -39,6 +39,8 @@ declare_check! {
         title: "Role trust policy open to anyone or to other accounts without a guard",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws iam update-assume-role-policy --role-name ROLE_NAME --policy-document file://trust.json\n# trust.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::PARTNER_ACCOUNT_ID:root\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"EXTERNAL_ID\"}}}]}",

@@ -25,6 +25,8 @@ declare_check! {
         title: "Root user has access keys",
         severity: Critical,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.4"],
         cis: ["1.4"],
         remediation_cli: "# Signed in as root (the only identity that can):\naws iam list-access-keys\naws iam delete-access-key --access-key-id ACCESS_KEY_ID",

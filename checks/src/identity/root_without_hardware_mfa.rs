@@ -27,6 +27,8 @@ declare_check! {
         title: "Root user MFA is not a hardware device",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.6"],
         cis: ["1.6"],
         remediation_cli: "# Signed in as root: remove the virtual device, then register a FIDO security key.\naws iam deactivate-mfa-device --user-name ROOT --serial-number arn:aws:iam::ACCOUNT_ID:mfa/root-account-mfa-device",

@@ -25,6 +25,8 @@ declare_check! {
         title: "Root user without MFA",
         severity: Critical,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.9"],
         cis: ["1.5"],
         remediation_cli: "# Sign in as root, then: IAM console > Security credentials > Assign MFA device.\naws iam get-account-summary --query 'SummaryMap.AccountMFAEnabled'",

@@ -28,6 +28,8 @@ declare_check! {
         title: "Secrets Manager secret is not rotated",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["SecretsManager.1", "SecretsManager.4"],
         cis: [],
         remediation_cli: "aws secretsmanager rotate-secret --secret-id SECRET_ARN \\\n  --rotation-lambda-arn ROTATION_FUNCTION_ARN --rotation-rules AutomaticallyAfterDays=30",

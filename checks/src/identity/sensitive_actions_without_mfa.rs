@@ -3,11 +3,11 @@ use std::collections::BTreeMap;
 use ztaudit_policy::mfa::{MfaAbsence, NamedPolicy};
 use ztaudit_policy::{Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind};
 
-use super::shared::{mfa_gap_message, parse, PolicySource, PolicyVerdict};
+use super::shared::{mfa_gap_message, parse, PolicySource};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -50,10 +50,13 @@ declare_check! {
         title: "Sensitive actions allowed without MFA",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Attach a guard that denies sensitive actions to MFA-less requests (note BoolIfExists):\naws iam put-user-policy --user-name USER_NAME --policy-name RequireMfa --policy-document file://require-mfa.json\n# require-mfa.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:*\",\"kms:ScheduleKeyDeletion\",\"cloudtrail:StopLogging\"],\"Resource\":\"*\",\"Condition\":{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}",
         remediation_terraform: "data \"aws_iam_policy_document\" \"require_mfa\" {\n  statement {\n    effect    = \"Deny\"\n    actions   = [\"iam:*\", \"kms:ScheduleKeyDeletion\", \"cloudtrail:StopLogging\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"BoolIfExists\"\n      variable = \"aws:MultiFactorAuthPresent\"\n      values   = [\"false\"]\n    }\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -164,7 +167,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 }
 
 /// A policy judged alone, in both MFA-absence modes: what it grants whoever holds it.
-pub(crate) fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
+fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
     let policies = [NamedPolicy { name, document }];
     Some(
         match mfa_gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {

@@ -15,7 +15,7 @@ use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{Authorization, InlinePolicy};
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyJudge, PolicyVerdict, Snapshot};
 
 /// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
 /// snapshot evaluates the same way whenever it is replayed.
@@ -179,15 +179,6 @@ pub fn mfa_gap_message(
         examples.join(", "),
     ))
 }
-
-/// A policy check's verdict on one document: `Some(Ok(why it passes))`, `Some(Err(why it
-/// fails))`, or `None` when the check has nothing to say about it.
-pub type PolicyVerdict = Option<Result<String, String>>;
-
-/// How a policy check judges one document named `name`; the same function serves the account
-/// check and `ztaudit policy lint`.
-pub type PolicyJudge =
-    fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict;
 
 /// Runs `judge` over every customer-managed and inline policy of the account.
 pub fn judge_each_policy(

@@ -24,6 +24,8 @@ declare_check! {
         title: "Default security group of a VPC allows traffic",
         severity: High,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["EC2.2"],
         cis: ["5.4"],
         remediation_cli: "aws ec2 revoke-security-group-ingress --group-id SG_ID --ip-permissions \"$(aws ec2 describe-security-groups --group-ids SG_ID --query 'SecurityGroups[0].IpPermissions')\"\naws ec2 revoke-security-group-egress --group-id SG_ID --ip-permissions \"$(aws ec2 describe-security-groups --group-ids SG_ID --query 'SecurityGroups[0].IpPermissionsEgress')\"",

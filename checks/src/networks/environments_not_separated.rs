@@ -35,6 +35,8 @@ declare_check! {
         title: "Non-production VPC has a network path to production",
         severity: High,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 delete-vpc-peering-connection --vpc-peering-connection-id PCX_ID\n# or associate the VPC's transit gateway attachment with a route table of its own environment:\naws ec2 disassociate-transit-gateway-route-table --transit-gateway-route-table-id TGW_RTB_ID --transit-gateway-attachment-id ATTACHMENT_ID",

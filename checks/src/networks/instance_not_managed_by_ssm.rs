@@ -28,6 +28,8 @@ declare_check! {
         title: "Running instance not managed by Systems Manager",
         severity: Medium,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["SSM.1"],
         cis: [],
         remediation_cli: "# Give the instance a role with AmazonSSMManagedInstanceCore (the agent ships with most AMIs):\naws ec2 associate-iam-instance-profile --instance-id INSTANCE_ID --iam-instance-profile Name=ssm-managed\n# or turn on Default Host Management for the region:\naws ssm update-service-setting --setting-id arn:aws:ssm:REGION:ACCOUNT_ID:servicesetting/ssm/managed-instance/default-ec2-instance-management-role --setting-value service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",

@@ -30,6 +30,8 @@ declare_check! {
         title: "VPC holds workloads of several environments",
         severity: Medium,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Move each environment's workloads into a VPC (or account) of its own, e.g. relaunch from an AMI:\naws ec2 create-image --instance-id INSTANCE_ID --name staging-app\naws ec2 run-instances --image-id AMI_ID --subnet-id STAGING_SUBNET_ID ...",

@@ -30,6 +30,8 @@ declare_check! {
         title: "VPC with workloads lacks endpoints for core AWS services",
         severity: Info,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 create-vpc-endpoint --vpc-id VPC_ID --vpc-endpoint-type Gateway --service-name com.amazonaws.REGION.s3 --route-table-ids RTB_ID\nfor service in sts ssm kms; do\n  aws ec2 create-vpc-endpoint --vpc-id VPC_ID --vpc-endpoint-type Interface \\\n    --service-name com.amazonaws.REGION.$service --subnet-ids SUBNET_IDS --security-group-ids SG_ID --private-dns-enabled\ndone",

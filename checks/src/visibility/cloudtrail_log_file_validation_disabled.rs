@@ -31,6 +31,8 @@ declare_check! {
         title: "CloudTrail trail without log file validation",
         severity: Low,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["CloudTrail.4"],
         cis: ["3.2"],
         remediation_cli: "aws cloudtrail update-trail --name TRAIL_NAME --enable-log-file-validation --region HOME_REGION",

@@ -31,6 +31,8 @@ declare_check! {
         title: "CloudTrail trail logs not encrypted with KMS",
         severity: Medium,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["CloudTrail.2"],
         cis: ["3.5"],
         remediation_cli: "aws cloudtrail update-trail --name TRAIL_NAME --kms-key-id KMS_KEY_ARN --region HOME_REGION",
