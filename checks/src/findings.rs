@@ -25,14 +25,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Pass,
-        Status::Fail,
-        Status::Error,
-        Status::NotApplicable,
-        Status::Muted,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "PASS",

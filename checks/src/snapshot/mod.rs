@@ -152,11 +152,6 @@ impl Snapshot {
         tags
     }
 
-    /// The scanned regions, in order.
-    pub fn region_names(&self) -> impl Iterator<Item = &str> {
-        self.regions.keys().map(String::as_str)
-    }
-
     /// Every call error recorded anywhere in the snapshot.
     pub fn call_errors(&self) -> Vec<&CallError> {
         let mut errors = self.global.iam.call_errors();
