@@ -8,6 +8,7 @@
 use ztaudit_policy::PolicyDocument;
 
 use crate::check::Check;
+use crate::identity::shared::push_verdict;
 use crate::{CheckConfig, Finding, Findings, Resource, CHECKS};
 
 /// The resource type of a policy document judged on its own, outside any account.
@@ -36,11 +37,7 @@ pub fn lint_document(name: &str, document: &PolicyDocument, config: &CheckConfig
             kind: POLICY_DOCUMENT,
             region: "-".to_owned(),
         };
-        match judge(name, document, config) {
-            Some(Ok(message)) => out.pass(resource, format!("{name} {message}")),
-            Some(Err(message)) => out.fail(resource, format!("{name}: {message}")),
-            None => {}
-        }
+        push_verdict(&mut out, resource, name, judge(name, document, config));
         all.extend(out.into_vec());
     }
     all

@@ -40,12 +40,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for volume in volumes {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("volume/{}", volume.id),
-                "AWS::EC2::Volume",
-            );
+            let resource = out.resource(region, volume);
             let attached = if volume.attached_to.is_empty() {
                 String::from(" (not attached)")
             } else {

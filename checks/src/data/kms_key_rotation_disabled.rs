@@ -43,7 +43,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for key in keys {
-            let resource = out.resource_with_arn(&key.arn, region, "AWS::KMS::Key");
+            let resource = out.resource(region, key);
             let metadata = match key.metadata.as_result() {
                 Ok(metadata) => metadata,
                 Err(error) => {

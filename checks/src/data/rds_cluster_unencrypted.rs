@@ -39,7 +39,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for cluster in clusters {
-            let resource = out.resource_with_arn(&cluster.arn, region, "AWS::RDS::DBCluster");
+            let resource = out.resource(region, cluster);
             if cluster.storage_encrypted {
                 out.pass(
                     resource,

@@ -41,7 +41,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for instance in instances.iter().filter(|i| i.cluster_id.is_none()) {
-            let resource = out.resource_with_arn(&instance.arn, region, "AWS::RDS::DBInstance");
+            let resource = out.resource(region, instance);
             if instance.storage_encrypted {
                 out.pass(
                     resource,

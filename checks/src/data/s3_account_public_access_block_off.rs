@@ -1,4 +1,6 @@
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
+use crate::snapshot::Account;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -41,7 +43,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     else {
         return;
     };
-    let resource = out.global_resource("s3", "account", "AWS::::Account");
+    let resource = out.resource(GLOBAL_REGION, &Account { service: "s3" });
     match block {
         Some(block) if block.all_on() => out.pass(
             resource,

@@ -1,8 +1,8 @@
 use ztaudit_policy::{evaluate as evaluate_policy, Decision, PolicyDocument, Request};
 use ztaudit_policy::{Effect, Principal, PrincipalElement, PrincipalKind};
 
-use crate::data::shared::bucket_resource;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -61,7 +61,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for bucket in buckets {
-        let resource = bucket_resource(out, bucket);
+        let resource = out.resource(GLOBAL_REGION, bucket);
         let policy = match bucket.policy.as_result() {
             Ok(Some(policy)) => policy,
             Ok(None) => {
@@ -92,7 +92,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         document.statements.retain(|statement| {
             statement.effect == Effect::Deny && applies_to_everyone(&statement.principal)
         });
-        let object = format!("arn:{}:s3:::{}/any-object", out.partition(), bucket.name);
+        let object = format!("{}/any-object", bucket.arn_in(out.partition()));
         let refused = ["s3:GetObject", "s3:PutObject"].iter().all(|action| {
             let request =
                 Request::new(*action, object.as_str()).with_context("aws:SecureTransport", "false");

@@ -1,5 +1,5 @@
-use crate::data::shared::bucket_resource;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
 use crate::snapshot::PublicAccessBlock;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -55,7 +55,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for bucket in buckets {
-        let resource = bucket_resource(out, bucket);
+        let resource = out.resource(GLOBAL_REGION, bucket);
         let own = match bucket.public_access_block.as_result() {
             Ok(own) => own.unwrap_or_default(),
             Err(error) => {

@@ -1,5 +1,5 @@
-use crate::data::shared::bucket_resource;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -44,7 +44,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for bucket in buckets {
-        let resource = bucket_resource(out, bucket);
+        let resource = out.resource(GLOBAL_REGION, bucket);
         let rules = match bucket.encryption.as_result() {
             Ok(rules) => rules,
             Err(error) => {

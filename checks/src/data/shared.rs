@@ -1,8 +1,7 @@
 //! What the data checks share; no check lives here: the load balancers whose listeners the TLS
-//! checks judge, and the resource an S3 bucket's findings are reported against.
+//! checks judge.
 
-use crate::findings::GLOBAL_REGION;
-use crate::snapshot::{Bucket, ClassicLoadBalancer, Collected, Listener, LoadBalancer};
+use crate::snapshot::{ClassicLoadBalancer, Listener, LoadBalancer};
 use crate::{Findings, Resource, Snapshot};
 
 /// An ELBv2 load balancer whose listeners could be read, with its resource.
@@ -27,11 +26,7 @@ pub(crate) fn load_balancers_with_listeners<'s>(
             continue;
         };
         for balancer in balancers.iter().filter(|balancer| keep(balancer)) {
-            let resource = out.resource_with_arn(
-                &balancer.arn,
-                region,
-                "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            );
+            let resource = out.resource(region, balancer);
             match balancer.listeners.as_result() {
                 Ok(listeners) => read.push(ReadListeners {
                     balancer,
@@ -61,25 +56,9 @@ pub(crate) fn classic_load_balancers<'s>(
             continue;
         };
         for balancer in balancers {
-            let resource = out.arn_resource(
-                "elasticloadbalancing",
-                region,
-                &format!("loadbalancer/{}", balancer.name),
-                "AWS::ElasticLoadBalancing::LoadBalancer",
-            );
+            let resource = out.resource(region, balancer);
             read.push((balancer, resource));
         }
     }
     read
-}
-
-/// A bucket as a finding's resource: its ARN, in the region it lives in (`global` when that
-/// could not be read).
-pub(crate) fn bucket_resource(out: &Findings, bucket: &Bucket) -> Resource {
-    let region = match &bucket.region {
-        Collected::Ok(region) => region.as_str(),
-        Collected::Error(_) => GLOBAL_REGION,
-    };
-    let arn = format!("arn:{}:s3:::{}", out.partition(), bucket.name);
-    out.resource_with_arn(&arn, region, "AWS::S3::Bucket")
 }

@@ -48,7 +48,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         if active.is_empty() {
             continue;
         }
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         let unused: Vec<String> = active
             .iter()
             .filter_map(|key| {

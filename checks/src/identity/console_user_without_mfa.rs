@@ -43,7 +43,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         .iter()
         .filter(|row| !row.is_root() && row.password_enabled)
     {
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         if row.mfa_active {
             out.pass(
                 resource,

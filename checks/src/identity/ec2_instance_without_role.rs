@@ -41,12 +41,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for instance in instances {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("instance/{}", instance.id),
-                "AWS::EC2::Instance",
-            );
+            let resource = out.resource(region, instance);
             match &instance.instance_profile_arn {
                 Some(profile) => out.pass(
                     resource,

@@ -56,7 +56,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         Err(error) => format!("IAM Identity Center's state is unknown ({error})"),
     };
     for row in report.iter().filter(|row| !row.is_root()) {
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         let keys = row.access_keys.iter().filter(|key| key.active).count();
         let mut credentials = Vec::new();
         if row.password_enabled {

@@ -42,7 +42,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for user in &authorization.users {
-        let resource = out.resource_with_arn(&user.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, user);
         let (inline, attached) = (user.inline_policies.len(), user.attached_policies.len());
         if inline + attached == 0 {
             out.pass(

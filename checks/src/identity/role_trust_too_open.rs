@@ -4,6 +4,7 @@ use ztaudit_policy::{
 
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
+use crate::snapshot::arn_account;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -71,7 +72,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for role in &authorization.roles {
-        let resource = out.resource_with_arn(&role.arn, GLOBAL_REGION, "AWS::IAM::Role");
+        let resource = out.resource(GLOBAL_REGION, role);
         let trust = match PolicyDocument::parse(&role.assume_role_policy) {
             Ok(trust) => trust,
             Err(error) => {
@@ -159,8 +160,5 @@ fn account_of(principal: &str) -> Option<&str> {
     if principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()) {
         return Some(principal);
     }
-    principal
-        .split(':')
-        .nth(4)
-        .filter(|account| !account.is_empty())
+    arn_account(principal)
 }

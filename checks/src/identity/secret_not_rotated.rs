@@ -45,8 +45,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for secret in secrets {
-            let resource =
-                out.resource_with_arn(&secret.arn, region, "AWS::SecretsManager::Secret");
+            let resource = out.resource(region, secret);
             if !secret.rotation_enabled {
                 out.fail(resource, format!("secret {} has rotation off", secret.name));
                 continue;

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use ztaudit_policy::mfa::{MfaAbsence, NamedPolicy};
 use ztaudit_policy::{Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind};
 
-use super::shared::{mfa_gap_message, parse, PolicySource};
+use super::shared::{judge_source, mfa_gap_message, parse, PolicySource};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
@@ -69,18 +69,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     let managed: BTreeMap<&str, PolicySource<'_>> = authorization
         .policies
         .iter()
-        .map(|policy| {
-            let source = PolicySource {
-                resource: policy.arn.clone(),
-                label: format!("policy {}", policy.name),
-                text: &policy.document,
-            };
-            (policy.arn.as_str(), source)
-        })
+        .map(|policy| (policy.arn.as_str(), PolicySource::managed(policy)))
         .collect();
 
     for user in &authorization.users {
-        let resource = out.resource_with_arn(&user.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, user);
         let mut sources = inline_sources("user", &user.name, &user.arn, &user.inline_policies);
         let mut attached: Vec<&str> = user.attached_policies.iter().map(String::as_str).collect();
         for group in authorization
@@ -110,7 +103,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 
     for role in &authorization.roles {
-        let resource = out.resource_with_arn(&role.arn, GLOBAL_REGION, "AWS::IAM::Role");
+        let resource = out.resource(GLOBAL_REGION, role);
         match assumable_without_mfa(role) {
             Err(reason) => out.unevaluable(resource, reason),
             Ok(Assumption::OnlyByServicesOrFederation) => out.not_applicable(
@@ -152,17 +145,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         }
     }
 
-    for (arn, source) in managed
+    for (_, source) in managed
         .iter()
         .filter(|(arn, _)| !arn.contains(":iam::aws:policy/"))
     {
-        let resource = out.resource_with_arn(arn, GLOBAL_REGION, "AWS::IAM::ManagedPolicy");
-        match parse(source).map(|document| judge(&source.label, &document, config)) {
-            Err(reason) => out.unevaluable(resource, reason),
-            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
-            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
-            Ok(None) => {}
-        }
+        judge_source(out, source, judge, config);
     }
 }
 
@@ -185,11 +172,7 @@ fn inline_sources<'a>(
 ) -> Vec<PolicySource<'a>> {
     inline
         .iter()
-        .map(|policy| PolicySource {
-            resource: format!("{owner_arn}#{}", policy.name),
-            label: format!("inline policy {} of {kind} {owner}", policy.name),
-            text: &policy.document,
-        })
+        .map(|policy| PolicySource::inline(kind, owner, owner_arn, policy))
         .collect()
 }
 

@@ -14,8 +14,8 @@ use ztaudit_policy::lint::{self, LintKind};
 use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
 use crate::findings::GLOBAL_REGION;
-use crate::snapshot::{Authorization, InlinePolicy};
-use crate::{CheckConfig, Findings, PolicyJudge, PolicyVerdict, Snapshot};
+use crate::snapshot::{ArnScope, Authorization, AwsResource, InlinePolicy, ManagedPolicy};
+use crate::{CheckConfig, Findings, PolicyJudge, PolicyVerdict, Resource, Snapshot};
 
 /// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
 /// snapshot evaluates the same way whenever it is replayed.
@@ -33,17 +33,48 @@ pub(crate) fn summary_value(summary: &BTreeMap<String, i64>, key: &str) -> Resul
         .ok_or_else(|| format!("iam:GetAccountSummary did not report {key}"))
 }
 
-/// The ARN path of the root user: `arn:PARTITION:iam::ACCOUNT:root`.
-pub(crate) const ROOT_PATH: &str = "root";
-
 /// One policy document and where it lives.
 pub struct PolicySource<'a> {
-    /// The managed policy's ARN, or `PRINCIPAL_ARN#POLICY_NAME` for an inline policy (inline
-    /// policies have no ARN of their own).
+    /// The managed policy's ARN, or the inline policy's id within its principal
+    /// ([`InlinePolicy::id_within`]).
     pub resource: String,
+    /// [`ManagedPolicy::RESOURCE_TYPE`] or [`InlinePolicy::RESOURCE_TYPE`].
+    pub resource_type: &'static str,
     /// For messages: `policy reader`, `inline policy admin of user alice`.
     pub label: String,
     pub text: &'a str,
+}
+
+impl<'a> PolicySource<'a> {
+    pub fn managed(policy: &'a ManagedPolicy) -> Self {
+        PolicySource {
+            resource: policy.arn.clone(),
+            resource_type: ManagedPolicy::RESOURCE_TYPE,
+            label: format!("policy {}", policy.name),
+            text: &policy.document,
+        }
+    }
+
+    /// The inline policy `policy` of the principal `owner` (a `user`, `group` or `role`, as
+    /// `kind` says) whose ARN is `owner_arn`.
+    pub fn inline(kind: &str, owner: &str, owner_arn: &str, policy: &'a InlinePolicy) -> Self {
+        PolicySource {
+            resource: policy.id_within(owner_arn),
+            resource_type: InlinePolicy::RESOURCE_TYPE,
+            label: format!("inline policy {} of {kind} {owner}", policy.name),
+            text: &policy.document,
+        }
+    }
+}
+
+impl AwsResource for PolicySource<'_> {
+    fn resource_type(&self) -> &'static str {
+        self.resource_type
+    }
+
+    fn arn(&self, _: ArnScope<'_>) -> String {
+        self.resource.clone()
+    }
 }
 
 /// Customer-managed policies and every inline policy, in a stable order. AWS-managed policies
@@ -53,11 +84,7 @@ pub fn account_policies(authorization: &Authorization) -> Vec<PolicySource<'_>> 
         .policies
         .iter()
         .filter(|policy| !policy.aws_managed)
-        .map(|policy| PolicySource {
-            resource: policy.arn.clone(),
-            label: format!("policy {}", policy.name),
-            text: &policy.document,
-        })
+        .map(PolicySource::managed)
         .collect();
     let principals = authorization
         .users
@@ -79,23 +106,10 @@ pub fn account_policies(authorization: &Authorization) -> Vec<PolicySource<'_>> 
         sources.extend(
             inline
                 .iter()
-                .map(|policy| inline_source(kind, name, arn, policy)),
+                .map(|policy| PolicySource::inline(kind, name, arn, policy)),
         );
     }
     sources
-}
-
-fn inline_source<'a>(
-    kind: &str,
-    owner: &str,
-    owner_arn: &str,
-    policy: &'a InlinePolicy,
-) -> PolicySource<'a> {
-    PolicySource {
-        resource: format!("{owner_arn}#{}", policy.name),
-        label: format!("inline policy {} of {kind} {owner}", policy.name),
-        text: &policy.document,
-    }
 }
 
 /// Parses a stored document, with an error that names the policy.
@@ -191,13 +205,36 @@ pub fn judge_each_policy(
         return;
     };
     for source in account_policies(authorization) {
-        let resource = out.resource_with_arn(&source.resource, GLOBAL_REGION, policy_kind(&source));
-        match parse(&source).map(|document| judge(&source.label, &document, config)) {
-            Err(reason) => out.unevaluable(resource, reason),
-            Ok(None) => {}
-            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
-            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
-        }
+        judge_source(out, &source, judge, config);
+    }
+}
+
+/// Reports `judge`'s verdict on one policy of the account; ERROR when it does not parse.
+pub fn judge_source(
+    out: &mut Findings,
+    source: &PolicySource<'_>,
+    judge: PolicyJudge,
+    config: &CheckConfig,
+) {
+    let resource = out.resource(GLOBAL_REGION, source);
+    match parse(source) {
+        Ok(document) => push_verdict(
+            out,
+            resource,
+            &source.label,
+            judge(&source.label, &document, config),
+        ),
+        Err(reason) => out.unevaluable(resource, reason),
+    }
+}
+
+/// Pushes a policy check's verdict on the document named `label`: PASS or FAIL, with the
+/// label, or nothing when the check had nothing to say.
+pub fn push_verdict(out: &mut Findings, resource: Resource, label: &str, verdict: PolicyVerdict) {
+    match verdict {
+        Some(Ok(message)) => out.pass(resource, format!("{label} {message}")),
+        Some(Err(message)) => out.fail(resource, format!("{label}: {message}")),
+        None => {}
     }
 }
 
@@ -209,13 +246,4 @@ pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) 
     } else {
         Err(messages.join("; "))
     })
-}
-
-/// The resource type of a policy source.
-pub fn policy_kind(source: &PolicySource<'_>) -> &'static str {
-    if source.resource.contains('#') {
-        "AWS::IAM::InlinePolicy"
-    } else {
-        "AWS::IAM::ManagedPolicy"
-    }
 }

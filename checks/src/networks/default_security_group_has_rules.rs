@@ -40,12 +40,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for group in groups.iter().filter(|group| group.name == "default") {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("security-group/{}", group.id),
-                "AWS::EC2::SecurityGroup",
-            );
+            let resource = out.resource(region, group);
             let vpc = group.vpc_id.as_deref().unwrap_or("no VPC");
             let (inbound, outbound) = (group.ingress.len(), group.egress.len());
             if inbound + outbound == 0 {

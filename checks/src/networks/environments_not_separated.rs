@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use crate::declare_check;
 use crate::networks::environment_of;
+use crate::snapshot::VpcId;
 use crate::{CheckConfig, Collected, Findings, Snapshot};
 
 declare_check! {
@@ -132,7 +133,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         if environment == PRODUCTION {
             continue;
         }
-        let resource = out.arn_resource("ec2", region, &format!("vpc/{vpc}"), "AWS::EC2::VPC");
+        let resource = out.resource(region, &VpcId(vpc));
         match (paths.get(vpc), unknown.get(region)) {
             (Some(found), _) => out.fail(
                 resource,

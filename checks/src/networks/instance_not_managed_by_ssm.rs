@@ -55,12 +55,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             .map(|m| (m.instance_id.as_str(), m.ping_status.as_deref()))
             .collect();
         for instance in running {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("instance/{}", instance.id),
-                "AWS::EC2::Instance",
-            );
+            let resource = out.resource(region, instance);
             match status.get(instance.id.as_str()) {
                 Some(Some("Online")) => out.pass(
                     resource,

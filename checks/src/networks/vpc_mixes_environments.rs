@@ -2,6 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::declare_check;
 use crate::networks::environment_of;
+use crate::snapshot::VpcId;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -61,7 +62,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 .or_insert(instance.id.as_str());
         }
         for (vpc, environments) in by_vpc {
-            let resource = out.arn_resource("ec2", region, &format!("vpc/{vpc}"), "AWS::EC2::VPC");
+            let resource = out.resource(region, &VpcId(vpc));
             let names: BTreeSet<&str> = environments.keys().map(String::as_str).collect();
             if names.len() == 1 {
                 out.pass(

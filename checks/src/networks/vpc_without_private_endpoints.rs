@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::declare_check;
+use crate::snapshot::VpcId;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -61,7 +62,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for vpc in with_workloads {
-            let resource = out.arn_resource("ec2", region, &format!("vpc/{vpc}"), "AWS::EC2::VPC");
+            let resource = out.resource(region, &VpcId(vpc));
             let present: BTreeSet<&str> = endpoints
                 .iter()
                 .filter(|e| e.vpc_id == vpc && (e.state == "available" || e.state == "pending"))

@@ -49,7 +49,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         if !is_owned_by(trail, &snapshot.account) {
             continue;
         }
-        let resource = out.resource_with_arn(&trail.arn, region, "AWS::CloudTrail::Trail");
+        let resource = out.resource(region, trail);
         match &trail.kms_key_id {
             Some(key) => out.pass(
                 resource,

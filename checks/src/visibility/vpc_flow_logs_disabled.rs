@@ -44,8 +44,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for vpc in vpcs {
-            let resource =
-                out.arn_resource("ec2", region, &format!("vpc/{}", vpc.id), "AWS::EC2::VPC");
+            let resource = out.resource(region, vpc);
             let logs: Vec<_> = flow_logs
                 .iter()
                 .filter(|log| log.resource_id == vpc.id)
