@@ -177,13 +177,8 @@ impl Findings {
     /// The resource `item` is, listed in `region` (`GLOBAL_REGION` for the account-wide lists
     /// of IAM and S3): its ARN, its type and the region its findings are reported in.
     pub fn resource(&self, region: &str, item: &impl AwsResource) -> Resource {
-        let scope = ArnScope {
-            partition: &self.partition,
-            account: &self.account,
-            region,
-        };
         Resource {
-            id: item.arn(scope),
+            id: item.arn(self.scope(region)),
             kind: item.resource_type(),
             region: item.finding_region(region).to_owned(),
         }
@@ -201,12 +196,7 @@ impl Findings {
         kind: &'static str,
     ) -> Resource {
         Resource {
-            id: ArnScope {
-                partition: &self.partition,
-                account: &self.account,
-                region,
-            }
-            .arn(service, path),
+            id: self.scope(region).arn(service, path),
             kind,
             region: region.to_owned(),
         }
@@ -216,6 +206,14 @@ impl Findings {
     /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:account`.
     pub fn account_resource(&self, service: &str, region: &str) -> Resource {
         self.resource(region, &Account { service })
+    }
+
+    fn scope<'a>(&'a self, region: &'a str) -> ArnScope<'a> {
+        ArnScope {
+            partition: &self.partition,
+            account: &self.account,
+            region,
+        }
     }
 
     fn push(&mut self, status: Status, resource: Resource, message: String) {
