@@ -1,7 +1,7 @@
 //! Network reasoning shared by the network checks: protocols, port ranges, and whether a set
 //! of CIDR ranges is "the internet".
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 
 /// An IP protocol as security groups and network ACLs name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,11 +151,6 @@ pub fn describe_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> Str
         (Some(from), Some(to)) if from >= 0 && to >= 0 => format!("{name}/{from}-{to}"),
         _ => format!("{name}/all ports"),
     }
-}
-
-/// The whole IPv4 and IPv6 spaces.
-pub fn whole_internet() -> [IpNet; 2] {
-    [IpNet::V4(Ipv4Net::default()), IpNet::V6(Ipv6Net::default())]
 }
 
 /// Parses a CIDR as AWS returns it; a bare address is a /32 or /128.

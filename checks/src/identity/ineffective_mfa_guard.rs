@@ -1,8 +1,8 @@
 use ztaudit_policy::{lint, PolicyDocument};
 
-use super::policies::{guard_messages, judge_each_policy, Verdict};
+use super::shared::{guard_messages, judge_each_policy};
 use crate::declare_check;
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -42,10 +42,13 @@ declare_check! {
         title: "MFA guard that long-term keys slip past",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Rewrite the Deny's condition, then publish a new default version:\n#   \"Condition\": {\"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}}\naws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://guard.json --set-as-default",
         remediation_terraform: "data \"aws_iam_policy_document\" \"require_mfa\" {\n  statement {\n    effect      = \"Deny\"\n    not_actions = [\"iam:ListMFADevices\", \"iam:EnableMFADevice\", \"sts:GetSessionToken\"]\n    resources   = [\"*\"]\n    condition {\n      test     = \"BoolIfExists\"\n      variable = \"aws:MultiFactorAuthPresent\"\n      values   = [\"false\"]\n    }\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -56,7 +59,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 
 /// Policies without an MFA guard have nothing to judge here (ZT101 judges what they allow). A
 /// PASS names the guards the engine proved, never more.
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {
     let problems = guard_messages(document)?;
     if !problems.is_empty() {
         return Some(Err(problems.join("; ")));

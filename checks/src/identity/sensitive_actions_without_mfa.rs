@@ -5,11 +5,11 @@ use ztaudit_policy::{
     Catalogue, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
 };
 
-use super::policies::{mfa_gap_message, parse, PolicySource, Verdict};
+use super::shared::{judge_source, mfa_gap_message, parse, PolicySource};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -61,10 +61,13 @@ declare_check! {
         title: "Sensitive actions allowed without MFA",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Attach a guard that denies sensitive actions to MFA-less requests (note BoolIfExists):\naws iam put-user-policy --user-name USER_NAME --policy-name RequireMfa --policy-document file://require-mfa.json\n# require-mfa.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:*\",\"kms:ScheduleKeyDeletion\",\"cloudtrail:StopLogging\"],\"Resource\":\"*\",\"Condition\":{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}",
         remediation_terraform: "data \"aws_iam_policy_document\" \"require_mfa\" {\n  statement {\n    effect    = \"Deny\"\n    actions   = [\"iam:*\", \"kms:ScheduleKeyDeletion\", \"cloudtrail:StopLogging\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"BoolIfExists\"\n      variable = \"aws:MultiFactorAuthPresent\"\n      values   = [\"false\"]\n    }\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -77,18 +80,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     let managed: BTreeMap<&str, PolicySource<'_>> = authorization
         .policies
         .iter()
-        .map(|policy| {
-            let source = PolicySource {
-                resource: policy.arn.clone(),
-                label: format!("policy {}", policy.name),
-                text: &policy.document,
-            };
-            (policy.arn.as_str(), source)
-        })
+        .map(|policy| (policy.arn.as_str(), PolicySource::managed(policy)))
         .collect();
 
     for user in &authorization.users {
-        let resource = out.resource_with_arn(&user.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, user);
         let mut sources = inline_sources("user", &user.name, &user.arn, &user.inline_policies);
         let mut attached: Vec<&str> = user.attached_policies.iter().map(String::as_str).collect();
         for group in authorization
@@ -117,7 +113,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 
     for role in &authorization.roles {
-        let resource = out.resource_with_arn(&role.arn, GLOBAL_REGION, "AWS::IAM::Role");
+        let resource = out.resource(GLOBAL_REGION, role);
         match assumable_without_mfa(role) {
             Err(reason) => out.unevaluable(resource, reason),
             Ok(Assumption::OnlyByServicesOrFederation) => out.not_applicable(
@@ -159,22 +155,16 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         }
     }
 
-    for (arn, source) in managed
+    for (_, source) in managed
         .iter()
         .filter(|(arn, _)| !arn.contains(":iam::aws:policy/"))
     {
-        let resource = out.resource_with_arn(arn, GLOBAL_REGION, "AWS::IAM::ManagedPolicy");
-        match parse(source).map(|document| judge(&source.label, &document, config)) {
-            Err(reason) => out.unevaluable(resource, reason),
-            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
-            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
-            Ok(None) => {}
-        }
+        judge_source(out, source, judge, config);
     }
 }
 
 /// A policy judged alone, in both MFA-absence modes: what it grants whoever holds it.
-pub(crate) fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict {
+fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
     let policies = [NamedPolicy { name, document }];
     Some(
         match gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
@@ -230,11 +220,7 @@ fn inline_sources<'a>(
 ) -> Vec<PolicySource<'a>> {
     inline
         .iter()
-        .map(|policy| PolicySource {
-            resource: format!("{owner_arn}#{}", policy.name),
-            label: format!("inline policy {} of {kind} {owner}", policy.name),
-            text: &policy.document,
-        })
+        .map(|policy| PolicySource::inline(kind, owner, owner_arn, policy))
         .collect()
 }
 

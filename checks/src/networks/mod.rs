@@ -30,12 +30,7 @@ pub(crate) fn live_client_vpn_endpoints<'s>(
             continue;
         };
         for endpoint in endpoints.iter().filter(|e| e.status != "deleted") {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("client-vpn-endpoint/{}", endpoint.id),
-                "AWS::EC2::ClientVpnEndpoint",
-            );
+            let resource = out.resource(region, endpoint);
             live.push((endpoint, resource));
         }
     }

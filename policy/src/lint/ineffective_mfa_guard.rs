@@ -1,38 +1,4 @@
-//! ## What it does
-//! Finds `Deny` statements meant to require MFA that some MFA-less credentials slip past.
-//!
-//! A Deny is taken to be an MFA guard when it has at least one condition on
-//! `aws:MultiFactorAuthPresent` or `aws:MultiFactorAuthAge` and does *not* apply to a request
-//! made right after an MFA sign-in. It is ineffective when it also fails to apply in one of the
-//! two ways MFA can be absent ([`MfaAbsence`]):
-//! - `"Bool": {"aws:MultiFactorAuthPresent": "false"}` — the key is *absent* for long-term access
-//!   keys, a `Bool` on an absent key is false, so the Deny never matches them.
-//! - `"Null": {"aws:MultiFactorAuthPresent": "true"}` alone — the key is *present* (`false`) for
-//!   temporary credentials obtained without MFA, so the Deny never matches them.
-//! - `"NumericGreaterThan": {"aws:MultiFactorAuthAge": ...}` — the age is absent without MFA.
-//!
-//! A gap is not reported when another Deny in the same document closes it: one that applies in
-//! that mode, covers the guard's actions and resources, and has no conditions of its own beyond
-//! the guard's (the classic pair `Bool … false` + `Null … true`).
-//!
-//! ## Why is this bad?
-//! The policy reads as "no MFA, no access" but a stolen access key — the commonest credential
-//! leak — is not stopped. "AWS global condition context keys" spells out that
-//! `aws:MultiFactorAuthPresent` is not present for long-term credentials and recommends
-//! `BoolIfExists`.
-//!
-//! ## Example
-//! ```json
-//! {"Effect": "Deny", "NotAction": "iam:ListMFADevices", "Resource": "*",
-//!  "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}
-//! ```
-//! Use `"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}`, which matches both the absent
-//! key and `false`.
-//!
-//! ## References
-//! - "AWS global condition context keys" (`aws:MultiFactorAuthPresent`)
-//! - "IAM JSON policy elements: Condition operators" (`...IfExists`, `Null`)
-//! - "AWS: Allows MFA-authenticated IAM users to manage their own credentials"
+//! Ineffective MFA guards, documented for users as check ZT102 `ineffective-mfa-guard`.
 
 use serde::Serialize;
 
