@@ -74,11 +74,11 @@ impl Storable for Attempted {
 impl CallRecorder {
     /// Invocations in all.
     pub fn total(&self) -> u64 {
-        self.snapshot().values().map(|stats| stats.calls).sum()
+        self.operation_stats().values().map(|stats| stats.calls).sum()
     }
 
-    /// Per IAM action, in name order.
-    pub fn snapshot(&self) -> BTreeMap<String, OperationStats> {
+    /// The statistics recorded so far (a copy), per IAM action in name order.
+    pub fn operation_stats(&self) -> BTreeMap<String, OperationStats> {
         self.0.lock().map(|map| map.clone()).unwrap_or_default()
     }
 

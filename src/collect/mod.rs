@@ -241,7 +241,7 @@ pub async fn collect(
             finished_at: now_rfc3339(),
             api_calls: counter.total(),
             operations: counter
-                .snapshot()
+                .operation_stats()
                 .into_iter()
                 .map(|(action, stats)| (action, stats.calls))
                 .collect(),
