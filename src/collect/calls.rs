@@ -22,7 +22,7 @@ use tokio::sync::Semaphore;
 use ztaudit_checks::{CallError, Collected, ErrorKind};
 
 use super::allow_list;
-use super::error::classify;
+use super::error::{classify, THROTTLING_CODES};
 
 /// What the recorder saw of one operation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -92,23 +92,16 @@ impl CallRecorder {
     }
 }
 
-/// Status codes and error codes AWS uses to say "slow down".
+/// Whether an attempt was answered "slow down": status 429 or 503, or a 400 naming one of the
+/// throttling error codes.
 fn is_throttling(status: u16, body: Option<&[u8]>) -> bool {
-    const CODES: [&str; 6] = [
-        "Throttling",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "TooManyRequestsException",
-        "SlowDown",
-        "RequestThrottled",
-    ];
     if status == 429 || status == 503 {
         return true;
     }
     status == 400
         && body.is_some_and(|body| {
             let text = String::from_utf8_lossy(body);
-            CODES.iter().any(|code| text.contains(code))
+            THROTTLING_CODES.iter().any(|code| text.contains(code))
         })
 }
 
@@ -281,5 +274,36 @@ impl RegionCalls {
                 Collected::Error(error)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_throttling_code_counts_whatever_the_protocol() {
+        for code in THROTTLING_CODES {
+            let query =
+                format!("<Response><Errors><Error><Code>{code}</Code></Error></Errors></Response>");
+            let json = format!(r#"{{"__type":"{code}","message":"slow down"}}"#);
+            assert!(is_throttling(400, Some(query.as_bytes())), "{code}");
+            assert!(is_throttling(400, Some(json.as_bytes())), "{code}");
+        }
+    }
+
+    #[test]
+    fn too_many_requests_and_unavailable_count_whatever_the_body() {
+        assert!(is_throttling(429, None));
+        assert!(is_throttling(503, Some(b"<html>busy</html>")));
+    }
+
+    #[test]
+    fn other_answers_do_not_count() {
+        let denied = br#"{"__type":"AccessDeniedException","message":"not authorized"}"#;
+        assert!(!is_throttling(400, Some(denied)));
+        assert!(!is_throttling(403, Some(denied)));
+        assert!(!is_throttling(400, None));
+        assert!(!is_throttling(200, Some(b"{}")));
     }
 }
