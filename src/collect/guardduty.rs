@@ -3,7 +3,6 @@
 
 use aws_sdk_guardduty::Client;
 use ztaudit_checks::snapshot::{Detector, GuardDutyRegion};
-use ztaudit_checks::Collected;
 
 use super::calls::{get_each, RegionCalls};
 
@@ -59,7 +58,7 @@ mod tests {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
     use indicatif::ProgressBar;
-    use ztaudit_checks::ErrorKind;
+    use ztaudit_checks::{Collected, ErrorKind};
 
     use super::*;
     use crate::collect::calls::Calls;
