@@ -109,11 +109,11 @@ fn an_operation_that_always_fails_errors_only_the_checks_that_need_it() {
 
     let (clean, faulty_findings) = (clean.findings(), faulty.findings());
     assert_eq!(
-        of_checks(&clean, &cloudtrail_checks, false),
-        of_checks(&faulty_findings, &cloudtrail_checks, false),
+        of_checks(clean, &cloudtrail_checks, false),
+        of_checks(faulty_findings, &cloudtrail_checks, false),
         "other checks are unaffected"
     );
-    let errors = of_checks(&faulty_findings, &cloudtrail_checks, true);
+    let errors = of_checks(faulty_findings, &cloudtrail_checks, true);
     assert!(!errors.is_empty());
     for error in &errors {
         assert_eq!(error["status"], "ERROR", "{error:#}");

@@ -56,7 +56,7 @@ fn count(report: &Value, status: &str) -> usize {
 #[test]
 fn muted_findings_stay_in_the_report_and_leave_the_gate() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = write_text(dir.path(), "ztaudit.toml", &mute_criticals("2099-12-31"));
+    let config = write_text(dir.path(), "ztaudit.toml", mute_criticals("2099-12-31"));
     let output = scan_with_config(&config);
     // Nothing critical is left failing; the two unreadable calls make it exit 3, not 0.
     assert_eq!(output.status.code(), Some(3), "{output:?}");
@@ -88,7 +88,7 @@ fn muted_findings_stay_in_the_report_and_leave_the_gate() {
 #[test]
 fn an_expired_suppression_mutes_nothing_and_warns() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = write_text(dir.path(), "ztaudit.toml", &mute_criticals("2020-01-31"));
+    let config = write_text(dir.path(), "ztaudit.toml", mute_criticals("2020-01-31"));
     let output = scan_with_config(&config);
     assert_eq!(output.status.code(), Some(1), "the criticals count again");
     let report = stdout_json(&output);
