@@ -434,7 +434,7 @@ fn collect_live(aws: &AwsArgs, stats: &mut RunStats, quiet: bool) -> Result<Snap
                 .map_err(|_| AppError::ScanTimeout(aws.max_scan_time))
         })
     })??;
-    stats.record_operations(recorder.snapshot());
+    stats.record_operations(recorder.operation_stats());
     Ok(snapshot)
 }
 

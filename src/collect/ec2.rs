@@ -5,14 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types;
 use aws_sdk_ec2::Client;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{
     AclEntry, Cidr, ClientVpnEndpoint, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface,
     Permission, SecurityGroup, TransitGatewayAttachment, Volume, Vpc, VpcEndpoint, VpcPeering,
 };
 use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 use super::sorted;
 
 const SERVICE: &str = "ec2";
@@ -24,7 +23,7 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         vpcs,
         network_acls,
         flow_logs,
-        ebs_default,
+        ebs_encryption_by_default,
         volumes,
         instances,
         vpc_endpoints,
@@ -40,35 +39,12 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         ebs_encryption_by_default(client, calls),
         volumes(client, calls),
         instances(client, calls),
-        async {
-            list_all!(
-                calls,
-                "DescribeVpcEndpoints",
-                client.describe_vpc_endpoints().max_results(1000),
-                vpc_endpoint
-            )
-        },
-        async {
-            list_all!(
-                calls,
-                "DescribeVpcPeeringConnections",
-                client.describe_vpc_peering_connections().max_results(1000),
-                vpc_peering
-            )
-        },
-        async {
-            list_all!(
-                calls,
-                "DescribeTransitGatewayAttachments",
-                client
-                    .describe_transit_gateway_attachments()
-                    .max_results(1000),
-                transit_gateway_attachment
-            )
-        },
+        vpc_endpoints(client, calls),
+        vpc_peering_connections(client, calls),
+        transit_gateway_attachments(client, calls),
         client_vpn_endpoints(client, calls),
     );
-    let prefix_list_entries = collect_prefix_lists(client, calls, &security_groups).await;
+    let prefix_list_entries = prefix_list_entries(client, calls, &security_groups).await;
     Ec2Region {
         security_groups,
         prefix_list_entries,
@@ -76,7 +52,7 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         vpcs,
         network_acls,
         flow_logs,
-        ebs_encryption_by_default: ebs_default,
+        ebs_encryption_by_default,
         volumes,
         instances,
         vpc_endpoints,
@@ -88,81 +64,211 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
 
 async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instance>> {
     calls
-        .run(SERVICE, "DescribeInstances", || async {
-            let reservations = client
-                .describe_instances()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            let instances = reservations
-                .iter()
-                .flat_map(|reservation| reservation.instances())
-                .map(instance)
-                .filter(|instance| instance.state != "terminated")
-                .collect();
-            Ok(sorted(instances))
-        })
+        .paginate(
+            SERVICE,
+            "DescribeInstances",
+            || {
+                client
+                    .describe_instances()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            // The items are reservations, each holding instances.
+            |reservations| {
+                sorted(
+                    reservations
+                        .iter()
+                        .flat_map(|reservation| reservation.instances())
+                        .map(instance)
+                        .filter(|instance| instance.state != "terminated")
+                        .collect(),
+                )
+            },
+        )
         .await
 }
 
 async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
-    list_all!(
-        calls,
-        "DescribeSecurityGroups",
-        client.describe_security_groups().max_results(1000),
-        security_group
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeSecurityGroups",
+            || {
+                client
+                    .describe_security_groups()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            security_group,
+        )
+        .await
 }
 
 async fn network_interfaces(
     client: &Client,
     calls: &RegionCalls,
 ) -> Collected<Vec<NetworkInterface>> {
-    list_all!(
-        calls,
-        "DescribeNetworkInterfaces",
-        client.describe_network_interfaces().max_results(1000),
-        network_interface
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeNetworkInterfaces",
+            || {
+                client
+                    .describe_network_interfaces()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            network_interface,
+        )
+        .await
 }
 
 async fn vpcs(client: &Client, calls: &RegionCalls) -> Collected<Vec<Vpc>> {
-    list_all!(
-        calls,
-        "DescribeVpcs",
-        client.describe_vpcs().max_results(1000),
-        vpc
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeVpcs",
+            || {
+                client
+                    .describe_vpcs()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            vpc,
+        )
+        .await
 }
 
 async fn network_acls(client: &Client, calls: &RegionCalls) -> Collected<Vec<NetworkAcl>> {
-    list_all!(
-        calls,
-        "DescribeNetworkAcls",
-        client.describe_network_acls().max_results(1000),
-        network_acl
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeNetworkAcls",
+            || {
+                client
+                    .describe_network_acls()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            network_acl,
+        )
+        .await
 }
 
 async fn flow_logs(client: &Client, calls: &RegionCalls) -> Collected<Vec<FlowLog>> {
-    list_all!(
-        calls,
-        "DescribeFlowLogs",
-        client.describe_flow_logs().max_results(1000),
-        flow_log
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeFlowLogs",
+            || {
+                client
+                    .describe_flow_logs()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            flow_log,
+        )
+        .await
 }
 
 async fn ebs_encryption_by_default(client: &Client, calls: &RegionCalls) -> Collected<bool> {
     calls
         .run(SERVICE, "GetEbsEncryptionByDefault", || async {
+            // Not paginated: one setting per region.
             let output = client.get_ebs_encryption_by_default().send().await?;
             // Absent means AWS did not say it is on: report it as off (a FAIL, never a PASS).
             Ok(output.ebs_encryption_by_default().unwrap_or(false))
         })
+        .await
+}
+
+async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeVolumes",
+            || {
+                client
+                    .describe_volumes()
+                    .max_results(500)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            volume,
+        )
+        .await
+}
+
+async fn vpc_endpoints(client: &Client, calls: &RegionCalls) -> Collected<Vec<VpcEndpoint>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeVpcEndpoints",
+            || {
+                client
+                    .describe_vpc_endpoints()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            vpc_endpoint,
+        )
+        .await
+}
+
+async fn vpc_peering_connections(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<VpcPeering>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeVpcPeeringConnections",
+            || {
+                client
+                    .describe_vpc_peering_connections()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            vpc_peering,
+        )
+        .await
+}
+
+async fn transit_gateway_attachments(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<TransitGatewayAttachment>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeTransitGatewayAttachments",
+            || {
+                client
+                    .describe_transit_gateway_attachments()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            transit_gateway_attachment,
+        )
         .await
 }
 
@@ -171,62 +277,69 @@ async fn client_vpn_endpoints(
     client: &Client,
     calls: &RegionCalls,
 ) -> Collected<Vec<ClientVpnEndpoint>> {
-    list_all!(
-        calls,
-        "DescribeClientVpnEndpoints",
-        client.describe_client_vpn_endpoints().max_results(1000),
-        client_vpn_endpoint
-    )
-}
-
-async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
-    list_all!(
-        calls,
-        "DescribeVolumes",
-        client.describe_volumes().max_results(500),
-        volume
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeClientVpnEndpoints",
+            || {
+                client
+                    .describe_client_vpn_endpoints()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            client_vpn_endpoint,
+        )
+        .await
 }
 
 /// Resolves the managed prefix lists that security group rules reference — only those, since a
 /// region holds many AWS-managed lists no rule uses.
-async fn collect_prefix_lists(
+async fn prefix_list_entries(
     client: &Client,
     calls: &RegionCalls,
     security_groups: &Collected<Vec<SecurityGroup>>,
 ) -> Collected<BTreeMap<String, Collected<Vec<Cidr>>>> {
-    let groups = match security_groups {
-        Collected::Ok(groups) => groups,
-        Collected::Error(error) => return Collected::Error(error.clone()),
+    let referenced = match security_groups {
+        Collected::Ok(groups) => Collected::Ok(
+            groups
+                .iter()
+                .flat_map(|group| group.ingress.iter().chain(&group.egress))
+                .flat_map(|permission| permission.prefix_list_ids.iter().map(String::as_str))
+                .collect::<BTreeSet<&str>>()
+                .into_iter()
+                .collect(),
+        ),
+        Collected::Error(error) => Collected::Error(error.clone()),
     };
-    let referenced: BTreeSet<&str> = groups
-        .iter()
-        .flat_map(|group| group.ingress.iter().chain(&group.egress))
-        .flat_map(|permission| permission.prefix_list_ids.iter().map(String::as_str))
-        .collect();
-    let lookups = referenced.into_iter().map(|list_id| async move {
+    get_each(referenced, |list_id| async move {
         let entries = calls
-            .run(SERVICE, "GetManagedPrefixListEntries", || async {
-                let entries = client
-                    .get_managed_prefix_list_entries()
-                    .prefix_list_id(list_id)
-                    .max_results(100)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await?;
-                let mut cidrs: Vec<Cidr> = entries
-                    .iter()
-                    .filter_map(|entry| entry.cidr().map(Cidr::from))
-                    .collect();
-                cidrs.sort();
-                Ok(cidrs)
-            })
+            .paginate(
+                SERVICE,
+                "GetManagedPrefixListEntries",
+                || {
+                    client
+                        .get_managed_prefix_list_entries()
+                        .prefix_list_id(list_id)
+                        .max_results(100)
+                        .into_paginator()
+                        .items()
+                        .send()
+                },
+                |entries| {
+                    sorted(
+                        entries
+                            .iter()
+                            .filter_map(|entry| entry.cidr().map(Cidr::from))
+                            .collect(),
+                    )
+                },
+            )
             .await;
         (list_id.to_owned(), entries)
-    });
-    Collected::Ok(join_all(lookups).await.into_iter().collect())
+    })
+    .await
 }
 
 fn vpc_endpoint(endpoint: &types::VpcEndpoint) -> VpcEndpoint {

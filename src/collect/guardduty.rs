@@ -2,36 +2,29 @@
 //! `GetDetector`.
 
 use aws_sdk_guardduty::Client;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{Detector, GuardDutyRegion};
-use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 
 const SERVICE: &str = "guardduty";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> GuardDutyRegion {
-    let listed = calls
-        .run(SERVICE, "ListDetectors", || async {
-            client
-                .list_detectors()
-                .max_results(50)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-        })
+    let ids = calls
+        .list(
+            SERVICE,
+            "ListDetectors",
+            || {
+                client
+                    .list_detectors()
+                    .max_results(50)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            String::clone,
+        )
         .await;
-    let ids = match listed {
-        Collected::Ok(ids) => ids,
-        Collected::Error(error) => {
-            return GuardDutyRegion {
-                detectors: Collected::Error(error),
-            }
-        }
-    };
-    let detectors = join_all(ids.into_iter().map(|id| async move {
+    let detectors = get_each(ids, |id| async move {
         let detector = calls
             .run(SERVICE, "GetDetector", || async {
                 let output = client.get_detector().detector_id(&id).send().await?;
@@ -48,11 +41,9 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> GuardDutyRe
             })
             .await;
         (id, detector)
-    }))
+    })
     .await;
-    GuardDutyRegion {
-        detectors: Collected::Ok(detectors.into_iter().collect()),
-    }
+    GuardDutyRegion { detectors }
 }
 
 /// A detector that cannot be read, which moto never answers, with an `aws-smithy-mocks`
@@ -67,7 +58,7 @@ mod tests {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
     use indicatif::ProgressBar;
-    use ztaudit_checks::ErrorKind;
+    use ztaudit_checks::{Collected, ErrorKind};
 
     use super::*;
     use crate::collect::calls::Calls;

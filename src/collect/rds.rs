@@ -10,22 +10,32 @@ const SERVICE: &str = "rds";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> RdsRegion {
     let (instances, clusters) = tokio::join!(
-        async {
-            list_all!(
-                calls,
-                "DescribeDBInstances",
-                client.describe_db_instances().max_records(100),
-                instance
-            )
-        },
-        async {
-            list_all!(
-                calls,
-                "DescribeDBClusters",
-                client.describe_db_clusters().max_records(100),
-                cluster
-            )
-        },
+        calls.list(
+            SERVICE,
+            "DescribeDBInstances",
+            || {
+                client
+                    .describe_db_instances()
+                    .max_records(100)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            instance,
+        ),
+        calls.list(
+            SERVICE,
+            "DescribeDBClusters",
+            || {
+                client
+                    .describe_db_clusters()
+                    .max_records(100)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            cluster,
+        ),
     );
     RdsRegion {
         instances,

@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 use serde_json::json;
 
-use crate::support::{snapshot_of, stdout_json, write_json, ztaudit};
+use crate::support::{findings, snapshot_of, stdout_json, write_json, write_text, ztaudit};
 
 fn statement(effect: &str, action: &str) -> serde_json::Value {
     json!({"Effect": effect, "Action": action, "Resource": "*"})
@@ -32,9 +32,9 @@ fn a_full_admin_policy_fails_the_build() {
     assert!(report.get("scan").is_none());
     assert_eq!(report["policy_documents"][0], admin.display().to_string());
     let status = |id: &str| {
-        report["findings"]
-            .as_array()
-            .and_then(|all| all.iter().find(|f| f["check_id"] == id))
+        findings(&report)
+            .iter()
+            .find(|f| f["check_id"] == id)
             .map(|f| f["status"].clone())
     };
     assert_eq!(status("ZT103"), Some(json!("FAIL")));
@@ -95,12 +95,11 @@ fn policies_inside_terraform_json_are_found_by_path() {
 #[test]
 fn an_invalid_file_is_reported_and_the_others_still_linted() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let broken = dir.path().join("broken.json");
-    std::fs::write(
-        &broken,
+    let broken = write_text(
+        dir.path(),
+        "broken.json",
         r#"{"Statement": [{"Effect": "Permit", "Action": "*", "Resource": "*"}]}"#,
-    )
-    .expect("writable");
+    );
     let fine = write_json(
         dir.path(),
         "fine.json",
