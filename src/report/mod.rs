@@ -33,8 +33,8 @@ pub use suppress::SuppressionOutcome;
 /// baseline and the score; version 1 reports are still read as baselines.
 pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
-/// Every way a report can be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+/// Every way a report can be written (`cli::Format` is its spelling on the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
     /// Tables for the terminal.
     Table,
