@@ -675,6 +675,15 @@ reason = "break-glass"
         assert!(!errors.to_string().contains("colour"), "{errors}");
     }
 
+    /// The README's example, also the seed of the fuzz target's corpus.
+    #[test]
+    fn the_example_file_is_valid() {
+        let settings = Settings::from_toml(include_str!("../../fixtures/settings/ztaudit.toml"))
+            .expect("the example is valid");
+        assert_eq!(settings.fail_on, Some(FailOn::High));
+        assert_eq!(settings.suppressions.len(), 1);
+    }
+
     #[test]
     fn a_key_given_twice_is_a_mistake() {
         let err = error_of("fail_on = \"high\"\nfail_on = \"low\"\n");
