@@ -30,7 +30,7 @@ use plan::{Request, RunPlan};
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let planned = |request| RunPlan::build(request, cli.quiet);
     match cli.command {
-        Command::Scan(args) => commands::scan::run(&planned(Request::Scan(*args))?),
+        Command::Scan(args) => commands::scan::run(&planned(Request::Scan(args))?),
         Command::Collect(args) => commands::collect::run(&planned(Request::Collect(args))?),
         Command::Policy(PolicyCommand::Lint(args)) => {
             commands::policy_lint::run(&planned(Request::PolicyLint(args))?)

@@ -401,26 +401,44 @@ impl FileReader {
         }
     }
 
+    /// A text that must say something: trimmed, and a mistake under `key` when empty, with
+    /// `hint` saying what to write instead.
+    fn non_empty(
+        &mut self,
+        key: &str,
+        value: Spanned<DeValue<'_>>,
+        hint: &str,
+    ) -> Option<Spanned<String>> {
+        let text = self.read::<String>(key, value)?;
+        let span = text.span();
+        let trimmed = text.into_inner().trim().to_owned();
+        if trimmed.is_empty() {
+            self.problem(span, format!("{key} is empty; {hint}"));
+            return None;
+        }
+        Some(Spanned::new(span, trimmed))
+    }
+
     fn suppressed_resource(
         &mut self,
         value: Spanned<DeValue<'_>>,
     ) -> Option<(String, globset::GlobMatcher)> {
-        let text = self.read::<String>("suppress.resource", value)?;
-        let resource = text.get_ref().trim().to_owned();
-        if resource.is_empty() {
-            self.problem(
-                text.span(),
-                "suppress.resource is empty; use \"*\" to mean every resource".to_owned(),
-            );
-            return None;
-        }
-        match GlobBuilder::new(&resource).literal_separator(false).build() {
-            Ok(glob) => Some((resource, glob.compile_matcher())),
+        let resource = self.non_empty(
+            "suppress.resource",
+            value,
+            "use \"*\" to mean every resource",
+        )?;
+        match GlobBuilder::new(resource.get_ref())
+            .literal_separator(false)
+            .build()
+        {
+            Ok(glob) => Some((resource.into_inner(), glob.compile_matcher())),
             Err(error) => {
                 self.problem(
-                    text.span(),
+                    resource.span(),
                     format!(
-                        "suppress.resource: `{resource}` is not a glob: {}",
+                        "suppress.resource: `{}` is not a glob: {}",
+                        resource.get_ref(),
                         error.kind()
                     ),
                 );
@@ -430,16 +448,8 @@ impl FileReader {
     }
 
     fn reason(&mut self, value: Spanned<DeValue<'_>>) -> Option<String> {
-        let text = self.read::<String>("suppress.reason", value)?;
-        let reason = text.get_ref().trim().to_owned();
-        if reason.is_empty() {
-            self.problem(
-                text.span(),
-                "suppress.reason is empty; say why the finding is accepted".to_owned(),
-            );
-            return None;
-        }
-        Some(reason)
+        self.non_empty("suppress.reason", value, "say why the finding is accepted")
+            .map(Spanned::into_inner)
     }
 
     fn expires(&mut self, value: Spanned<DeValue<'_>>) -> Option<Date> {

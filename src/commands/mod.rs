@@ -1,7 +1,7 @@
 //! One file per command. The commands that read something (`scan`, `collect`, `policy lint`,
 //! `diff`) start from a [`crate::plan::RunPlan`] and only read it; the others print what the
 //! binary knows (the registry, the IAM policy, the report's schema, completions, the man page).
-//! What several commands do alike is in [`shared`].
+//! What several commands do alike is in `shared.rs`.
 
 pub mod checks;
 pub mod collect;

@@ -46,7 +46,7 @@ pub struct RunPlan {
 
 /// A command that starts from a plan, with its arguments as clap parsed them.
 pub enum Request {
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     Collect(CollectArgs),
     PolicyLint(LintArgs),
     Diff(DiffArgs),
@@ -136,7 +136,7 @@ impl RunPlan {
     /// The plan of `request`. `quiet` is the global `--quiet`.
     pub fn build(request: Request, quiet: bool) -> Result<RunPlan, AppError> {
         match request {
-            Request::Scan(args) => scan_plan(args, quiet),
+            Request::Scan(args) => scan_plan(*args, quiet),
             Request::Collect(args) => collect_plan(args, quiet),
             Request::PolicyLint(args) => policy_lint_plan(args, quiet),
             Request::Diff(args) => Ok(diff_plan(args, quiet)),
@@ -418,7 +418,7 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("ztaudit").chain(args.iter().copied()))
             .expect("valid arguments");
         match cli.command {
-            Command::Scan(args) => Request::Scan(*args),
+            Command::Scan(args) => Request::Scan(args),
             Command::Policy(PolicyCommand::Lint(args)) => Request::PolicyLint(args),
             other => panic!("not a planned command in these tests: {other:?}"),
         }
