@@ -19,7 +19,6 @@ pub mod findings;
 pub mod net;
 pub mod policy_lint;
 pub mod registry;
-pub mod settings;
 pub mod snapshot;
 
 mod automation;

@@ -224,6 +224,33 @@ fn a_bad_settings_file_is_a_one_line_error_with_its_line() {
         ));
 }
 
+#[test]
+fn every_mistake_of_a_settings_file_is_reported_at_once_one_a_line() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let config = write(
+        dir.path(),
+        "bad.toml",
+        "colour = \"red\"\nfail_on = \"sometimes\"\nadmin_ports = [22, 70000]\n\n[[suppress]]\ncheck = \"ZT999\"\nresource = \"*\"\n",
+    );
+    let output = scan_with_config(&config);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "nothing scanned");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let expected = [
+        ":1: unknown field `colour`",
+        ":2: fail_on: `sometimes` is not one of",
+        ":3: admin_ports: 70000 is not a TCP port",
+        ":5: missing field `reason`",
+        ":6: suppress.check: `ZT999` matches no check",
+    ];
+    assert_eq!(lines.len(), expected.len(), "{stderr}");
+    for (line, expected) in lines.iter().zip(expected) {
+        assert!(line.starts_with("ztaudit: error: "), "{line}");
+        assert!(line.contains(&format!("bad.toml{expected}")), "{line}");
+    }
+}
+
 /// The demo's JSON report, written to `dir/name`, with `edit` applied to it.
 fn saved_report(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
     let output = demo_scan("json").output().expect("scan");
