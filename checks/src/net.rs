@@ -80,8 +80,8 @@ impl Family {
         }
     }
 
-    /// Addresses a layer may leave out of this family's internet and still admit it: 1/256 of
-    /// the family's space, a /8's worth.
+    /// Addresses a layer may leave out of this family's internet and still admit it: a /8's
+    /// worth.
     fn tolerance(self) -> u128 {
         match self {
             Family::V4 => 1 << 24,
@@ -294,14 +294,40 @@ impl AddrSet {
     }
 }
 
-/// "The internet" as the network checks mean it: every address, less the trusted ranges.
+/// Address ranges that are not globally reachable (IANA's special-purpose registries): no
+/// connection from the internet comes from them. For IPv6, everything outside global unicast
+/// `2000::/3`, and the documentation range inside it.
+const NOT_GLOBAL: [&str; 18] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/3",
+    "::/3",
+    "4000::/2",
+    "8000::/1",
+    "2001:db8::/32",
+];
+
+/// "The internet" as the network checks mean it: every globally reachable address (not the
+/// private, shared, loopback, link-local, documentation, multicast or reserved ranges), less
+/// the trusted ranges.
 ///
-/// Sources admit the internet of a family when they leave out no more of it than 1/256 of the
-/// family's space (a /8's worth of IPv4). So `0.0.0.0/0`, `::/0`, pieces that add up to them,
-/// and an allow-all behind a block list that denies a few ranges first all admit it: everyone
-/// else still gets in. Half the space (`0.0.0.0/1`) does not: that is a very broad allow list,
-/// not the internet. The verdict depends only on the addresses admitted, never on how the rules
-/// that admit them are split.
+/// Sources admit the internet of a family when they leave out no more of it than a /8's worth
+/// of addresses (2^24 of IPv4, 2^120 of IPv6). So `0.0.0.0/0`, `::/0`, pieces that add up to
+/// them, and an allow-all behind a block list that denies a few ranges (or the private ranges)
+/// first all admit it: everyone else still gets in. Half the space (`0.0.0.0/1`) does not:
+/// that is a very broad allow list, not the internet. The verdict depends only on the addresses
+/// admitted, never on how the rules that admit them are split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Internet {
     space: AddrSet,
@@ -309,12 +335,16 @@ pub struct Internet {
 
 impl Internet {
     pub fn new(trusted: &[IpNet]) -> Internet {
+        let outside = NOT_GLOBAL
+            .iter()
+            .filter_map(|cidr| parse_cidr(cidr))
+            .chain(trusted.iter().copied());
         Internet {
-            space: AddrSet::everything().difference(&AddrSet::from_nets(trusted.iter().copied())),
+            space: AddrSet::everything().difference(&AddrSet::from_nets(outside)),
         }
     }
 
-    /// The internet's addresses: everything but the trusted ranges.
+    /// The internet's addresses: the globally reachable ones but the trusted ranges.
     pub fn addresses(&self) -> &AddrSet {
         &self.space
     }
@@ -459,7 +489,7 @@ mod tests {
         AddrSet::from_nets(nets(list))
     }
 
-    fn covers_whole_internet(list: &[&str]) -> bool {
+    fn admits_internet(list: &[&str]) -> bool {
         Internet::new(&[]).admitted(&set(list))
     }
 
@@ -474,11 +504,13 @@ mod tests {
 
     #[test]
     fn split_ranges_that_cover_everything_are_the_internet() {
-        assert!(covers_whole_internet(&["0.0.0.0/0"]));
-        assert!(covers_whole_internet(&["::/0"]));
-        assert!(covers_whole_internet(&["0.0.0.0/1", "128.0.0.0/1"]));
-        assert!(!covers_whole_internet(&["0.0.0.0/1", "128.0.0.0/2"]));
-        assert!(!covers_whole_internet(&["10.0.0.0/8", "::/1"]));
+        assert!(admits_internet(&["0.0.0.0/0"]));
+        assert!(admits_internet(&["::/0"]));
+        assert!(admits_internet(&["0.0.0.0/1", "128.0.0.0/1"]));
+        assert!(!admits_internet(&["0.0.0.0/1", "128.0.0.0/2"]));
+        assert!(!admits_internet(&["10.0.0.0/8", "8000::/1"]));
+        // Every globally reachable IPv6 address is in 2000::/3, so in ::/1.
+        assert!(admits_internet(&["::/1"]));
     }
 
     #[test]
@@ -576,15 +608,23 @@ mod tests {
     #[test]
     fn a_block_list_is_still_the_internet_and_an_allow_list_of_half_is_not() {
         let internet = Internet::new(&[]);
-        let block_list = AddrSet::everything()
-            .only(Family::V4)
-            .difference(&set(&["198.51.100.0/24", "10.0.0.0/8"]));
+        let block_list = AddrSet::everything().only(Family::V4).difference(&set(&[
+            "198.51.100.0/24",
+            "10.0.0.0/8",
+            "45.0.0.0/9",
+            "224.0.0.0/3",
+        ]));
         assert!(internet.admitted(&block_list));
+        assert!(!internet.admitted(&set(&["10.0.0.0/8", "172.16.0.0/12", "fc00::/7"])));
+        assert!(
+            internet.admitted(&set(&["2000::/3"])),
+            "global unicast is all of IPv6's internet"
+        );
         assert!(!internet.admitted(&set(&["128.0.0.0/1"])));
         assert!(!internet.admitted(
             &AddrSet::everything()
                 .only(Family::V4)
-                .difference(&set(&["10.0.0.0/7"]))
+                .difference(&set(&["44.0.0.0/7"]))
         ));
         // Trusted ranges are not the internet: admitting all but them is admitting all of it.
         let trusted = nets(&["203.0.113.0/24"]);

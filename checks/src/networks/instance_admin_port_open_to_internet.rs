@@ -121,7 +121,8 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 continue;
             }
             let mut open: Vec<String> = Vec::new();
-            let mut closed: Vec<(String, String)> = Vec::new();
+            // (the address tried, the port, what blocks it), to be said once per address.
+            let mut closed: Vec<(String, u16, String)> = Vec::new();
             let mut unknown: Option<String> = None;
             for interface in &attached {
                 let Some(subnet_id) = interface.subnet_id.as_deref() else {
@@ -129,30 +130,32 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     continue;
                 };
                 let endpoint = Endpoint {
-                    name: &interface.id,
+                    interface: Some(&interface.id),
                     subnet_id,
                     group_ids: &interface.security_group_ids,
                     addresses: network.public_addresses(interface),
                 };
                 for &port in &config.admin_ports {
                     match network.trace(&endpoint, port) {
-                        Trace::Open(openings) => open.extend(
-                            openings
-                                .iter()
-                                .map(|opening| format!("{opening} ({})", endpoint.name)),
-                        ),
+                        Trace::Open(openings) => {
+                            open.extend(openings.iter().map(ToString::to_string))
+                        }
                         Trace::Closed(blocked) => {
-                            let why: Vec<String> = blocked
-                                .iter()
-                                .map(|(address, blocker)| match (address, blocker) {
-                                    (_, Blocker::NoPublicAddress) => {
-                                        format!("{} has no public address", endpoint.name)
-                                    }
-                                    (Some(address), blocker) => format!("{address}: {blocker}"),
-                                    (None, blocker) => blocker.to_string(),
-                                })
-                                .collect();
-                            closed.push((format!("tcp/{port}"), why.join("; ")));
+                            for (address, blocker) in blocked {
+                                closed.push(match (address, blocker) {
+                                    (_, Blocker::NoPublicAddress) => (
+                                        String::new(),
+                                        port,
+                                        format!("{} has no public address", interface.id),
+                                    ),
+                                    (Some(address), blocker) => (
+                                        format!("{address} ({})", interface.id),
+                                        port,
+                                        blocker.to_string(),
+                                    ),
+                                    (None, blocker) => (String::new(), port, blocker.to_string()),
+                                });
+                            }
                         }
                         Trace::Unknown(reason) => unknown = Some(reason),
                     }
@@ -183,16 +186,37 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 }
 
-/// The blockers of every port, said once when they are the same for all.
-fn describe_closed(closed: &[(String, String)]) -> String {
-    if let Some((_, first)) = closed.first() {
-        if closed.iter().all(|(_, why)| why == first) {
-            return first.clone();
+/// What blocks each address, port by port, or once when it is the same for every port.
+fn describe_closed(closed: &[(String, u16, String)]) -> String {
+    let mut addresses: Vec<&str> = Vec::new();
+    for (address, _, _) in closed {
+        if !addresses.contains(&address.as_str()) {
+            addresses.push(address);
         }
     }
-    closed
-        .iter()
-        .map(|(port, why)| format!("{port}: {why}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut said = Vec::new();
+    for address in addresses {
+        let of_address: Vec<(u16, &str)> = closed
+            .iter()
+            .filter(|(at, _, _)| at == address)
+            .map(|(_, port, why)| (*port, why.as_str()))
+            .collect();
+        let mut whys: Vec<&str> = of_address.iter().map(|(_, why)| *why).collect();
+        whys.dedup();
+        let why = if whys.len() == 1 {
+            whys[0].to_owned()
+        } else {
+            let by_port: Vec<String> = of_address
+                .iter()
+                .map(|(port, why)| format!("tcp/{port}: {why}"))
+                .collect();
+            by_port.join("; ")
+        };
+        said.push(if address.is_empty() {
+            why
+        } else {
+            format!("{address}: {why}")
+        });
+    }
+    said.join("; ")
 }

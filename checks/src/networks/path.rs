@@ -156,8 +156,8 @@ impl fmt::Display for PublicAddress<'_> {
 /// Something the internet could connect to: a subnet, behind security groups, with the public
 /// addresses it answers on.
 pub(crate) struct Endpoint<'s> {
-    /// What the messages call it (`eni-0abc`).
-    pub(crate) name: &'s str,
+    /// The network interface, when the endpoint is one.
+    pub(crate) interface: Option<&'s str>,
     pub(crate) subnet_id: &'s str,
     pub(crate) group_ids: &'s [String],
     pub(crate) addresses: Vec<PublicAddress<'s>>,
@@ -193,13 +193,19 @@ pub(crate) struct AclReach<'s> {
 }
 
 impl<'s> AclReach<'s> {
-    /// The entries that decide for some of `clients`, allowing (`true`) or denying them.
+    /// The entries that decide for some of `clients`, allowing (`true`) or denying them, each
+    /// with the addresses of the clients' families it decides for.
     fn deciding(&self, clients: &AddrSet, allow: bool) -> Vec<(Option<&'s AclEntry>, AddrSet)> {
         self.decided
             .iter()
-            .filter(|(entry, _)| entry.is_some_and(|e| e.allow) == allow)
-            .map(|(entry, set)| (*entry, set.intersection(clients)))
-            .filter(|(_, set)| !set.is_empty())
+            .filter(|(entry, set)| {
+                entry.is_some_and(|e| e.allow) == allow && set.intersects(clients)
+            })
+            .map(|(entry, set)| {
+                let families = Family::BOTH.into_iter().filter(|f| clients.has(*f));
+                let set = families.fold(AddrSet::default(), |kept, f| kept.union(&set.only(f)));
+                (*entry, set)
+            })
             .collect()
     }
 }
@@ -321,6 +327,7 @@ pub(crate) enum Blocker<'s> {
 #[derive(Debug, Clone)]
 pub(crate) struct Opening<'s> {
     pub(crate) address: PublicAddress<'s>,
+    interface: Option<&'s str>,
     pub(crate) port: u16,
     route: RouteReach<'s>,
     group_rules: Vec<String>,
@@ -590,6 +597,7 @@ impl<'s> Network<'s> {
         };
         Ok(Ok(Opening {
             address: address.clone(),
+            interface: endpoint.interface,
             port,
             route: RouteReach {
                 matched: route
@@ -831,9 +839,13 @@ impl fmt::Display for Opening<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let interface = self
+            .interface
+            .map(|interface| format!(" ({interface})"))
+            .unwrap_or_default();
         write!(
             f,
-            "tcp/{} on {}: {} routes {}; {}; network acl {} {} inbound and {} out",
+            "tcp/{} to {}{interface}: {} routes {}; {}; network acl {} {} inbound and {} out",
             self.port,
             self.address,
             self.route,
@@ -917,7 +929,7 @@ mod tests {
         };
         let interface = &interfaces[0];
         let endpoint = Endpoint {
-            name: &interface.id,
+            interface: None,
             subnet_id: interface.subnet_id.as_deref().expect("subnet"),
             group_ids: &interface.security_group_ids,
             addresses: network.public_addresses(interface),
@@ -958,14 +970,17 @@ mod tests {
     }
 
     fn assert_starts(actual: &str, expected: &str) {
-        assert!(actual.starts_with(expected), "{actual}\n  does not start with\n{expected}");
+        assert!(
+            actual.starts_with(expected),
+            "{actual}\n  does not start with\n{expected}"
+        );
     }
 
     #[test]
     fn an_open_path_names_address_route_group_rule_and_acl_entries() {
         assert_eq!(
             trace(open_region()),
-            "OPEN tcp/22 on public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
+            "OPEN tcp/22 to public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
              routes 0.0.0.0/0 to igw-1; sg-ssh allows tcp/22 from 0.0.0.0/0; network acl acl-default \
              rule 100 allows all traffic from 0.0.0.0/0 inbound and rule 100 allows all traffic to 0.0.0.0/0 out"
         );
@@ -1001,9 +1016,12 @@ mod tests {
             {"id": "rtb-other", "vpc_id": "vpc-2", "associations": [{"main": true}], "routes": [
                 {"destination_cidr": "0.0.0.0/0", "state": "active", "target": {"gateway": "igw-2"}}]}
         ));
-        region["internet_gateways"]["ok"].as_array_mut().expect("igws").push(json!(
-            {"id": "igw-2", "attachments": [{"vpc_id": "vpc-2", "state": "available"}]}
-        ));
+        region["internet_gateways"]["ok"]
+            .as_array_mut()
+            .expect("igws")
+            .push(json!(
+                {"id": "igw-2", "attachments": [{"vpc_id": "vpc-2", "state": "available"}]}
+            ));
         assert_eq!(
             trace(region),
             "CLOSED public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
@@ -1015,7 +1033,10 @@ mod tests {
     fn a_subnet_with_no_applicable_table_is_unknown() {
         let mut region = open_region();
         region["route_tables"]["ok"][0]["vpc_id"] = json!("vpc-2");
-        assert_eq!(trace(region), "UNKNOWN no route table of vpc-1 applies to subnet-1");
+        assert_eq!(
+            trace(region),
+            "UNKNOWN no route table of vpc-1 applies to subnet-1"
+        );
     }
 
     #[test]
@@ -1040,14 +1061,31 @@ mod tests {
     #[test]
     fn nat_egress_only_and_blackhole_routes_let_no_connection_in() {
         let cases = [
-            (json!({"nat_gateway": "nat-1"}), "active", "0.0.0.0/0 to nat-1 is a NAT gateway, which lets no connection in"),
-            (json!({"transit_gateway": "tgw-1"}), "active", "0.0.0.0/0 to tgw-1 is a transit gateway"),
-            (json!({"vpc_peering_connection": "pcx-1"}), "active", "0.0.0.0/0 to pcx-1 is a peering connection"),
-            (json!({"gateway": "igw-1"}), "blackhole", "0.0.0.0/0 to igw-1 is a blackhole"),
+            (
+                json!({"nat_gateway": "nat-1"}),
+                "active",
+                "0.0.0.0/0 to nat-1 is a NAT gateway, which lets no connection in",
+            ),
+            (
+                json!({"transit_gateway": "tgw-1"}),
+                "active",
+                "0.0.0.0/0 to tgw-1 is a transit gateway",
+            ),
+            (
+                json!({"vpc_peering_connection": "pcx-1"}),
+                "active",
+                "0.0.0.0/0 to pcx-1 is a peering connection",
+            ),
+            (
+                json!({"gateway": "igw-1"}),
+                "blackhole",
+                "0.0.0.0/0 to igw-1 is a blackhole",
+            ),
         ];
         for (target, state, why) in cases {
             let mut region = open_region();
-            routes(&mut region, 0)[1] = json!({"destination_cidr": "0.0.0.0/0", "state": state, "target": target});
+            routes(&mut region, 0)[1] =
+                json!({"destination_cidr": "0.0.0.0/0", "state": state, "target": target});
             assert_eq!(
                 trace(region),
                 format!(
@@ -1077,7 +1115,7 @@ mod tests {
         routes(&mut region, 0).push(json!({"destination_cidr": "128.0.0.0/1", "state": "active", "target": {"gateway": "igw-1"}}));
         assert_starts(
             &trace(region.clone()),
-            "OPEN tcp/22 on public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
+            "OPEN tcp/22 to public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
              routes 0.0.0.0/1 to igw-1, 128.0.0.0/1 to igw-1;",
         );
         // A more specific route to a NAT gateway takes half of the internet away.
@@ -1096,10 +1134,11 @@ mod tests {
     fn a_prefix_list_route_counts_with_its_entries() {
         let mut region = open_region();
         routes(&mut region, 0)[1] = json!({"destination_prefix_list_id": "pl-world", "state": "active", "target": {"gateway": "igw-1"}});
-        region["prefix_list_entries"] = json!({"ok": {"pl-world": {"ok": ["0.0.0.0/1", "128.0.0.0/1"]}}});
+        region["prefix_list_entries"] =
+            json!({"ok": {"pl-world": {"ok": ["0.0.0.0/1", "128.0.0.0/1"]}}});
         assert_starts(
             &trace(region.clone()),
-            "OPEN tcp/22 on public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) routes pl-world to igw-1;",
+            "OPEN tcp/22 to public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) routes pl-world to igw-1;",
         );
         region["prefix_list_entries"] = json!({"ok": {}});
         assert_eq!(
@@ -1120,7 +1159,7 @@ mod tests {
             "CLOSED public IP 54.0.0.1: no security group (sg-ssh) admits tcp/22 from the internet"
         );
         region["prefix_list_entries"] = json!({"ok": {"pl-office": {"ok": ["0.0.0.0/0"]}}});
-        assert_starts(&trace(region), "OPEN tcp/22 on public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) routes 0.0.0.0/0 to igw-1; sg-ssh allows tcp/22 from pl-office (holds 0.0.0.0/0);");
+        assert_starts(&trace(region), "OPEN tcp/22 to public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) routes 0.0.0.0/0 to igw-1; sg-ssh allows tcp/22 from pl-office (holds 0.0.0.0/0);");
     }
 
     #[test]
@@ -1181,7 +1220,7 @@ mod tests {
             "allow": true, "cidr_block": "0.0.0.0/0", "from_port": 32768, "to_port": 65535}));
         assert_eq!(
             trace(region),
-            "OPEN tcp/22 on public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
+            "OPEN tcp/22 to public IP 54.0.0.1: subnet-1's route table rtb-main (main table of vpc-1) \
              routes 0.0.0.0/0 to igw-1; sg-ssh allows tcp/22 from 0.0.0.0/0; network acl acl-default \
              rule 100 allows all traffic from 0.0.0.0/0 inbound and rule 110 allows tcp/32768-65535 to 0.0.0.0/0 out"
         );
@@ -1190,9 +1229,12 @@ mod tests {
     #[test]
     fn an_explicit_acl_association_wins_over_the_default_acl() {
         let mut region = open_region();
-        region["network_acls"]["ok"].as_array_mut().expect("acls").push(json!(
-            {"id": "acl-closed", "vpc_id": "vpc-1", "entries": [], "subnet_ids": ["subnet-1"]}
-        ));
+        region["network_acls"]["ok"]
+            .as_array_mut()
+            .expect("acls")
+            .push(json!(
+                {"id": "acl-closed", "vpc_id": "vpc-1", "entries": [], "subnet_ids": ["subnet-1"]}
+            ));
         assert_eq!(
             trace(region),
             "CLOSED public IP 54.0.0.1: network acl acl-closed rule * denies tcp/22 inbound"
@@ -1205,7 +1247,10 @@ mod tests {
         region["network_interfaces"]["ok"][0]["private_ips"][0]["public_ip"] = Value::Null;
         region["addresses"] = json!({"ok": [{"public_ip": "3.3.3.3", "allocation_id": "eipalloc-1",
             "network_interface_id": "eni-1", "private_ip": "10.0.1.10", "instance_id": "i-1"}]});
-        assert_starts(&trace(region), "OPEN tcp/22 on public IP 3.3.3.3 (Elastic IP eipalloc-1):");
+        assert_starts(
+            &trace(region),
+            "OPEN tcp/22 to public IP 3.3.3.3 (Elastic IP eipalloc-1):",
+        );
     }
 
     #[test]
@@ -1215,7 +1260,7 @@ mod tests {
             {"address": "10.0.1.10", "primary": true},
             {"address": "10.0.1.11", "public_ip": "52.0.0.9"}
         ]);
-        assert_starts(&trace(region), "OPEN tcp/22 on public IP 52.0.0.9:");
+        assert_starts(&trace(region), "OPEN tcp/22 to public IP 52.0.0.9:");
     }
 
     #[test]
@@ -1225,7 +1270,7 @@ mod tests {
         region["network_interfaces"]["ok"][0]["ipv6_addresses"] = json!(["2600:1f18::10"]);
         assert_eq!(
             trace(region.clone()),
-            "OPEN tcp/22 on IPv6 2600:1f18::10: subnet-1's route table rtb-main (main table of vpc-1) \
+            "OPEN tcp/22 to IPv6 2600:1f18::10: subnet-1's route table rtb-main (main table of vpc-1) \
              routes ::/0 to igw-1; sg-ssh allows tcp/22 from ::/0; network acl acl-default rule 101 \
              allows all traffic from ::/0 inbound and rule 101 allows all traffic to ::/0 out"
         );
@@ -1248,19 +1293,35 @@ mod tests {
             "CLOSED public IP 54.0.0.1: no security group (sg-ssh) admits tcp/22 from the internet"
         );
         // 0.0.0.0/0 stays the internet whatever narrower range is trusted.
-        assert_starts(&trace_with(open_region(), &["203.0.113.0/24"]), "OPEN tcp/22");
+        assert_starts(
+            &trace_with(open_region(), &["203.0.113.0/24"]),
+            "OPEN tcp/22",
+        );
     }
 
     #[test]
     fn layers_that_could_not_be_read_make_the_trace_unknown() {
-        for layer in ["route_tables", "internet_gateways", "network_acls", "subnets", "addresses", "security_groups"] {
+        for layer in [
+            "route_tables",
+            "internet_gateways",
+            "network_acls",
+            "subnets",
+            "addresses",
+            "security_groups",
+        ] {
             let mut region = open_region();
             region[layer] = json!({"error": {"service": "ec2", "operation": "Describe", "region": "eu-west-1",
                 "kind": "access_denied", "message": "denied"}});
-            assert_starts(&trace(region), "UNKNOWN ec2:Describe in eu-west-1 access denied");
+            assert_starts(
+                &trace(region),
+                "UNKNOWN ec2:Describe in eu-west-1 access denied",
+            );
         }
         let mut region = open_region();
         region["security_groups"]["ok"] = json!([]);
-        assert_eq!(trace(region), "UNKNOWN security group sg-ssh is not among the region's groups");
+        assert_eq!(
+            trace(region),
+            "UNKNOWN security group sg-ssh is not among the region's groups"
+        );
     }
 }

@@ -95,22 +95,22 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
             let mut unknown = None;
             for subnet_id in &placement.subnet_ids {
                 let endpoint = Endpoint {
-                    name: &db.id,
+                    interface: None,
                     subnet_id,
                     group_ids: &placement.security_group_ids,
                     addresses: vec![PublicAddress::Endpoint],
                 };
                 match network.trace(&endpoint, port) {
-                    Trace::Open(openings) => open.extend(
-                        openings
-                            .iter()
-                            .map(|opening| format!("in {subnet_id}, {opening}")),
-                    ),
-                    Trace::Closed(closed) => blocked.extend(
-                        closed
-                            .iter()
-                            .map(|(_, blocker)| format!("{subnet_id}: {blocker}")),
-                    ),
+                    Trace::Open(openings) => open.extend(openings.iter().map(ToString::to_string)),
+                    Trace::Closed(closed) => blocked.extend(closed.iter().map(|(_, blocker)| {
+                        let why = blocker.to_string();
+                        // A route table's blocker names the subnet already.
+                        if why.starts_with(subnet_id.as_str()) {
+                            why
+                        } else {
+                            format!("in {subnet_id}, {why}")
+                        }
+                    })),
                     Trace::Unknown(reason) => unknown = Some(reason),
                 }
             }
@@ -118,7 +118,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 out.fail(
                     resource,
                     format!(
-                        "{} ({}) is publicly accessible and reachable from the internet {}",
+                        "{} ({}) is publicly accessible and reachable from the internet on {}",
                         db.id,
                         db.engine,
                         open.join("; ")

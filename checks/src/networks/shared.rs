@@ -222,7 +222,7 @@ pub(crate) const PRIVATE_SUPERNETS: [&str; 4] =
 pub(crate) struct FlatRule {
     /// `all traffic` or `tcp/all ports`…
     pub(crate) ports: String,
-    /// The source as written (`10.0.0.0/8`, or `pl-1 (holds 10.0.0.0/8)`).
+    /// The source as written (`10.0.0.0/8`, or `pl-1's 10.0.0.0/8`).
     pub(crate) source: String,
     /// What the source covers whole: the VPC's CIDR, or a private range.
     pub(crate) covers: String,
@@ -272,11 +272,11 @@ pub(crate) fn flat_rules(
             let admitted = AddrSet::from_nets([source.net]);
             let covered = vpc
                 .iter()
-                .map(|&(net, text)| (net, format!("all of its VPC's {text}")))
+                .map(|&(net, text)| (net, format!("its whole VPC, {text}")))
                 .chain(
                     supernets
                         .iter()
-                        .map(|&(net, text)| (net, format!("all of private range {text}"))),
+                        .map(|&(net, text)| (net, format!("the whole private range {text}"))),
                 )
                 .find(|(net, _)| admitted.contains_all(&AddrSet::from_nets([*net])));
             if let Some((_, covers)) = covered {
@@ -287,7 +287,7 @@ pub(crate) fn flat_rules(
                         permission.to_port,
                     ),
                     source: match source.rule.list {
-                        Some(list) => format!("{list} (holds {})", source.rule.cidr),
+                        Some(list) => format!("{list}'s {}", source.rule.cidr),
                         None => source.rule.cidr.to_owned(),
                     },
                     covers,

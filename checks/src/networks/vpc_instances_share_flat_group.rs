@@ -112,7 +112,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                 out.pass(
                     resource,
                     format!(
-                        "no group open to the whole network is shared by all {} running instances of {}",
+                        "no group open to the whole network is shared by the {} running instances of {}",
                         members.len(),
                         vpc.id
                     ),
