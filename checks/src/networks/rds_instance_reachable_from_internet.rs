@@ -67,9 +67,19 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 );
                 continue;
             };
-            if !placement.publicly_accessible {
-                out.pass(resource, format!("{} is not publicly accessible", db.id));
-                continue;
+            match placement.publicly_accessible {
+                Some(true) => {}
+                Some(false) => {
+                    out.pass(resource, format!("{} is not publicly accessible", db.id));
+                    continue;
+                }
+                None => {
+                    out.unevaluable(
+                        resource,
+                        format!("whether {} is publicly accessible is not recorded", db.id),
+                    );
+                    continue;
+                }
             }
             let Some(port) = placement.port else {
                 out.unevaluable(resource, format!("the port of {} is not recorded", db.id));

@@ -49,8 +49,10 @@ pub struct DbInstance {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbNetwork {
-    /// `PubliclyAccessible`: its endpoint resolves to a public address.
-    pub publicly_accessible: bool,
+    /// `PubliclyAccessible`: its endpoint resolves to a public address. Absent when AWS did
+    /// not say, which the checks answer with ERROR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
     /// The port it listens on (`Endpoint.Port`, else `DbInstancePort`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
