@@ -114,12 +114,10 @@ def prefix_list(name, cidrs, family="IPv4"):
     return label(made, f"pl-{name}")
 
 
-def instance(name, subnet_id, groups, verdict, public=False, ipv6=0, secondary=0):
+def instance(name, subnet_id, groups, verdict, public=False, ipv6=0):
     interface = {"DeviceIndex": 0, "SubnetId": subnet_id, "Groups": groups, "AssociatePublicIpAddress": public}
     if ipv6:
         interface["Ipv6AddressCount"] = ipv6
-    if secondary:
-        interface["SecondaryPrivateIpAddressCount"] = secondary
     made = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                              NetworkInterfaces=[interface],
                              TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}])
@@ -181,9 +179,11 @@ instance("fail-public-ip", public, [ssh_world, https_world], "FAIL", public=True
 elastic = instance("fail-elastic-ip", public, [ssh_world], "FAIL")
 ec2.associate_address(AllocationId=label(ec2.allocate_address(Domain="vpc")["AllocationId"], "eipalloc-fail-elastic-ip"),
                       InstanceId=elastic)
-secondary = instance("fail-elastic-ip-on-secondary-address", public, [ssh_world], "FAIL", secondary=1)
+secondary = instance("fail-elastic-ip-on-secondary-address", public, [ssh_world], "FAIL")
 secondary_eni = interface_of(secondary)
-secondary_ip = [a for a in secondary_eni["PrivateIpAddresses"] if not a.get("Primary")][0]["PrivateIpAddress"]
+ec2.assign_private_ip_addresses(NetworkInterfaceId=secondary_eni["NetworkInterfaceId"], SecondaryPrivateIpAddressCount=1)
+secondary_ip = [a for a in ec2.describe_network_interfaces(NetworkInterfaceIds=[secondary_eni["NetworkInterfaceId"]])[
+    "NetworkInterfaces"][0]["PrivateIpAddresses"] if not a.get("Primary")][0]["PrivateIpAddress"]
 ec2.associate_address(AllocationId=label(ec2.allocate_address(Domain="vpc")["AllocationId"], "eipalloc-secondary"),
                       NetworkInterfaceId=secondary_eni["NetworkInterfaceId"], PrivateIpAddress=secondary_ip)
 instance("fail-ipv6-only", public, [ssh_world], "FAIL", ipv6=1)
@@ -214,18 +214,19 @@ for reservation in ec2.describe_instances()["Reservations"]:
         for eni in made.get("NetworkInterfaces", []):
             label(eni["NetworkInterfaceId"], f"eni-{name}")
 for eni in ec2.describe_network_interfaces()["NetworkInterfaces"]:
-    owner = labels.get(eni["NetworkInterfaceId"], "eni-")[4:]
+    if eni["NetworkInterfaceId"] not in labels:
+        continue  # the NAT gateway's
+    owner = labels[eni["NetworkInterfaceId"]][4:]
     for address in eni.get("PrivateIpAddresses", []):
         public_ip = address.get("Association", {}).get("PublicIp")
         if public_ip:
             label(public_ip, f"<public ip of {owner}>")
-        label(address["PrivateIpAddress"], f"<private ip of {owner}>")
     for address in eni.get("Ipv6Addresses", []):
         label(address["Ipv6Address"], f"<ipv6 of {owner}>")
 for address in ec2.describe_addresses()["Addresses"]:
     if address["AllocationId"] not in labels:
         label(address["AllocationId"], "eipalloc-nat")
-    label(address["PublicIp"], f"<elastic ip {labels[address['AllocationId']][9:]}>")
+    label(address["PublicIp"], f"<elastic ip of {labels[address['AllocationId']][9:]}>")
 
 json.dump({"expect": expect, "not_reported": not_reported, "labels": labels, "vpc": vpc}, sys.stdout,
           indent=1, sort_keys=True)
