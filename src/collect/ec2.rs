@@ -850,6 +850,111 @@ mod tests {
         assert!(endpoints.iter().all(|e| e.status == "available"));
     }
 
+    /// moto fills only the target fields it models; every field AWS documents maps to its kind,
+    /// and `local` stays a gateway.
+    #[test]
+    fn routes_keep_their_target_kind_and_state() {
+        let base = || {
+            types::Route::builder()
+                .destination_cidr_block("0.0.0.0/0")
+                .state(types::RouteState::Active)
+        };
+        let cases = [
+            (
+                base().gateway_id("igw-1").build(),
+                RouteTarget::Gateway("igw-1".into()),
+            ),
+            (
+                base().gateway_id("local").build(),
+                RouteTarget::Gateway("local".into()),
+            ),
+            (
+                base().nat_gateway_id("nat-1").build(),
+                RouteTarget::NatGateway("nat-1".into()),
+            ),
+            (
+                base().egress_only_internet_gateway_id("eigw-1").build(),
+                RouteTarget::EgressOnlyInternetGateway("eigw-1".into()),
+            ),
+            (
+                base().transit_gateway_id("tgw-1").build(),
+                RouteTarget::TransitGateway("tgw-1".into()),
+            ),
+            (
+                base().vpc_peering_connection_id("pcx-1").build(),
+                RouteTarget::VpcPeeringConnection("pcx-1".into()),
+            ),
+            (
+                base()
+                    .network_interface_id("eni-1")
+                    .instance_id("i-1")
+                    .build(),
+                RouteTarget::Instance("i-1".into()),
+            ),
+        ];
+        for (aws, expected) in cases {
+            let ours = route(&aws);
+            assert_eq!(ours.target, expected);
+            assert_eq!(ours.state, "active");
+        }
+        let blackhole = types::Route::builder()
+            .destination_prefix_list_id("pl-1")
+            .gateway_id("igw-gone")
+            .state(types::RouteState::Blackhole)
+            .build();
+        let ours = route(&blackhole);
+        assert_eq!(ours.state, "blackhole");
+        assert_eq!(ours.destination_prefix_list_id.as_deref(), Some("pl-1"));
+    }
+
+    /// An interface's every private address keeps its own public association, primary first.
+    #[test]
+    fn interfaces_keep_subnet_private_addresses_and_ipv6() {
+        let address = |ip: &str, primary: bool, public: Option<&str>| {
+            let mut builder = types::NetworkInterfacePrivateIpAddress::builder()
+                .private_ip_address(ip)
+                .primary(primary);
+            if let Some(public) = public {
+                builder = builder.association(
+                    types::NetworkInterfaceAssociation::builder()
+                        .public_ip(public)
+                        .build(),
+                );
+            }
+            builder.build()
+        };
+        let aws = types::NetworkInterface::builder()
+            .network_interface_id("eni-1")
+            .subnet_id("subnet-1")
+            .vpc_id("vpc-1")
+            .private_ip_addresses(address("10.0.0.5", true, None))
+            .private_ip_addresses(address("10.0.0.6", false, Some("54.0.0.6")))
+            .ipv6_addresses(
+                types::NetworkInterfaceIpv6Address::builder()
+                    .ipv6_address("2600::6")
+                    .build(),
+            )
+            .build();
+        let ours = network_interface(&aws);
+        assert_eq!(ours.subnet_id.as_deref(), Some("subnet-1"));
+        assert_eq!(
+            ours.private_ips,
+            [
+                PrivateIp {
+                    address: "10.0.0.5".into(),
+                    primary: true,
+                    public_ip: None
+                },
+                PrivateIp {
+                    address: "10.0.0.6".into(),
+                    primary: false,
+                    public_ip: Some("54.0.0.6".into())
+                }
+            ]
+        );
+        assert_eq!(ours.ipv6_addresses, ["2600::6"]);
+    }
+
     #[tokio::test]
     async fn security_groups_are_read_to_the_last_page() {
         let first = mock!(Client::describe_security_groups)

@@ -35,7 +35,13 @@ fn every_path_case_gets_its_verdict_and_says_why() {
     let output = moto
         .ztaudit()
         .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(["--checks", "ZT304", "--region", "eu-west-1", "--trust-cloudflare"])
+        .args([
+            "--checks",
+            "ZT304",
+            "--region",
+            "eu-west-1",
+            "--trust-cloudflare",
+        ])
         .output()
         .expect("ztaudit runs");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
@@ -66,7 +72,11 @@ fn every_path_case_gets_its_verdict_and_says_why() {
     assert!(expect.len() >= 20, "only {} cases", expect.len());
     for stopped in seeded["not_reported"].as_array().expect("not reported") {
         let stopped = stopped.as_str().unwrap_or_default();
-        assert!(verdict_of(stopped).is_none(), "{} is reported", labels[stopped]);
+        assert!(
+            verdict_of(stopped).is_none(),
+            "{} is reported",
+            labels[stopped]
+        );
     }
     // moto's default VPCs hold no instance: every finding is one of the seeded cases.
     assert_eq!(findings.len(), expect.len(), "{findings:#?}");

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use crate::declare_check;
 use crate::net::Internet;
-use crate::networks::path::{region_network, Blocker, Endpoint, Trace};
+use crate::networks::path::{push_verdict, region_network, Blocker, Endpoint, Trace};
 use crate::snapshot::NetworkInterface;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -161,27 +161,20 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     }
                 }
             }
-            if !open.is_empty() {
-                out.fail(
-                    resource,
-                    format!(
-                        "{} is reachable from the internet on {}",
-                        instance.id,
-                        open.join("; ")
-                    ),
-                );
-            } else if let Some(reason) = unknown {
-                out.unevaluable(resource, reason);
-            } else {
-                out.pass(
-                    resource,
+            push_verdict(
+                out,
+                resource,
+                &open,
+                unknown,
+                |open| format!("{} is reachable from the internet on {open}", instance.id),
+                || {
                     format!(
                         "{} is not reachable from the internet on an admin port: {}",
                         instance.id,
                         describe_closed(&closed)
-                    ),
-                );
-            }
+                    )
+                },
+            );
         }
     }
 }

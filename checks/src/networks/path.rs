@@ -26,6 +26,7 @@ use crate::snapshot::{
     AclEntry, CallError, Cidr, Collected, Ec2Region, ElasticIp, InternetGateway, NetworkAcl,
     NetworkInterface, Route, RouteTable, RouteTarget, SecurityGroup, Subnet,
 };
+use crate::{Findings, Resource};
 
 /// The client ports a reply goes back to (the VPC User Guide's advice for network ACLs).
 pub(crate) const EPHEMERAL_PORTS: (u16, u16) = (1024, 65535);
@@ -430,7 +431,7 @@ impl<'s> Network<'s> {
                 routes.push((route, AddrSet::from_nets([net]), net.prefix_len()));
             }
         }
-        routes.sort_by(|a, b| b.2.cmp(&a.2));
+        routes.sort_by_key(|route| std::cmp::Reverse(route.2));
         let mut unmatched = AddrSet::everything();
         let mut reached = AddrSet::default();
         let mut matched: Vec<(&Route, AddrSet, bool)> = Vec::new();
@@ -613,6 +614,26 @@ impl<'s> Network<'s> {
             inbound: entries(&inbound),
             outbound: entries(&replies),
         }))
+    }
+}
+
+/// Pushes the verdict on a resource whose paths were traced: FAIL naming the openings (`fail`
+/// builds the message from them), else ERROR when some layer could not be read, else PASS
+/// (`pass` builds the message).
+pub(crate) fn push_verdict(
+    out: &mut Findings,
+    resource: Resource,
+    open: &[String],
+    unknown: Option<String>,
+    fail: impl FnOnce(String) -> String,
+    pass: impl FnOnce() -> String,
+) {
+    if !open.is_empty() {
+        out.fail(resource, fail(open.join("; ")));
+    } else if let Some(reason) = unknown {
+        out.unevaluable(resource, reason);
+    } else {
+        out.pass(resource, pass());
     }
 }
 

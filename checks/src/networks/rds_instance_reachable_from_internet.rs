@@ -1,6 +1,6 @@
 use crate::declare_check;
 use crate::net::Internet;
-use crate::networks::path::{region_network, Endpoint, PublicAddress, Trace};
+use crate::networks::path::{push_verdict, region_network, Endpoint, PublicAddress, Trace};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -124,28 +124,25 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     Trace::Unknown(reason) => unknown = Some(reason),
                 }
             }
-            if !open.is_empty() {
-                out.fail(
-                    resource,
+            push_verdict(
+                out,
+                resource,
+                &open,
+                unknown,
+                |open| {
                     format!(
-                        "{} ({}) is publicly accessible and reachable from the internet on {}",
-                        db.id,
-                        db.engine,
-                        open.join("; ")
-                    ),
-                );
-            } else if let Some(reason) = unknown {
-                out.unevaluable(resource, reason);
-            } else {
-                out.pass(
-                    resource,
+                        "{} ({}) is publicly accessible and reachable from the internet on {open}",
+                        db.id, db.engine
+                    )
+                },
+                || {
                     format!(
                         "{} is publicly accessible but not reachable from the internet on tcp/{port}: {}",
                         db.id,
                         blocked.join("; ")
-                    ),
-                );
-            }
+                    )
+                },
+            );
         }
     }
 }

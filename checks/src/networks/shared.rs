@@ -8,8 +8,7 @@ use std::fmt;
 use ipnet::IpNet;
 
 use crate::net::{
-    describe_ports, internet_wide_rules, parse_cidr, set_aside_trusted, AddrSet, Internet,
-    Protocol, Source,
+    describe_ports, internet_wide_rules, parse_cidr, set_aside_trusted, Internet, Protocol, Source,
 };
 use crate::snapshot::{CallError, Cidr, Collected, ErrorKind, Permission, SecurityGroup};
 use crate::CheckConfig;
@@ -255,46 +254,49 @@ pub(crate) fn flat_rules(
     vpc_cidr: Option<&str>,
     prefix_lists: &Collected<BTreeMap<String, Collected<Vec<Cidr>>>>,
 ) -> (Vec<FlatRule>, Option<CallError>) {
+    let mut flat = Vec::new();
+    let mut unresolved = None;
+    let mut wide_open = group
+        .ingress
+        .iter()
+        .enumerate()
+        .filter(|(_, permission)| opens_every_port(permission))
+        .peekable();
+    if wide_open.peek().is_none() {
+        return (flat, unresolved);
+    }
     let vpc: Option<(IpNet, &str)> = vpc_cidr.and_then(|text| Some((parse_cidr(text)?, text)));
     let supernets: Vec<(IpNet, &str)> = PRIVATE_SUPERNETS
         .iter()
         .filter_map(|text| Some((parse_cidr(text)?, *text)))
         .collect();
-    let mut flat = Vec::new();
-    let mut unresolved = None;
-    for (index, permission) in group.ingress.iter().enumerate() {
-        if !opens_every_port(permission) {
-            continue;
-        }
+    for (index, permission) in wide_open {
         let (sources, error) = permission_sources(permission, index, prefix_lists);
         unresolved = error.or(unresolved);
         for source in sources {
-            let admitted = AddrSet::from_nets([source.net]);
-            let covered = vpc
-                .iter()
-                .map(|&(net, text)| (net, format!("its whole VPC, {text}")))
-                .chain(
-                    supernets
-                        .iter()
-                        .map(|&(net, text)| (net, format!("the whole private range {text}"))),
-                )
-                .find(|(net, _)| admitted.contains_all(&AddrSet::from_nets([*net])));
-            if let Some((_, covers)) = covered {
-                let rule = FlatRule {
-                    ports: describe_ports(
-                        &permission.protocol,
-                        permission.from_port,
-                        permission.to_port,
-                    ),
-                    source: match source.rule.list {
-                        Some(list) => format!("{list}'s {}", source.rule.cidr),
-                        None => source.rule.cidr.to_owned(),
-                    },
-                    covers,
-                };
-                if !flat.contains(&rule) {
-                    flat.push(rule);
-                }
+            let covers = if let Some((_, text)) = vpc.filter(|(net, _)| source.net.contains(net)) {
+                format!("its whole VPC, {text}")
+            } else if let Some((_, text)) =
+                supernets.iter().find(|(net, _)| source.net.contains(net))
+            {
+                format!("the whole private range {text}")
+            } else {
+                continue;
+            };
+            let rule = FlatRule {
+                ports: describe_ports(
+                    &permission.protocol,
+                    permission.from_port,
+                    permission.to_port,
+                ),
+                source: match source.rule.list {
+                    Some(list) => format!("{list}'s {}", source.rule.cidr),
+                    None => source.rule.cidr.to_owned(),
+                },
+                covers,
+            };
+            if !flat.contains(&rule) {
+                flat.push(rule);
             }
         }
     }
