@@ -22,8 +22,9 @@ use crate::networks::{
     client_vpn_connection_logging_disabled, client_vpn_split_tunnel,
     client_vpn_weak_authentication, default_security_group_has_rules, environments_not_separated,
     instance_admin_port_open_to_internet, instance_not_managed_by_ssm,
-    network_acl_admin_ports_open, security_group_open_to_internet, vpc_mixes_environments,
-    vpc_without_private_endpoints,
+    network_acl_admin_ports_open, rds_instance_reachable_from_internet,
+    security_group_admits_whole_network, security_group_open_to_internet,
+    vpc_instances_share_flat_group, vpc_mixes_environments, vpc_without_private_endpoints,
 };
 use crate::visibility::{
     cloudtrail_log_file_validation_disabled, cloudtrail_not_encrypted_with_kms,
@@ -59,6 +60,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &vpc_without_private_endpoints::VpcWithoutPrivateEndpoints,
     &environments_not_separated::EnvironmentsNotSeparated,
     &vpc_mixes_environments::VpcMixesEnvironments,
+    &rds_instance_reachable_from_internet::RdsInstanceReachableFromInternet,
+    &security_group_admits_whole_network::SecurityGroupAdmitsWholeNetwork,
+    &vpc_instances_share_flat_group::VpcInstancesShareFlatGroup,
     &ebs_default_encryption_disabled::EbsDefaultEncryptionDisabled,
     &ebs_volume_unencrypted::EbsVolumeUnencrypted,
     &s3_bucket_without_sse_kms::S3BucketWithoutSseKms,

@@ -287,12 +287,11 @@ fn zt601_flow_log_without_status_is_not_known_to_be_active() {
 
 /// ZT303's verdict must depend on the addresses an ACL admits, not on how its allow entries are
 /// split. Both ACLs below deny `0.0.0.0/1` first and so admit exactly `128.0.0.0/1` to every
-/// port; one writes the allow as `0.0.0.0/0`, the other as two halves. The check fails the first
-/// (the /0 allow is only partly shadowed, so it counts as reached in full) and passes the second
-/// (the first half is fully shadowed and dropped). Which verdict is right is for the check's
-/// documentation to settle; this test asks only that they agree.
+/// port; one writes the allow as `0.0.0.0/0`, the other as two halves. Half the space is not
+/// the internet (the check's documentation): both pass. The look-alikes must stay FAIL: the
+/// same entries with the deny numbered after the allows (never reached first), and a block list
+/// (a deny of one public /16 before the allow-all), which leaves everyone else in.
 #[test]
-#[ignore = "bug: ZT303 gives opposite verdicts to two ACLs that admit the same addresses"]
 fn zt303_verdict_does_not_depend_on_how_allows_are_split() {
     let entry = |rule: i32, allow: bool, cidr: &str| {
         serde_json::json!({
@@ -308,9 +307,30 @@ fn zt303_verdict_does_not_depend_on_how_allows_are_split() {
             entry(50, false, "0.0.0.0/1"),
             entry(100, true, "0.0.0.0/1"),
             entry(110, true, "128.0.0.0/1")
+        ]},
+        {"id": "acl-0d4e5f6a7b8c90023", "entries": [
+            entry(200, false, "0.0.0.0/1"),
+            entry(100, true, "0.0.0.0/1"),
+            entry(110, true, "128.0.0.0/1")
+        ]},
+        {"id": "acl-0d4e5f6a7b8c90024", "entries": [
+            entry(50, false, "45.33.0.0/16"),
+            entry(100, true, "0.0.0.0/0")
         ]}
     ]}}));
     let findings = run_check("ZT303", &snapshot);
-    assert_eq!(findings.len(), 2, "{findings:#?}");
-    assert_eq!(findings[0].status, findings[1].status, "{findings:#?}");
+    let verdicts: Vec<(&str, Status)> = findings
+        .iter()
+        .map(|f| (f.resource.rsplit('/').next().unwrap_or_default(), f.status))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("acl-0d4e5f6a7b8c90021", Status::Pass),
+            ("acl-0d4e5f6a7b8c90022", Status::Pass),
+            ("acl-0d4e5f6a7b8c90023", Status::Fail),
+            ("acl-0d4e5f6a7b8c90024", Status::Fail),
+        ],
+        "{findings:#?}"
+    );
 }

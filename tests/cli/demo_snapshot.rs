@@ -71,7 +71,7 @@ fn check_selection_by_glob_and_skip() {
         ran,
         [
             "ZT301", "ZT303", "ZT304", "ZT305", "ZT306", "ZT307", "ZT308", "ZT309", "ZT310",
-            "ZT311"
+            "ZT311", "ZT312", "ZT313", "ZT314"
         ]
     );
 }

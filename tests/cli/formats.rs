@@ -155,7 +155,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 47, "one rule per check");
+    assert_eq!(rules.len(), 50, "one rule per check");
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 52, "one result per failing finding");
     let root = results
@@ -192,7 +192,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 #[test]
 fn junit_counts_failures_errors_and_skips() {
     let xml = demo_report("junit");
-    assert_eq!(xml.matches("<testsuite ").count(), 47, "a suite per check");
+    assert_eq!(xml.matches("<testsuite ").count(), 50, "a suite per check");
     assert_eq!(xml.matches("<testcase ").count(), 116, "a case per finding");
     assert_eq!(xml.matches("<failure").count(), 52);
     assert_eq!(xml.matches("<error").count(), 2);

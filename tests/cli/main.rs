@@ -16,6 +16,7 @@ mod formats;
 mod identity_scan;
 mod least_privilege;
 mod moto_scan;
+mod network_paths;
 mod policy_lint;
 mod suppressions;
 mod visibility_scan;
