@@ -1,11 +1,12 @@
-//! The command line, as clap parses it. [`crate::run`] turns these raw arguments into validated
-//! settings before anything is collected.
+//! The command line, as clap parses it: raw values only. [`crate::plan::RunPlan::build`] turns
+//! the arguments of a command, with `ztaudit.toml`, into the validated plan the command runs
+//! from. clap's derives stay here: the report layer and the settings crate know nothing of clap.
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-pub use crate::report::Format;
+use ztaudit_settings::FailOn;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,7 +71,7 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
     /// Exit 1 when a new failing finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    #[arg(long, value_parser = fail_on_values(), default_value_t = FailOn::Critical)]
     pub fail_on: FailOn,
 }
 
@@ -100,7 +101,7 @@ pub struct LintArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when a failing finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    #[arg(long, value_parser = fail_on_values(), default_value_t = FailOn::High)]
     pub fail_on: FailOn,
     /// An action to add to the sensitive-action catalogue (`service:Action`); repeat for several.
     #[arg(long = "sensitive-action", value_name = "ACTION")]
@@ -182,7 +183,7 @@ pub struct ScanArgs {
     pub skip_checks: Vec<String>,
     /// Exit 1 when a failing finding is at or above this severity [default: critical, or
     /// ztaudit.toml's fail_on].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = fail_on_values())]
     pub fail_on: Option<FailOn>,
     /// TCP ports treated as administrative doors (default: 22 and 3389); repeat for several.
     #[arg(long = "admin-port", value_name = "PORT")]
@@ -192,7 +193,7 @@ pub struct ScanArgs {
     pub sensitive_actions: Vec<String>,
     /// A source range the "open to the internet" checks treat as trusted, not the internet (a
     /// corporate range); repeat for several.
-    #[arg(long = "trusted-cidr", value_name = "CIDR", value_parser = ztaudit_checks::settings::parse_cidr)]
+    #[arg(long = "trusted-cidr", value_name = "CIDR", value_parser = ztaudit_settings::parse_cidr)]
     pub trusted_cidrs: Vec<ipnet::IpNet>,
     /// Trust Cloudflare's published ranges (traffic that arrives through Cloudflare Zero Trust).
     #[arg(long)]
@@ -226,24 +227,55 @@ pub enum ListFormat {
     Markdown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Never,
+/// `--fail-on`: the values of [`FailOn`], the one type the flag and `ztaudit.toml` share.
+fn fail_on_values() -> impl TypedValueParser<Value = FailOn> {
+    PossibleValuesParser::new(FailOn::names()).try_map(|name| name.parse::<FailOn>())
 }
 
-impl FailOn {
-    pub fn threshold(self) -> Option<ztaudit_checks::Severity> {
-        use ztaudit_checks::Severity;
-        match self {
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Never => None,
+/// `--format` of `scan` and `policy lint`: every way a report can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum)]
+pub enum Format {
+    /// Tables for the terminal.
+    Table,
+    /// The native report (`ztaudit schema` is its JSON Schema).
+    Json,
+    /// SARIF 2.1.0, for GitHub and GitLab code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per check, a test case per resource.
+    Junit,
+    /// OCSF Detection Finding (class 2004) records, as Security Lake takes them.
+    Ocsf,
+    /// One row per finding.
+    Csv,
+    /// A short summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// One self-contained page for auditors.
+    Html,
+}
+
+impl From<Format> for crate::report::Format {
+    fn from(format: Format) -> Self {
+        use crate::report::Format as Report;
+        match format {
+            Format::Table => Report::Table,
+            Format::Json => Report::Json,
+            Format::Sarif => Report::Sarif,
+            Format::Junit => Report::Junit,
+            Format::Ocsf => Report::Ocsf,
+            Format::Csv => Report::Csv,
+            Format::Markdown => Report::Markdown,
+            Format::Html => Report::Html,
+        }
+    }
+}
+
+impl From<DiffFormat> for crate::report::diff::DiffFormat {
+    fn from(format: DiffFormat) -> Self {
+        use crate::report::diff::DiffFormat as Diff;
+        match format {
+            DiffFormat::Table => Diff::Table,
+            DiffFormat::Json => Diff::Json,
+            DiffFormat::Markdown => Diff::Markdown,
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Exit codes, derived from what was found (documented in the README and `--help`).
 
-use ztaudit_checks::Severity;
-
+use crate::plan::Gate;
 use crate::report::Report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +16,9 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
-    /// With `only_new`, only failing findings a baseline did not have can trip the gate.
-    pub fn of(report: &Report, threshold: Option<Severity>, only_new: bool) -> ExitCode {
-        if report.breaches(threshold, only_new) {
+    /// The code of a run that made `report`, gated by `gate`.
+    pub fn of(report: &Report, gate: &Gate) -> ExitCode {
+        if report.breaches(gate.threshold(), gate.only_new) {
             ExitCode::Failures
         } else if report.summary.error > 0 {
             ExitCode::Incomplete

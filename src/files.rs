@@ -1,10 +1,14 @@
-//! Reading snapshots and writing outputs, with errors that say what is wrong and where.
+//! Every file a run reads (snapshots, settings, saved reports) and writes, with errors that say
+//! what is wrong and where. The parsers themselves take text and know nothing of files.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ztaudit_checks::snapshot::SnapshotError;
 use ztaudit_checks::Snapshot;
+use ztaudit_settings::{Settings, SettingsError, SettingsErrors};
+
+use crate::report::baseline::{PriorFinding, ReportError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -19,14 +23,14 @@ pub enum FileError {
         path: PathBuf,
         source: SnapshotError,
     },
-    /// `path:line: …` when the mistake has a line.
-    #[error("{}", settings_message(path, source))]
+    /// Every mistake of the file, one a line: `path:line: …` when the mistake has a line.
+    #[error("{}", settings_messages(path, source).join("\n"))]
     Settings {
         path: PathBuf,
-        source: ztaudit_checks::settings::SettingsError,
+        source: SettingsErrors,
     },
-    #[error("{}: {message}", path.display())]
-    Report { path: PathBuf, message: String },
+    #[error("{}: {source}", path.display())]
+    Report { path: PathBuf, source: ReportError },
     #[error("{}: already exists; use --force to replace it, or another --output-dir", path.display())]
     Exists { path: PathBuf },
     #[error("{output}: refusing to write over {input}, an input of this run; name another output")]
@@ -38,11 +42,24 @@ pub enum FileError {
     },
 }
 
-fn settings_message(path: &Path, error: &ztaudit_checks::settings::SettingsError) -> String {
-    match error.line {
-        Some(_) => format!("{}:{error}", path.display()),
-        None => format!("{}: {error}", path.display()),
+impl FileError {
+    /// The error as lines to print: one per mistake of a settings file, one otherwise.
+    pub fn messages(&self) -> Vec<String> {
+        match self {
+            FileError::Settings { path, source } => settings_messages(path, source),
+            other => vec![other.to_string()],
+        }
     }
+}
+
+fn settings_messages(path: &Path, errors: &SettingsErrors) -> Vec<String> {
+    errors
+        .iter()
+        .map(|error: &SettingsError| match error.line {
+            Some(_) => format!("{}:{error}", path.display()),
+            None => format!("{}: {error}", path.display()),
+        })
+        .collect()
 }
 
 fn snapshot_message(path: &Path, error: &SnapshotError) -> String {
@@ -52,26 +69,33 @@ fn snapshot_message(path: &Path, error: &SnapshotError) -> String {
     }
 }
 
+fn read_text(path: &Path) -> Result<String, FileError> {
+    std::fs::read_to_string(path).map_err(|source| FileError::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Loads a snapshot written by `ztaudit collect` (or `scan` of any version up to this one's
 /// schema).
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    Snapshot::from_json(&text).map_err(|source| FileError::Snapshot {
+    Snapshot::from_json(&read_text(path)?).map_err(|source| FileError::Snapshot {
         path: path.to_owned(),
         source,
     })
 }
 
 /// Reads and validates a settings file (`ztaudit.toml`).
-pub fn load_settings(path: &Path) -> Result<ztaudit_checks::settings::Settings, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
+pub fn load_settings(path: &Path) -> Result<Settings, FileError> {
+    Settings::from_toml(&read_text(path)?).map_err(|source| FileError::Settings {
         path: path.to_owned(),
         source,
-    })?;
-    ztaudit_checks::settings::Settings::from_toml(&text).map_err(|source| FileError::Settings {
+    })
+}
+
+/// Reads the findings of a saved JSON report (`--baseline`, `ztaudit diff`).
+pub fn load_report(path: &Path) -> Result<Vec<PriorFinding>, FileError> {
+    crate::report::baseline::parse(&read_text(path)?).map_err(|source| FileError::Report {
         path: path.to_owned(),
         source,
     })

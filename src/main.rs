@@ -26,7 +26,9 @@ fn main() -> std::process::ExitCode {
     match ztaudit::run(cli) {
         Ok(code) => code.into(),
         Err(err) => {
-            eprintln!("ztaudit: error: {err:#}");
+            for message in err.messages() {
+                eprintln!("ztaudit: error: {message}");
+            }
             ExitCode::Usage.into()
         }
     }

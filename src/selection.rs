@@ -13,14 +13,11 @@ pub enum SelectionError {
 }
 
 /// The checks of `all` that `include` (everything when empty) selects and `exclude` does not.
-/// A pattern that matches no check is an error: a typo must not silently skip a check.
 pub fn select(
     all: &'static [&'static dyn Check],
-    include: &[String],
-    exclude: &[String],
+    include: &[CheckPattern],
+    exclude: &[CheckPattern],
 ) -> Result<Vec<&'static dyn Check>, SelectionError> {
-    let include = patterns(include)?;
-    let exclude = patterns(exclude)?;
     let selected: Vec<&'static dyn Check> = all
         .iter()
         .copied()
@@ -33,7 +30,9 @@ pub fn select(
     Ok(selected)
 }
 
-fn patterns(texts: &[String]) -> Result<Vec<CheckPattern>, PatternError> {
+/// The patterns of `--checks` or `--skip-checks`; blank ones are ignored. A pattern that
+/// matches no check is an error: a typo must not silently skip a check.
+pub fn patterns(texts: &[String]) -> Result<Vec<CheckPattern>, PatternError> {
     texts
         .iter()
         .filter(|text| !text.trim().is_empty())
@@ -54,8 +53,8 @@ mod tests {
     fn globs_match_ids_and_names_in_any_case() {
         let picked = select(
             CHECKS,
-            &["zt30*".into()],
-            &["default-*".into(), "Client-VPN-*".into()],
+            &patterns(&["zt30*".into()]).unwrap(),
+            &patterns(&["default-*".into(), "Client-VPN-*".into()]).unwrap(),
         )
         .unwrap();
         assert_eq!(ids(&picked), ["ZT301", "ZT303", "ZT304", "ZT305", "ZT309"]);
@@ -64,8 +63,12 @@ mod tests {
     #[test]
     fn a_pattern_matching_nothing_is_an_error() {
         assert!(matches!(
-            select(CHECKS, &["ZT999".into()], &[]),
-            Err(SelectionError::Pattern(PatternError::NoMatch(p))) if p == "ZT999"
+            patterns(&["ZT999".into()]),
+            Err(PatternError::NoMatch(p)) if p == "ZT999"
+        ));
+        assert!(matches!(
+            select(CHECKS, &[], &patterns(&["*".into()]).unwrap()),
+            Err(SelectionError::Empty)
         ));
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! The snapshot is the bundled demo account (`fixtures/snapshots/demo-account.json`) grown by
 //! copying each of its resources, with unique ids, names and ARNs, and its regions under new
-//! names, so every check runs on the real shapes it judges.
+//! names, so every check runs on the real shapes it judges. Route tables, subnets, gateways and
+//! ACLs grow with the instances and interfaces, and each copy references its own copies of them.
 //!
 //! Run: `cargo bench -p ztaudit-checks --bench evaluate`.
 
@@ -16,7 +17,52 @@ use ztaudit_checks::{evaluate, CheckConfig, Snapshot, CHECKS};
 const TARGET_RESOURCES: usize = 100_000;
 const REGIONS: usize = 10;
 
-/// Gives list items of copy `n` unique identifying fields.
+/// Fields that name another resource of the same region (a subnet, a VPC, a group, a
+/// gateway…), wherever they are nested: copy `n` of an interface must sit in copy `n` of its
+/// subnet, behind copy `n` of its groups, for the network-path checks to trace what they trace
+/// in the demo.
+const REFERENCES: [&str; 12] = [
+    "subnet_id",
+    "vpc_id",
+    "network_interface_id",
+    "allocation_id",
+    "security_group_ids",
+    "subnet_ids",
+    "security_group_refs",
+    "gateway",
+    "nat_gateway",
+    "egress_only_internet_gateway",
+    "transit_gateway",
+    "vpc_peering_connection",
+];
+
+fn suffix(value: &mut Value, n: usize) {
+    match value {
+        Value::String(text) if text != "local" => text.push_str(&format!("-{n}")),
+        Value::Array(items) => items.iter_mut().for_each(|item| suffix(item, n)),
+        _ => {}
+    }
+}
+
+/// Suffixes the references of copy `n`, at any depth.
+fn suffix_references(value: &mut Value, n: usize) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                if REFERENCES.contains(&key.as_str()) {
+                    suffix(child, n);
+                } else {
+                    suffix_references(child, n);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| suffix_references(item, n)),
+        _ => {}
+    }
+}
+
+/// Gives list items of copy `n` unique identifying fields, and references to copy `n` of what
+/// they name.
 fn uniquify(item: &Value, n: usize) -> Value {
     let mut item = item.clone();
     if let Some(object) = item.as_object_mut() {
@@ -26,6 +72,7 @@ fn uniquify(item: &Value, n: usize) -> Value {
             }
         }
     }
+    suffix_references(&mut item, n);
     item
 }
 

@@ -2,13 +2,16 @@
 //! the [`Check`] trait the runner calls.
 //!
 //! The metadata is the single source of `ztaudit checks`, `ztaudit explain ID`, the README's
-//! check list and the compliance ids carried by every finding.
+//! check list and the compliance ids carried by every finding. A check that can judge a
+//! standalone policy document says so in its declaration (`judge_policy`), which is how
+//! `ztaudit policy lint` finds its rules in the same registry.
 
 use std::fmt;
 use std::str::FromStr;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use ztaudit_policy::PolicyDocument;
 
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -132,6 +135,34 @@ impl fmt::Display for Pillar {
     }
 }
 
+/// How settled a check is: what a user may rely on when they gate a build on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CheckStatus {
+    /// Its verdicts change only to correct a mistake.
+    Stable,
+    /// New: its verdicts and messages may still change as it meets real accounts.
+    Preview,
+    /// Still runs, but is to be removed; its code then joins [`crate::registry::RETIRED`] and
+    /// is never given to another check.
+    Deprecated,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Stable => "stable",
+            CheckStatus::Preview => "preview",
+            CheckStatus::Deprecated => "deprecated",
+        }
+    }
+}
+
+impl fmt::Display for CheckStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How to fix a failing resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Remediation {
@@ -151,6 +182,12 @@ pub struct CheckMeta {
     pub title: &'static str,
     pub severity: Severity,
     pub pillar: Pillar,
+    /// Shown by `ztaudit checks` and `ztaudit explain`; not part of the JSON report.
+    #[serde(skip)]
+    pub status: CheckStatus,
+    /// The ztaudit version the check first appeared in (`0.1.0`). Not part of the JSON report.
+    #[serde(skip)]
+    pub since: &'static str,
     /// AWS Foundational Security Best Practices control ids.
     pub fsbp: &'static [&'static str],
     /// CIS AWS Foundations Benchmark v3.0 recommendation ids.
@@ -168,6 +205,15 @@ pub const DOC_SECTIONS: [&str; 4] = [
     "## References",
 ];
 
+/// A policy check's verdict on one document: `Some(Ok(why it passes))`, `Some(Err(why it
+/// fails))`, or `None` when the check has nothing to say about it.
+pub type PolicyVerdict = Option<Result<String, String>>;
+
+/// How a policy check judges one document named `name` (a file, or a file and a JSON path);
+/// the same function serves the account check and `ztaudit policy lint`.
+pub type PolicyJudge =
+    fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict;
+
 /// A check: a pure function of the snapshot that pushes findings.
 ///
 /// A check must push an `ERROR` finding (with [`Findings::require`] that is one line) whenever
@@ -175,6 +221,13 @@ pub const DOC_SECTIONS: [&str; 4] = [
 pub trait Check: Sync {
     fn meta(&self) -> &'static CheckMeta;
     fn run(&self, snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings);
+
+    /// How the check judges a standalone IAM policy document, when it can: the rules of
+    /// `ztaudit policy lint` are the checks that answer `Some`. Declared with `judge_policy` in
+    /// [`declare_check!`].
+    fn judge_policy(&self) -> Option<PolicyJudge> {
+        None
+    }
 }
 
 /// Declares a check: a unit struct with its documentation (the doc comment), its metadata and
@@ -189,6 +242,8 @@ pub trait Check: Sync {
 ///         title: "Default security group restricts all traffic",
 ///         severity: Medium,
 ///         pillar: Networks,
+///         status: Stable,
+///         since: "0.1.0",
 ///         fsbp: ["EC2.2"],
 ///         cis: ["5.4"],
 ///         remediation_cli: "aws ec2 revoke-security-group-ingress …",
@@ -197,6 +252,12 @@ pub trait Check: Sync {
 ///     }
 /// }
 /// ```
+///
+/// - `status` is a [`CheckStatus`] variant; `since` is the ztaudit version the check first
+///   shipped in. Left out, they read `Stable` and `"0.1.0"`, which is true of every check of
+///   the first release and of no check added later: a new check states both.
+/// - `judge_policy: path`, optional and before `run`, names a [`PolicyJudge`]: the check then
+///   also judges standalone policy documents, for `ztaudit policy lint`.
 #[macro_export]
 macro_rules! declare_check {
     (
@@ -207,10 +268,13 @@ macro_rules! declare_check {
             title: $title:literal,
             severity: $severity:ident,
             pillar: $pillar:ident,
+            $(status: $status:ident,)?
+            $(since: $since:literal,)?
             fsbp: [$($fsbp:literal),* $(,)?],
             cis: [$($cis:literal),* $(,)?],
             remediation_cli: $cli:literal,
             remediation_terraform: $terraform:literal,
+            $(judge_policy: $judge:path,)?
             run: $run:path $(,)?
         }
     ) => {
@@ -225,6 +289,11 @@ macro_rules! declare_check {
                     title: $title,
                     severity: $crate::check::Severity::$severity,
                     pillar: $crate::check::Pillar::$pillar,
+                    status: $crate::__first_or!(
+                        $($crate::check::CheckStatus::$status)?;
+                        $crate::check::CheckStatus::Stable
+                    ),
+                    since: $crate::__first_or!($($since)?; "0.1.0"),
                     fsbp: &[$($fsbp),*],
                     cis: &[$($cis),*],
                     docs: concat!($($doc, "\n"),*),
@@ -241,6 +310,25 @@ macro_rules! declare_check {
             ) {
                 $run(snapshot, config, out)
             }
+
+            $(
+                fn judge_policy(&self) -> Option<$crate::check::PolicyJudge> {
+                    Some($judge)
+                }
+            )?
         }
+    };
+}
+
+/// `__first_or!(value; default)` is `value`, `__first_or!(; default)` is `default`: an optional
+/// field of [`declare_check!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __first_or {
+    ($value:expr; $default:expr) => {
+        $value
+    };
+    (; $default:expr) => {
+        $default
     };
 }

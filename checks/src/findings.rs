@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckMeta, Pillar, Severity};
-use crate::snapshot::{CallError, Collected, Snapshot};
+use crate::snapshot::{Account, ArnScope, AwsResource, CallError, Collected, Snapshot};
 
 /// The verdict on one resource.
 #[derive(
@@ -25,14 +25,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Pass,
-        Status::Fail,
-        Status::Error,
-        Status::NotApplicable,
-        Status::Muted,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "PASS",
@@ -81,7 +73,8 @@ pub struct Finding {
 /// The region findings of global services (IAM) are reported in.
 pub const GLOBAL_REGION: &str = "global";
 
-/// The resource a finding is about.
+/// The resource a finding is about. Built by [`Findings::resource`] from a snapshot value, so
+/// that every check names a resource the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
     pub id: String,
@@ -169,7 +162,7 @@ impl Findings {
         match data.as_result() {
             Ok(value) => Some(value),
             Err(error) => {
-                let resource = self.global_resource(service, "account", "AWS::::Account");
+                let resource = self.resource(GLOBAL_REGION, &Account { service });
                 self.error(resource, error);
                 None
             }
@@ -181,26 +174,20 @@ impl Findings {
         &self.partition
     }
 
-    /// A resource of a global service, named by its ARN `arn:PARTITION:SERVICE::ACCOUNT:PATH`
-    /// (IAM's ARNs have no region), reported in region `global`.
-    pub fn global_resource(&self, service: &str, path: &str, kind: &'static str) -> Resource {
+    /// The resource `item` is, listed in `region` (`GLOBAL_REGION` for the account-wide lists
+    /// of IAM and S3): its ARN, its type and the region its findings are reported in.
+    pub fn resource(&self, region: &str, item: &impl AwsResource) -> Resource {
         Resource {
-            id: format!("arn:{}:{service}::{}:{path}", self.partition, self.account),
-            kind,
-            region: GLOBAL_REGION.to_owned(),
-        }
-    }
-
-    /// A resource whose ARN AWS gave us.
-    pub fn resource_with_arn(&self, arn: &str, region: &str, kind: &'static str) -> Resource {
-        Resource {
-            id: arn.to_owned(),
-            kind,
-            region: region.to_owned(),
+            id: item.arn(self.scope(region)),
+            kind: item.resource_type(),
+            region: item.finding_region(region).to_owned(),
         }
     }
 
     /// A regional resource named by its ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:PATH`.
+    ///
+    /// Kept for ZT301, ZT303 and ZT304 until they use [`Findings::resource`] with the
+    /// `SecurityGroup`, `NetworkAcl` and `Instance` they report on, which builds the same ARN.
     pub fn arn_resource(
         &self,
         service: &str,
@@ -209,10 +196,7 @@ impl Findings {
         kind: &'static str,
     ) -> Resource {
         Resource {
-            id: format!(
-                "arn:{}:{service}:{region}:{}:{path}",
-                self.partition, self.account
-            ),
+            id: self.scope(region).arn(service, path),
             kind,
             region: region.to_owned(),
         }
@@ -221,7 +205,15 @@ impl Findings {
     /// The account in one region, the resource of account- and region-level checks:
     /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:account`.
     pub fn account_resource(&self, service: &str, region: &str) -> Resource {
-        self.arn_resource(service, region, "account", "AWS::::Account")
+        self.resource(region, &Account { service })
+    }
+
+    fn scope<'a>(&'a self, region: &'a str) -> ArnScope<'a> {
+        ArnScope {
+            partition: &self.partition,
+            account: &self.account,
+            region,
+        }
     }
 
     fn push(&mut self, status: Status, resource: Resource, message: String) {

@@ -6,8 +6,12 @@
 //! pushes [`Finding`]s; [`evaluate`] runs a selection of checks and returns their findings in a
 //! stable order. Keeping it free of I/O lets check tests compile in seconds.
 //!
-//! Adding a check: one file under the pillar's folder using [`declare_check!`], one line in
-//! [`registry::CHECKS`], and one fixture in `fixtures/checks/`.
+//! Adding a check: its file under the pillar's folder, using [`declare_check!`]; its line in
+//! [`registry::CHECKS`]; its fixture, `fixtures/checks/<ID>-<name>.json`; and the snapshot of
+//! its findings that `cargo insta review` writes, `checks/tests/snapshots/<ID>-<name>.snap`.
+//! The fixture test takes its list of checks from the registry. What checks share lives in a
+//! file that says so (a pillar's `shared.rs` or `mod.rs`), never in a check's file; resource
+//! ARNs and types come from [`snapshot::AwsResource`], through [`Findings::resource`].
 
 pub mod check;
 pub mod config;
@@ -15,17 +19,19 @@ pub mod findings;
 pub mod net;
 pub mod policy_lint;
 pub mod registry;
-pub mod settings;
 pub mod snapshot;
 
 mod automation;
 mod data;
+mod event_pattern;
 mod governance;
 mod identity;
 mod networks;
 mod visibility;
 
-pub use check::{Check, CheckMeta, Pillar, Remediation, Severity};
+pub use check::{
+    Check, CheckMeta, CheckStatus, Pillar, PolicyJudge, PolicyVerdict, Remediation, Severity,
+};
 pub use config::CheckConfig;
 pub use findings::{Finding, Findings, Resource, Status};
 pub use registry::CHECKS;

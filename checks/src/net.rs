@@ -1,7 +1,7 @@
 //! Network reasoning shared by the network checks: protocols, port ranges, and whether a set
 //! of CIDR ranges is "the internet".
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 
 /// An IP protocol as security groups and network ACLs name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,38 +55,324 @@ impl Protocol {
     }
 }
 
-/// Whether `ranges` together cover the whole IPv4 or the whole IPv6 address space — which is
-/// what "open to the internet" means, whether it is written `0.0.0.0/0` or as pieces such as
-/// `0.0.0.0/1` + `128.0.0.0/1`.
-pub fn covers_whole_internet(ranges: impl Iterator<Item = IpNet> + Clone) -> bool {
-    // Pieces can only tile a whole family if their sizes add up to it: most rule sets (a few
-    // private ranges) are ruled out here without aggregating, or allocating, anything.
-    let (mut v4, mut v6) = (0u64, 0u128);
-    for net in ranges.clone() {
-        match net {
-            IpNet::V4(net) if net.prefix_len() == 0 => return true,
-            IpNet::V6(net) if net.prefix_len() == 0 => return true,
-            IpNet::V4(net) => v4 = v4.saturating_add(1u64 << (32 - u32::from(net.prefix_len()))),
-            IpNet::V6(net) => v6 = v6.saturating_add(1u128 << (128 - u32::from(net.prefix_len()))),
-        }
-    }
-    if v4 < 1u64 << 32 && v6 < u128::MAX {
-        return false;
-    }
-    let aggregated = IpNet::aggregate(&ranges.collect());
-    aggregated.iter().any(|net| net.prefix_len() == 0)
+/// An IP address family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    V4,
+    V6,
 }
 
-/// Whether `net` lies entirely inside the union of `ranges`.
-pub fn is_covered_by(net: &IpNet, ranges: &[IpNet]) -> bool {
-    if ranges.is_empty() {
-        return false;
+impl Family {
+    pub const BOTH: [Family; 2] = [Family::V4, Family::V6];
+
+    pub fn of(net: &IpNet) -> Family {
+        match net {
+            IpNet::V4(_) => Family::V4,
+            IpNet::V6(_) => Family::V6,
+        }
     }
-    // After aggregation, a block covered by the union lies inside one aggregated block:
-    // aggregation merges any set of blocks that tiles a larger one.
-    IpNet::aggregate(&ranges.to_vec())
-        .iter()
-        .any(|block| block.contains(net))
+
+    /// `IPv4` or `IPv6`, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
+
+    /// Addresses a layer may leave out of this family's internet and still admit it: a /8's
+    /// worth.
+    fn tolerance(self) -> u128 {
+        match self {
+            Family::V4 => 1 << 24,
+            Family::V6 => 1 << 120,
+        }
+    }
+}
+
+/// A set of addresses of both families, kept as sorted, disjoint, non-adjacent inclusive
+/// ranges: what a security group, a network ACL or a route table admits, after rule order.
+/// Range arithmetic (union, intersection, difference) is what first-match evaluation needs: a
+/// rule applies to the addresses that no earlier rule matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddrSet {
+    v4: Vec<(u32, u32)>,
+    v6: Vec<(u128, u128)>,
+}
+
+/// One end of an address range: `u32` for IPv4, `u128` for IPv6.
+trait Bound: Copy + Ord + Into<u128> {
+    fn next(self) -> Option<Self>;
+    fn prev(self) -> Option<Self>;
+}
+
+impl Bound for u32 {
+    fn next(self) -> Option<Self> {
+        self.checked_add(1)
+    }
+    fn prev(self) -> Option<Self> {
+        self.checked_sub(1)
+    }
+}
+
+impl Bound for u128 {
+    fn next(self) -> Option<Self> {
+        self.checked_add(1)
+    }
+    fn prev(self) -> Option<Self> {
+        self.checked_sub(1)
+    }
+}
+
+/// Sorts and merges overlapping or adjacent ranges.
+fn normalize<T: Bound>(ranges: &mut Vec<(T, T)>) {
+    if ranges.len() < 2 {
+        return;
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(T, T)> = Vec::with_capacity(ranges.len());
+    for &(start, end) in ranges.iter() {
+        match merged.last_mut() {
+            Some(last) if last.1.next().is_none_or(|after| start <= after) => {
+                last.1 = last.1.max(end);
+            }
+            _ => merged.push((start, end)),
+        }
+    }
+    *ranges = merged;
+}
+
+fn intersect<T: Bound>(a: &[(T, T)], b: &[(T, T)]) -> Vec<(T, T)> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        let start = a[i].0.max(b[j].0);
+        let end = a[i].1.min(b[j].1);
+        if start <= end {
+            out.push((start, end));
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+fn subtract<T: Bound>(a: &[(T, T)], b: &[(T, T)]) -> Vec<(T, T)> {
+    let mut out = Vec::new();
+    let mut first_cut = 0;
+    for &(start, end) in a {
+        while first_cut < b.len() && b[first_cut].1 < start {
+            first_cut += 1;
+        }
+        let mut from = Some(start);
+        for &(cut_start, cut_end) in &b[first_cut..] {
+            let Some(current) = from else { break };
+            if cut_start > end {
+                break;
+            }
+            if cut_start > current {
+                if let Some(before) = cut_start.prev() {
+                    out.push((current, before));
+                }
+            }
+            from = if cut_end >= end { None } else { cut_end.next() };
+        }
+        if let Some(current) = from {
+            out.push((current, end));
+        }
+    }
+    out
+}
+
+/// The number of addresses in `ranges`, saturating at `u128::MAX`.
+fn count<T: Bound>(ranges: &[(T, T)]) -> u128 {
+    ranges.iter().fold(0u128, |total, &(start, end)| {
+        total.saturating_add((end.into() - start.into()).saturating_add(1))
+    })
+}
+
+impl AddrSet {
+    /// Every IPv4 and every IPv6 address.
+    pub fn everything() -> AddrSet {
+        AddrSet {
+            v4: vec![(0, u32::MAX)],
+            v6: vec![(0, u128::MAX)],
+        }
+    }
+
+    pub fn from_nets(nets: impl IntoIterator<Item = IpNet>) -> AddrSet {
+        let mut set = AddrSet::default();
+        for net in nets {
+            match net {
+                IpNet::V4(net) => set.v4.push((net.network().into(), net.broadcast().into())),
+                IpNet::V6(net) => set.v6.push((net.network().into(), net.broadcast().into())),
+            }
+        }
+        normalize(&mut set.v4);
+        normalize(&mut set.v6);
+        set
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.v4.is_empty() && self.v6.is_empty()
+    }
+
+    /// Whether any address of `family` is in the set.
+    pub fn has(&self, family: Family) -> bool {
+        match family {
+            Family::V4 => !self.v4.is_empty(),
+            Family::V6 => !self.v6.is_empty(),
+        }
+    }
+
+    /// The addresses of one family.
+    pub fn only(&self, family: Family) -> AddrSet {
+        match family {
+            Family::V4 => AddrSet {
+                v4: self.v4.clone(),
+                v6: Vec::new(),
+            },
+            Family::V6 => AddrSet {
+                v4: Vec::new(),
+                v6: self.v6.clone(),
+            },
+        }
+    }
+
+    /// How many addresses of `family` the set holds, saturating at `u128::MAX`.
+    pub fn count(&self, family: Family) -> u128 {
+        match family {
+            Family::V4 => count(&self.v4),
+            Family::V6 => count(&self.v6),
+        }
+    }
+
+    pub fn union(&self, other: &AddrSet) -> AddrSet {
+        let mut set = AddrSet {
+            v4: [self.v4.as_slice(), &other.v4].concat(),
+            v6: [self.v6.as_slice(), &other.v6].concat(),
+        };
+        normalize(&mut set.v4);
+        normalize(&mut set.v6);
+        set
+    }
+
+    pub fn intersection(&self, other: &AddrSet) -> AddrSet {
+        AddrSet {
+            v4: intersect(&self.v4, &other.v4),
+            v6: intersect(&self.v6, &other.v6),
+        }
+    }
+
+    pub fn difference(&self, other: &AddrSet) -> AddrSet {
+        AddrSet {
+            v4: subtract(&self.v4, &other.v4),
+            v6: subtract(&self.v6, &other.v6),
+        }
+    }
+
+    pub fn intersects(&self, other: &AddrSet) -> bool {
+        !self.intersection(other).is_empty()
+    }
+
+    /// Whether every address of `other` is in the set.
+    pub fn contains_all(&self, other: &AddrSet) -> bool {
+        other.difference(self).is_empty()
+    }
+
+    /// The set as the fewest CIDR blocks, in address order.
+    pub fn to_cidrs(&self) -> Vec<IpNet> {
+        let v4 = self.v4.iter().flat_map(|&(start, end)| {
+            ipnet::Ipv4Subnets::new(start.into(), end.into(), 0).map(IpNet::V4)
+        });
+        let v6 = self.v6.iter().flat_map(|&(start, end)| {
+            ipnet::Ipv6Subnets::new(start.into(), end.into(), 0).map(IpNet::V6)
+        });
+        v4.chain(v6).collect()
+    }
+}
+
+/// Address ranges that are not globally reachable (IANA's special-purpose registries): no
+/// connection from the internet comes from them. For IPv6, everything outside global unicast
+/// `2000::/3`, and the documentation range inside it.
+const NOT_GLOBAL: [&str; 18] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/3",
+    "::/3",
+    "4000::/2",
+    "8000::/1",
+    "2001:db8::/32",
+];
+
+/// "The internet" as the network checks mean it: every globally reachable address (not the
+/// private, shared, loopback, link-local, documentation, multicast or reserved ranges), less
+/// the trusted ranges.
+///
+/// Sources admit the internet of a family when they leave out no more of it than a /8's worth
+/// of addresses (2^24 of IPv4, 2^120 of IPv6). So `0.0.0.0/0`, `::/0`, pieces that add up to
+/// them, and an allow-all behind a block list that denies a few ranges (or the private ranges)
+/// first all admit it: everyone else still gets in. Half the space (`0.0.0.0/1`) does not:
+/// that is a very broad allow list, not the internet. The verdict depends only on the addresses
+/// admitted, never on how the rules that admit them are split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Internet {
+    space: AddrSet,
+}
+
+impl Internet {
+    pub fn new(trusted: &[IpNet]) -> Internet {
+        let outside = NOT_GLOBAL
+            .iter()
+            .filter_map(|cidr| parse_cidr(cidr))
+            .chain(trusted.iter().copied());
+        Internet {
+            space: AddrSet::everything().difference(&AddrSet::from_nets(outside)),
+        }
+    }
+
+    /// The internet's addresses: the globally reachable ones but the trusted ranges.
+    pub fn addresses(&self) -> &AddrSet {
+        &self.space
+    }
+
+    /// Whether `sources` admit the internet of `family`.
+    pub fn admitted_in(&self, sources: &AddrSet, family: Family) -> bool {
+        let internet = self.space.only(family);
+        !internet.is_empty() && internet.difference(sources).count(family) <= family.tolerance()
+    }
+
+    /// Whether `sources` admit the internet of either family.
+    pub fn admitted(&self, sources: &AddrSet) -> bool {
+        Family::BOTH
+            .into_iter()
+            .any(|family| self.admitted_in(sources, family))
+    }
+
+    /// Whether ranges that hold `v4` IPv4 and `v6` IPv6 addresses (overlaps counted twice)
+    /// could admit the internet: a test by size alone, which rules out most rule sets (a few
+    /// private ranges) before any range is merged.
+    fn could_be_admitted_by(&self, v4: u128, v6: u128) -> bool {
+        [(Family::V4, v4), (Family::V6, v6)]
+            .into_iter()
+            .any(|(family, admitted)| {
+                let needed = self.space.count(family);
+                needed > 0 && admitted.saturating_add(family.tolerance()) >= needed
+            })
+    }
 }
 
 /// A range of source addresses that some rule admits, and that rule: its description for the
@@ -98,16 +384,36 @@ pub struct Source<R = String> {
     pub rule: R,
 }
 
-/// If `sources` together are the whole internet, the rules that make them so (deduplicated,
-/// in order): those admitting a `/0` when there are any, otherwise every contributing rule.
-pub fn internet_wide_rules<R: Clone + PartialEq>(sources: &[Source<R>]) -> Option<Vec<R>> {
-    if !covers_whole_internet(sources.iter().map(|source| source.net)) {
+/// If `sources` together admit the internet, the rules that make them so (deduplicated, in
+/// order): those admitting a `/0` when there are any, otherwise every rule that admits part of
+/// the internet.
+pub fn internet_wide_rules<R: Clone + PartialEq>(
+    sources: &[Source<R>],
+    internet: &Internet,
+) -> Option<Vec<R>> {
+    let size = |net: &IpNet| 1u128.checked_shl(u32::from(net.max_prefix_len() - net.prefix_len()));
+    let (mut v4, mut v6) = (0u128, 0u128);
+    for source in sources {
+        let addresses = size(&source.net).unwrap_or(u128::MAX);
+        match Family::of(&source.net) {
+            Family::V4 => v4 = v4.saturating_add(addresses),
+            Family::V6 => v6 = v6.saturating_add(addresses),
+        }
+    }
+    if !internet.could_be_admitted_by(v4, v6)
+        || !internet.admitted(&AddrSet::from_nets(sources.iter().map(|s| s.net)))
+    {
         return None;
     }
     let has_slash_zero = sources.iter().any(|source| source.net.prefix_len() == 0);
     let mut rules: Vec<R> = Vec::new();
     for source in sources {
-        if (!has_slash_zero || source.net.prefix_len() == 0) && !rules.contains(&source.rule) {
+        let counts = if has_slash_zero {
+            source.net.prefix_len() == 0
+        } else {
+            AddrSet::from_nets([source.net]).intersects(internet.addresses())
+        };
+        if counts && !rules.contains(&source.rule) {
             rules.push(source.rule.clone());
         }
     }
@@ -124,9 +430,10 @@ pub fn set_aside_trusted<R: PartialEq>(
     if trusted.is_empty() {
         return (sources, Vec::new());
     }
+    let trusted = AddrSet::from_nets(trusted.iter().copied());
     let (inside, outside): (Vec<Source<R>>, Vec<Source<R>>) = sources
         .into_iter()
-        .partition(|source| is_covered_by(&source.net, trusted));
+        .partition(|source| trusted.contains_all(&AddrSet::from_nets([source.net])));
     let mut trusted_rules: Vec<R> = Vec::new();
     for source in inside {
         if !trusted_rules.contains(&source.rule) {
@@ -151,11 +458,6 @@ pub fn describe_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> Str
         (Some(from), Some(to)) if from >= 0 && to >= 0 => format!("{name}/{from}-{to}"),
         _ => format!("{name}/all ports"),
     }
-}
-
-/// The whole IPv4 and IPv6 spaces.
-pub fn whole_internet() -> [IpNet; 2] {
-    [IpNet::V4(Ipv4Net::default()), IpNet::V6(Ipv6Net::default())]
 }
 
 /// Parses a CIDR as AWS returns it; a bare address is a /32 or /128.
@@ -183,8 +485,12 @@ mod tests {
         list.iter().filter_map(|s| parse_cidr(s)).collect()
     }
 
-    fn covers_whole_internet(list: &[&str]) -> bool {
-        super::covers_whole_internet(nets(list).into_iter())
+    fn set(list: &[&str]) -> AddrSet {
+        AddrSet::from_nets(nets(list))
+    }
+
+    fn admits_internet(list: &[&str]) -> bool {
+        Internet::new(&[]).admitted(&set(list))
     }
 
     #[test]
@@ -198,11 +504,13 @@ mod tests {
 
     #[test]
     fn split_ranges_that_cover_everything_are_the_internet() {
-        assert!(covers_whole_internet(&["0.0.0.0/0"]));
-        assert!(covers_whole_internet(&["::/0"]));
-        assert!(covers_whole_internet(&["0.0.0.0/1", "128.0.0.0/1"]));
-        assert!(!covers_whole_internet(&["0.0.0.0/1", "128.0.0.0/2"]));
-        assert!(!covers_whole_internet(&["10.0.0.0/8", "::/1"]));
+        assert!(admits_internet(&["0.0.0.0/0"]));
+        assert!(admits_internet(&["::/0"]));
+        assert!(admits_internet(&["0.0.0.0/1", "128.0.0.0/1"]));
+        assert!(!admits_internet(&["0.0.0.0/1", "128.0.0.0/2"]));
+        assert!(!admits_internet(&["10.0.0.0/8", "8000::/1"]));
+        // Every globally reachable IPv6 address is in 2000::/3, so in ::/1.
+        assert!(admits_internet(&["::/1"]));
     }
 
     #[test]
@@ -251,8 +559,78 @@ mod tests {
 
     #[test]
     fn coverage_by_pieces() {
-        let pieces = nets(&["10.0.0.0/9", "10.128.0.0/9"]);
-        assert!(is_covered_by(&nets(&["10.0.0.0/8"])[0], &pieces));
-        assert!(!is_covered_by(&nets(&["11.0.0.0/8"])[0], &pieces));
+        let pieces = set(&["10.0.0.0/9", "10.128.0.0/9"]);
+        assert!(pieces.contains_all(&set(&["10.0.0.0/8"])));
+        assert!(!pieces.contains_all(&set(&["11.0.0.0/8"])));
+        assert_eq!(pieces, set(&["10.0.0.0/8"]), "adjacent halves merge");
+    }
+
+    #[test]
+    fn range_arithmetic_first_match_needs() {
+        let everything = AddrSet::everything();
+        let rest = everything.difference(&set(&["0.0.0.0/1"]));
+        assert_eq!(rest.only(Family::V4), set(&["128.0.0.0/1"]));
+        assert_eq!(rest.only(Family::V6), set(&["::/0"]));
+        let holed = set(&["10.0.0.0/8"]).difference(&set(&["10.1.0.0/16", "10.3.0.0/16"]));
+        assert_eq!(
+            holed
+                .to_cidrs()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "10.0.0.0/16",
+                "10.2.0.0/16",
+                "10.4.0.0/14",
+                "10.8.0.0/13",
+                "10.16.0.0/12",
+                "10.32.0.0/11",
+                "10.64.0.0/10",
+                "10.128.0.0/9"
+            ]
+        );
+        assert_eq!(holed.count(Family::V4), (1 << 24) - 2 * (1 << 16));
+        assert_eq!(
+            set(&["10.0.0.0/8", "192.168.0.0/16"]).intersection(&set(&[
+                "10.5.0.0/16",
+                "172.16.0.0/12",
+                "192.168.1.0/24"
+            ])),
+            set(&["10.5.0.0/16", "192.168.1.0/24"])
+        );
+        assert!(everything.difference(&everything).is_empty());
+        assert_eq!(everything.count(Family::V6), u128::MAX, "saturates");
+        assert!(set(&["::/0"])
+            .difference(&set(&["::/1"]))
+            .contains_all(&set(&["8000::/1"])));
+    }
+
+    #[test]
+    fn a_block_list_is_still_the_internet_and_an_allow_list_of_half_is_not() {
+        let internet = Internet::new(&[]);
+        let block_list = AddrSet::everything().only(Family::V4).difference(&set(&[
+            "198.51.100.0/24",
+            "10.0.0.0/8",
+            "45.0.0.0/9",
+            "224.0.0.0/3",
+        ]));
+        assert!(internet.admitted(&block_list));
+        assert!(!internet.admitted(&set(&["10.0.0.0/8", "172.16.0.0/12", "fc00::/7"])));
+        assert!(
+            internet.admitted(&set(&["2000::/3"])),
+            "global unicast is all of IPv6's internet"
+        );
+        assert!(!internet.admitted(&set(&["128.0.0.0/1"])));
+        assert!(!internet.admitted(
+            &AddrSet::everything()
+                .only(Family::V4)
+                .difference(&set(&["44.0.0.0/7"]))
+        ));
+        // Trusted ranges are not the internet: admitting all but them is admitting all of it.
+        let trusted = nets(&["203.0.113.0/24"]);
+        let trusting = Internet::new(&trusted);
+        assert!(trusting.admitted(&set(&["0.0.0.0/0"])));
+        assert!(!trusting.admitted(&set(&["203.0.113.0/25"])));
+        assert!(!Internet::new(&nets(&["0.0.0.0/0", "::/0"])).admitted(&AddrSet::everything()));
     }
 }

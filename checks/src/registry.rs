@@ -1,4 +1,6 @@
-//! The registry: every check ztaudit knows, in code order. Adding a check adds one line here.
+//! The registry: every check ztaudit knows, in code order, and the codes of the checks it no
+//! longer has. Adding a check adds one line to [`CHECKS`]; removing one moves its code and name
+//! to [`RETIRED`], so that neither is ever given to another check.
 
 use crate::automation::findings_without_automated_response;
 use crate::check::{Check, CheckMeta};
@@ -14,7 +16,7 @@ use crate::governance::{
     security_hub_not_organization_wide, workloads_not_split_across_accounts,
 };
 use crate::identity::{
-    access_key_not_rotated, access_key_unused, allow_not_action, console_user_without_mfa,
+    access_key_not_rotated, access_key_unused, allow_with_not_action, console_user_without_mfa,
     ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
     ineffective_mfa_guard, policy_attached_to_user, role_trust_too_open, root_access_keys,
     root_without_hardware_mfa, root_without_mfa, secret_not_rotated, sensitive_actions_without_mfa,
@@ -24,8 +26,9 @@ use crate::networks::{
     client_vpn_connection_logging_disabled, client_vpn_split_tunnel,
     client_vpn_weak_authentication, default_security_group_has_rules, environments_not_separated,
     instance_admin_port_open_to_internet, instance_not_managed_by_ssm,
-    network_acl_admin_ports_open, security_group_open_to_internet, vpc_mixes_environments,
-    vpc_without_private_endpoints,
+    network_acl_admin_ports_open, rds_instance_reachable_from_internet,
+    security_group_admits_whole_network, security_group_open_to_internet,
+    vpc_instances_share_flat_group, vpc_mixes_environments, vpc_without_private_endpoints,
 };
 use crate::visibility::{
     cloudtrail_log_file_validation_disabled, cloudtrail_not_encrypted_with_kms,
@@ -38,7 +41,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &ineffective_mfa_guard::IneffectiveMfaGuard,
     &full_admin_policy::FullAdminPolicy,
     &service_wide_wildcard::ServiceWideWildcard,
-    &allow_not_action::AllowNotAction,
+    &allow_with_not_action::AllowWithNotAction,
     &policy_attached_to_user::PolicyAttachedToUser,
     &console_user_without_mfa::ConsoleUserWithoutMfa,
     &root_without_mfa::RootWithoutMfa,
@@ -61,6 +64,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &vpc_without_private_endpoints::VpcWithoutPrivateEndpoints,
     &environments_not_separated::EnvironmentsNotSeparated,
     &vpc_mixes_environments::VpcMixesEnvironments,
+    &rds_instance_reachable_from_internet::RdsInstanceReachableFromInternet,
+    &security_group_admits_whole_network::SecurityGroupAdmitsWholeNetwork,
+    &vpc_instances_share_flat_group::VpcInstancesShareFlatGroup,
     &ebs_default_encryption_disabled::EbsDefaultEncryptionDisabled,
     &ebs_volume_unencrypted::EbsVolumeUnencrypted,
     &s3_bucket_without_sse_kms::S3BucketWithoutSseKms,
@@ -87,6 +93,21 @@ pub static CHECKS: &[&dyn Check] = &[
     &guardduty_not_organization_wide::GuarddutyNotOrganizationWide,
     &security_hub_not_organization_wide::SecurityHubNotOrganizationWide,
 ];
+
+/// A check that was removed. Its code and name stay reserved: a report, baseline, suppression or
+/// `--checks` pattern that names them must never come to mean a different check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetiredCheck {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// The first ztaudit version without it.
+    pub retired_in: &'static str,
+    /// Why it went, and what replaces it if anything does.
+    pub reason: &'static str,
+}
+
+/// Every check ever removed, in code order. None yet.
+pub static RETIRED: &[RetiredCheck] = &[];
 
 /// The check with this id (`ZT301`) or name (`security-group-open-to-internet`), any case.
 pub fn find(id_or_name: &str) -> Option<&'static dyn Check> {
@@ -154,7 +175,7 @@ mod tests {
     use std::collections::{BTreeMap, HashSet};
 
     use super::*;
-    use crate::check::DOC_SECTIONS;
+    use crate::check::{CheckStatus, DOC_SECTIONS};
     use crate::snapshot::{CollectionInfo, RegionData, Snapshot, SCHEMA_VERSION};
     use crate::{evaluate, CheckConfig, Status};
 
@@ -186,6 +207,122 @@ mod tests {
                 meta.name
             );
         }
+    }
+
+    /// `1.2.3` as numbers, so versions compare as versions.
+    fn version(text: &str) -> (u64, u64, u64) {
+        let parts: Vec<u64> = text
+            .split('.')
+            .map(|part| {
+                part.parse()
+                    .unwrap_or_else(|_| panic!("`{text}` is not a version"))
+            })
+            .collect();
+        match parts[..] {
+            [major, minor, patch] => (major, minor, patch),
+            _ => panic!("`{text}` is not MAJOR.MINOR.PATCH"),
+        }
+    }
+
+    #[test]
+    fn every_check_appeared_in_a_version_up_to_this_one() {
+        let current = version(env!("CARGO_PKG_VERSION"));
+        for check in CHECKS {
+            let meta = check.meta();
+            assert!(
+                version(meta.since) <= current,
+                "{} claims to appear in {}, after this version ({current:?})",
+                meta.id,
+                meta.since
+            );
+        }
+    }
+
+    /// Ids or names of `checks` that one of `retired` once had.
+    fn reused(checks: &[&dyn Check], retired: &[RetiredCheck]) -> Vec<String> {
+        let mut reused = Vec::new();
+        for check in checks {
+            let meta = check.meta();
+            for old in retired {
+                if old.id.eq_ignore_ascii_case(meta.id) || old.name.eq_ignore_ascii_case(meta.name)
+                {
+                    reused.push(format!(
+                        "{} {} reuses retired {} {} (retired in {}: {})",
+                        meta.id, meta.name, old.id, old.name, old.retired_in, old.reason
+                    ));
+                }
+            }
+        }
+        reused
+    }
+
+    #[test]
+    fn no_retired_code_or_name_is_reused() {
+        let reused = reused(CHECKS, RETIRED);
+        assert!(reused.is_empty(), "{reused:#?}");
+        let current = version(env!("CARGO_PKG_VERSION"));
+        let mut previous = "";
+        for old in RETIRED {
+            assert!(old.id > previous, "RETIRED: {} is out of order", old.id);
+            previous = old.id;
+            assert!(version(old.retired_in) <= current, "{}", old.id);
+            assert!(
+                !old.reason.is_empty(),
+                "{} is retired without a reason",
+                old.id
+            );
+        }
+    }
+
+    /// The guard itself: a retired code or name given to a check is caught, in any case.
+    #[test]
+    fn reusing_a_retired_code_or_name_is_caught() {
+        let retired = |id, name| RetiredCheck {
+            id,
+            name,
+            retired_in: "0.2.0",
+            reason: "test",
+        };
+        let by_id = reused(CHECKS, &[retired("zt301", "something-else")]);
+        assert_eq!(by_id.len(), 1, "{by_id:?}");
+        assert!(by_id[0].starts_with("ZT301 security-group-open-to-internet reuses retired zt301"));
+        let by_name = reused(CHECKS, &[retired("ZT399", "Root-Access-Keys")]);
+        assert_eq!(by_name.len(), 1, "{by_name:?}");
+        assert!(by_name[0].starts_with("ZT110 root-access-keys reuses"));
+        assert!(reused(CHECKS, &[retired("ZT399", "gone")]).is_empty());
+    }
+
+    /// Every code, name, status and first version, and every retired code: a check that
+    /// disappears, is renamed or changes status shows in the review of this snapshot.
+    #[test]
+    fn the_codes() {
+        let mut listed = String::new();
+        for meta in CHECKS.iter().map(|check| check.meta()) {
+            listed.push_str(&format!(
+                "{} {} {} since {}\n",
+                meta.id, meta.name, meta.status, meta.since
+            ));
+        }
+        for old in RETIRED {
+            listed.push_str(&format!(
+                "{} {} retired in {}\n",
+                old.id, old.name, old.retired_in
+            ));
+        }
+        insta::assert_snapshot!("check_codes", listed);
+    }
+
+    #[test]
+    fn check_status_names() {
+        assert_eq!(
+            [
+                CheckStatus::Stable,
+                CheckStatus::Preview,
+                CheckStatus::Deprecated
+            ]
+            .map(CheckStatus::as_str),
+            ["stable", "preview", "deprecated"]
+        );
     }
 
     #[test]

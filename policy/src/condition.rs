@@ -345,6 +345,12 @@ impl Condition {
         &self.lowercase_key
     }
 
+    /// Whether a value refers to a policy variable (`${aws:username}`), whose value comes from
+    /// another key of the request.
+    pub(crate) fn has_variables(&self) -> bool {
+        self.patterns().any(Pattern::has_variables)
+    }
+
     /// Whether this condition holds for `context`.
     pub fn holds(&self, context: &RequestContext) -> bool {
         let request_values = context.values_of(&self.lowercase_key);

@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::condition::Condition;
 use crate::context::RequestContext;
 use crate::pattern::Pattern;
+use crate::resource_types::{any_resource_marker, ResourceTypeTable};
 
 /// The policy language version. It changes one thing: policy variables (`${aws:username}`)
 /// exist only in `2012-10-17`; elsewhere they are literal text ("IAM JSON policy elements:
@@ -289,6 +290,32 @@ impl ResourceElement {
                 patterns.iter().any(ResourcePattern::matches_every_resource)
             }
             ResourceElement::NotResource(patterns) => patterns.is_empty(),
+            ResourceElement::Unspecified => true,
+        }
+    }
+
+    /// Could a statement with these resources grant `lowercase_action` on some resource? Asked
+    /// of the action's resource types in the Service Authorization Reference
+    /// ([`crate::resource_types`]); an action the table does not know may apply to any
+    /// resource, so the answer is then yes.
+    pub fn may_grant(&self, lowercase_action: &str) -> bool {
+        match ResourceTypeTable::builtin().action_lowercase(lowercase_action) {
+            Some(entry) => entry.may_be_granted_by(self),
+            None => true,
+        }
+    }
+
+    /// Could the element match the literal resource `*`, which requests for actions without
+    /// resource-level permissions are authorized against?
+    pub(crate) fn may_match_any_resource_marker(&self) -> bool {
+        let marker = any_resource_marker();
+        match self {
+            ResourceElement::Resource(patterns) => patterns
+                .iter()
+                .any(|pattern| pattern.pattern().may_overlap(marker)),
+            ResourceElement::NotResource(patterns) => !patterns
+                .iter()
+                .any(|pattern| marker.covered_by(pattern.pattern(), false)),
             ResourceElement::Unspecified => true,
         }
     }

@@ -54,7 +54,9 @@
 //! Each is documented where it is implemented and summarised in `policy/README.md`: policy
 //! variables (`pattern.rs` and [`condition`]), multivalued keys without a set
 //! operator ([`condition`]), statements without `Resource` ([`document`]), and the symbolic
-//! treatment of non-MFA condition keys and resources in the MFA analysis ([`mfa`]).
+//! treatment of condition keys ([`global_keys`]: who sets each key) and resources
+//! ([`resource_types`]: the Service Authorization Reference's resource types) in the MFA
+//! analysis ([`mfa`]).
 
 pub mod catalogue;
 pub mod condition;
@@ -62,11 +64,13 @@ pub mod context;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod global_keys;
 mod json;
 pub mod lint;
 pub mod mfa;
 mod parse;
 mod pattern;
+pub mod resource_types;
 pub mod scp;
 
 pub use catalogue::{Catalogue, CatalogueError, SensitiveAction};

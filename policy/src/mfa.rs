@@ -15,22 +15,38 @@
 //! ## What is asked of each policy statement
 //! The analysis is symbolic: it does not pick one request but asks whether *some* request an
 //! attacker holding MFA-less credentials could make is allowed.
-//! - Conditions on the MFA keys are decided exactly, with the condition evaluator, against a
-//!   context that holds only what the absence mode fixes.
-//! - Every other condition key (source IP, region, tags, VPC endpoint, time...) is treated as
-//!   chosen by the requester: an Allow conditioned on them *can* apply (the attacker makes the
-//!   request from the allowed network), and a Deny conditioned on them *can be avoided*. This
-//!   over-approximates what is allowed — an Allow requiring region `us-east-1` next to a Deny for
-//!   region `us-east-1` is reported although no request satisfies both — which for an audit
-//!   errs on the side of a finding a person can dismiss rather than a gap nobody sees.
+//! - Conditions are decided by who sets their key ([`crate::global_keys`]): keys AWS sets from
+//!   the request's provenance (the MFA keys, `aws:ViaAWSService`, `aws:PrincipalIsAWSService`,
+//!   `aws:CalledVia*`, the service-principal keys) exactly, with the condition evaluator;
+//!   keys the requester chooses (source IP, region, tags, VPC endpoint, time...) and principal
+//!   properties the engine does not know (`aws:PrincipalTag/...`) as open: an Allow conditioned
+//!   on them *can* apply, a Deny conditioned on them *can be avoided*. That over-approximates
+//!   what is allowed (an Allow requiring region `us-east-1` next to a Deny for region
+//!   `us-east-1` is reported although no request satisfies both), which for an audit errs on
+//!   the side of a finding a person can dismiss rather than a gap nobody sees. Role-session
+//!   keys (`aws:TokenIssueTime`, `aws:SourceIdentity`, ...) are absent with long-term keys.
 //! - Actions are concrete (each catalogue entry), so `Action`/`NotAction` are matched exactly,
 //!   case-insensitively.
-//! - Resources are not known, so an Allow on *any* resource counts ("can do it to something"),
-//!   and a Deny blocks that Allow only when its resources *cover* everything the Allow grants
+//! - Resources are not known. An Allow counts when its `Resource`/`NotResource` could match a
+//!   resource of one of the action's resource types in the Service Authorization Reference
+//!   ([`crate::resource_types`]): `arn:aws:s3:::logs/*` grants `s3:GetObject`, not
+//!   `s3:DeleteBucket`. An action the table does not know may apply to any resource. A Deny
+//!   blocks that Allow only when its resources *cover* everything the Allow names
 //!   (`Resource: "*"` covers all; `arn:aws:s3:::logs/*` does not cover `*`). Coverage is proven
 //!   pattern by pattern; when it cannot be proven the Deny is taken not to block.
 //! - Denies from every policy in the set apply to Allows from every policy in it, as IAM
 //!   combines all the identity's policies ("Policy evaluation logic").
+//!
+//! ## Requests an AWS service makes for the principal
+//! A Deny that holds only for direct calls (it requires `aws:ViaAWSService` `false`, as AWS's
+//! recommended MFA guard does) does not stop a forward-access-session request, where a service
+//! acts for the principal after a direct call to it ("Forward access sessions"). Such a request
+//! needs that first direct call to be allowed. So an action a Deny blocks only for direct calls
+//! is still reported, as reachable through an AWS service ([`MfaGrant::through_aws_service`]),
+//! when the identity may call, without MFA and without a Deny, some action outside IAM and STS
+//! (IAM and STS answer from their own data and make no request to another service for the
+//! caller), and an Allow applies to the forwarded request. Which service forwards to which is
+//! not modelled: any such direct call is taken to open the path.
 
 use std::sync::LazyLock;
 
@@ -38,8 +54,12 @@ use serde::Serialize;
 
 use crate::catalogue::Catalogue;
 use crate::context::RequestContext;
-use crate::document::{Effect, PolicyDocument, Statement};
+use crate::document::{
+    ActionElement, ActionPattern, Effect, PolicyDocument, ResourceElement, Statement,
+};
 use crate::eval::StatementRef;
+use crate::global_keys::{conditions_truth, Situation, Truth};
+use crate::resource_types::{FormatAnswers, ResourceTypeTable};
 
 /// `aws:MultiFactorAuthPresent`, lowercased.
 pub const MFA_PRESENT_KEY: &str = "aws:multifactorauthpresent";
@@ -107,42 +127,6 @@ impl MfaAbsence {
     }
 }
 
-/// The context of a request made right after an MFA sign-in, to tell guards (which let it
-/// through) from Denies that block everyone.
-pub(crate) fn fresh_mfa_context() -> &'static RequestContext {
-    static CONTEXT: LazyLock<RequestContext> = LazyLock::new(|| {
-        let mut context = RequestContext::new();
-        context.insert("aws:MultiFactorAuthPresent", "true");
-        context.insert("aws:MultiFactorAuthAge", "0");
-        context
-    });
-    &CONTEXT
-}
-
-/// Do all of the statement's conditions on MFA keys hold in `context`? (Other conditions are
-/// not looked at.)
-pub(crate) fn mfa_conditions_hold(statement: &Statement, context: &RequestContext) -> bool {
-    statement
-        .conditions
-        .iter()
-        .filter(|condition| is_mfa_key(condition.lowercase_key()))
-        .all(|condition| condition.holds(context))
-}
-
-pub(crate) fn has_mfa_conditions(statement: &Statement) -> bool {
-    statement
-        .conditions
-        .iter()
-        .any(|condition| is_mfa_key(condition.lowercase_key()))
-}
-
-pub(crate) fn has_other_conditions(statement: &Statement) -> bool {
-    statement
-        .conditions
-        .iter()
-        .any(|condition| !is_mfa_key(condition.lowercase_key()))
-}
-
 /// A policy with the name (or ARN) findings should point back to.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NamedPolicy<'a> {
@@ -158,6 +142,10 @@ pub struct MfaGrant {
     pub statement: StatementRef,
     /// The absence modes in which this statement's Allow takes effect.
     pub modes: Vec<MfaAbsence>,
+    /// Of `modes`, those in which a Deny stops the direct call but not the same request made
+    /// by an AWS service acting for the principal (see the module documentation).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub through_aws_service: Vec<MfaAbsence>,
 }
 
 /// A sensitive action allowed without MFA.
@@ -172,35 +160,52 @@ pub struct MfaGap {
     pub grants: Vec<MfaGrant>,
 }
 
+/// The requests the analysis judges, by index: direct calls in each [`MfaAbsence`] mode, then
+/// a request an AWS service forwards for the principal.
+const SITUATIONS: [Situation; 3] = [
+    Situation::Direct(MfaAbsence::LongTermAccessKeys),
+    Situation::Direct(MfaAbsence::TemporaryCredentialsWithoutMfa),
+    Situation::ViaAwsService,
+];
+const FORWARDED: usize = 2;
+
 /// One statement with what the analysis needs precomputed.
 struct Analysed<'a> {
     policy: &'a str,
     statement: &'a Statement,
-    /// Per [`MfaAbsence::ALL`]: the statement's MFA conditions hold.
-    mfa_holds: [bool; 2],
+    /// Per [`SITUATIONS`]: an Allow *can* apply, a Deny *surely* applies.
+    applies: [bool; 3],
+    /// `Resource` includes `*`.
+    every_resource: bool,
 }
 
 /// For the identity whose policies are `policies`, every catalogue action allowed without MFA,
 /// in catalogue order, with the statements that allow it and in which absence mode(s).
 pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGap> {
-    let contexts = MfaAbsence::ALL.map(MfaAbsence::shared_context);
     let mut allows = Vec::new();
     let mut denies = Vec::new();
     for policy in policies {
         for statement in &policy.document.statements {
+            let truths =
+                SITUATIONS.map(|situation| conditions_truth(statement, situation, |_| true));
+            let applies = match statement.effect {
+                Effect::Allow => truths.map(|truth| truth != Truth::No),
+                // A Deny the requester can avoid by choosing another key value never blocks.
+                Effect::Deny => truths.map(|truth| truth == Truth::Yes),
+            };
+            if !applies.contains(&true) {
+                continue;
+            }
             let analysed = Analysed {
                 policy: policy.name,
                 statement,
-                mfa_holds: contexts.map(|context| mfa_conditions_hold(statement, context)),
+                applies,
+                every_resource: matches!(statement.resources, ResourceElement::Resource(_))
+                    && statement.resources.matches_every_resource(),
             };
-            if !analysed.mfa_holds.contains(&true) {
-                continue;
-            }
             match statement.effect {
                 Effect::Allow => allows.push(analysed),
-                // A Deny the requester can avoid by choosing another key value never blocks.
-                Effect::Deny if !has_other_conditions(statement) => denies.push(analysed),
-                Effect::Deny => {}
+                Effect::Deny => denies.push(analysed),
             }
         }
     }
@@ -208,9 +213,36 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
     // Whether deny d covers allow a's resources, computed at most once per pair: the same
     // pair meets again for every catalogue action both match.
     let mut covers: Vec<Option<bool>> = vec![None; allows.len() * denies.len()];
+    let mut deny_covers = |allow_index: usize, deny_index: usize| {
+        *covers[allow_index * denies.len() + deny_index].get_or_insert_with(|| {
+            denies[deny_index]
+                .statement
+                .resources
+                .covers(&allows[allow_index].statement.resources)
+        })
+    };
+    let forwarding_possible = [0, 1].map(|mode| {
+        allows.iter().enumerate().any(|(allow_index, allow)| {
+            allow.applies[mode]
+                && may_start_forwarded_requests(
+                    allow.statement,
+                    denies
+                        .iter()
+                        .enumerate()
+                        .filter(|(deny_index, deny)| {
+                            deny.applies[mode] && deny_covers(allow_index, *deny_index)
+                        })
+                        .map(|(_, deny)| deny.statement),
+                )
+        })
+    });
+
+    let table = ResourceTypeTable::builtin();
+    let mut format_answers = FormatAnswers::default();
     let mut gaps = Vec::new();
     let mut matching_denies = Vec::with_capacity(denies.len());
     for (sensitive, lowercase_action) in catalogue.entries() {
+        let resource_types = table.action_lowercase(lowercase_action);
         matching_denies.clear();
         matching_denies.extend(
             denies
@@ -221,23 +253,31 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
         );
         let mut grants = Vec::new();
         for (allow_index, allow) in allows.iter().enumerate() {
-            if !allow.statement.actions.matches_lowercase(lowercase_action) {
+            // `Resource: "*"` matches every ARN and `*` itself: no type can rule it out.
+            if !allow.statement.actions.matches_lowercase(lowercase_action)
+                || !(allow.every_resource
+                    || resource_types.is_none_or(|types| {
+                        types.may_be_granted_with(&allow.statement.resources, &mut format_answers)
+                    }))
+            {
                 continue;
             }
+            let mut blocked = |situation: usize| {
+                matching_denies.iter().any(|&deny_index| {
+                    denies[deny_index].applies[situation] && deny_covers(allow_index, deny_index)
+                })
+            };
+            let forwarded_allowed = allow.applies[FORWARDED] && !blocked(FORWARDED);
             let mut modes = Vec::new();
+            let mut through_aws_service = Vec::new();
             for (mode_index, absence) in MfaAbsence::ALL.into_iter().enumerate() {
-                if !allow.mfa_holds[mode_index] {
-                    continue;
-                }
-                let blocked = matching_denies.iter().any(|&deny_index| {
-                    let deny = &denies[deny_index];
-                    deny.mfa_holds[mode_index]
-                        && *covers[allow_index * denies.len() + deny_index].get_or_insert_with(
-                            || deny.statement.resources.covers(&allow.statement.resources),
-                        )
-                });
-                if !blocked {
+                let direct = allow.applies[mode_index] && !blocked(mode_index);
+                let forwarded = !direct && forwarding_possible[mode_index] && forwarded_allowed;
+                if direct || forwarded {
                     modes.push(absence);
+                }
+                if forwarded {
+                    through_aws_service.push(absence);
                 }
             }
             if !modes.is_empty() {
@@ -245,6 +285,7 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
                     policy: allow.policy.to_owned(),
                     statement: StatementRef::of(allow.statement),
                     modes,
+                    through_aws_service,
                 });
             }
         }
@@ -267,6 +308,49 @@ pub fn analyse(policies: &[NamedPolicy<'_>], catalogue: &Catalogue) -> Vec<MfaGa
     gaps
 }
 
+/// Could `allow` let the principal call directly, past every Deny in `blocking` (those that
+/// apply to the call and cover the Allow's resources), an action outside IAM and STS, which an
+/// AWS service might continue with forward-access-session requests? "No" only when proven
+/// statement by statement: each granted action pattern is IAM's or STS's, or one Deny covers
+/// it, or the only actions a `NotAction` Deny leaves are IAM's and STS's.
+fn may_start_forwarded_requests<'a>(
+    allow: &Statement,
+    blocking: impl Iterator<Item = &'a Statement>,
+) -> bool {
+    let blocking: Vec<&Statement> = blocking.collect();
+    let leaves_only_identity_actions = |deny: &Statement| match &deny.actions {
+        ActionElement::Action(denied) => denied.iter().any(ActionPattern::matches_every_action),
+        ActionElement::NotAction(exempt) => exempt.iter().all(is_identity_service_pattern),
+    };
+    match &allow.actions {
+        ActionElement::Action(granted) => granted.iter().any(|pattern| {
+            !is_identity_service_pattern(pattern)
+                && !blocking.iter().any(|deny| match &deny.actions {
+                    ActionElement::Action(denied) => denied
+                        .iter()
+                        .any(|d| pattern.pattern().covered_by(d.pattern(), false)),
+                    ActionElement::NotAction(exempt) => exempt.iter().all(|e| {
+                        is_identity_service_pattern(e)
+                            || !pattern.pattern().may_overlap(e.pattern())
+                    }),
+                })
+        }),
+        ActionElement::NotAction(_) => !blocking
+            .iter()
+            .any(|deny| leaves_only_identity_actions(deny)),
+    }
+}
+
+/// Whether an action pattern names only IAM or STS actions (`iam:*`, `sts:GetSessionToken`).
+fn is_identity_service_pattern(pattern: &ActionPattern) -> bool {
+    pattern
+        .as_str()
+        .split_once(':')
+        .is_some_and(|(service, _)| {
+            service.eq_ignore_ascii_case("iam") || service.eq_ignore_ascii_case("sts")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +370,14 @@ mod tests {
             r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
         ))
         .expect("valid policy")
+    }
+
+    /// One policy named `p`.
+    fn alone(document: &PolicyDocument) -> [NamedPolicy<'_>; 1] {
+        [NamedPolicy {
+            name: "p",
+            document,
+        }]
     }
 
     /// action -> modes, for compact assertions.
@@ -433,6 +525,71 @@ mod tests {
         assert_eq!(gaps.len(), 1);
         assert_eq!(gaps[0].action, "iam:PassRole");
         assert_eq!(gaps[0].grants[0].statement.index, 1);
+    }
+
+    #[test]
+    fn statements_grant_only_the_resource_types_they_name() {
+        let doc = document(
+            r#"{"Effect":"Allow","Action":["s3:*","dynamodb:DeleteTable"],"Resource":"arn:aws:s3:::bucket/*"}"#,
+        );
+        let policies = alone(&doc);
+        // Bucket actions act on buckets; an action the table does not know keeps "any
+        // resource".
+        assert_eq!(
+            summary(
+                &policies,
+                &["s3:PutBucketPolicy", "s3:PutObject", "dynamodb:DeleteTable"]
+            ),
+            [
+                ("s3:PutObject".to_owned(), BOTH.to_vec()),
+                ("dynamodb:DeleteTable".to_owned(), BOTH.to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_guard_for_direct_calls_only_leaves_the_path_through_a_service() {
+        let guard = |action: &str| {
+            document(&format!(
+                r#"{{"Effect":"Allow","Action":"*","Resource":"*"}},
+                   {{"Effect":"Deny",{action},"Resource":"*","Condition":{{"BoolIfExists":{{"aws:MultiFactorAuthPresent":"false","aws:ViaAWSService":"false"}}}}}}"#
+            ))
+        };
+        // Everything but IAM/STS self-service is denied: no direct call can start a
+        // forwarded request.
+        let closed = guard(r#""NotAction":["iam:ListMFADevices","sts:GetSessionToken"]"#);
+        let policies = alone(&closed);
+        assert!(summary(&policies, &["iam:CreateUser", "kms:DisableKey"]).is_empty());
+        // Only IAM is denied: a direct call to another service can forward IAM calls.
+        let open = guard(r#""Action":"iam:*""#);
+        let policies = alone(&open);
+        let gaps = analyse(&policies, &catalogue(&["iam:CreateUser", "kms:DisableKey"]));
+        assert_eq!(gaps.len(), 2);
+        assert_eq!(gaps[0].grants[0].through_aws_service, BOTH);
+        assert!(gaps[1].grants[0].through_aws_service.is_empty());
+    }
+
+    #[test]
+    fn keys_aws_sets_are_decided_exactly() {
+        let doc = document(
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:ViaAWSService":"true"}}},
+               {"Effect":"Allow","Action":"kms:*","Resource":"*","Condition":{"Null":{"aws:SourceArn":"false"}}},
+               {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":"false"}}}"#,
+        );
+        let policies = alone(&doc);
+        // kms: aws:SourceArn is never in an IAM principal's request; s3: the session key is
+        // absent with long-term keys; iam: only forwarded requests, which need a direct call to
+        // start them, and only temporary credentials may call S3 directly.
+        assert_eq!(
+            summary(
+                &policies,
+                &["iam:CreateUser", "kms:DisableKey", "s3:PutBucketPolicy"]
+            ),
+            [
+                ("iam:CreateUser".to_owned(), vec![TEMPORARY]),
+                ("s3:PutBucketPolicy".to_owned(), vec![TEMPORARY])
+            ]
+        );
     }
 
     #[test]

@@ -141,7 +141,6 @@ impl Pattern {
     }
 
     /// True when the pattern contains at least one policy variable.
-    #[cfg(test)]
     pub(crate) fn has_variables(&self) -> bool {
         self.has_variables
     }
@@ -235,6 +234,68 @@ impl Pattern {
         glob_overlap(&self.tokens, &other.tokens)
     }
 
+    /// Could this resource pattern match some ARN written in `format`? Never "no" when such
+    /// an ARN exists (see [`ArnFormat`] for what a placeholder may stand for); may say "yes"
+    /// for a pair that has none, as [`Pattern::may_overlap`] does.
+    ///
+    /// Both sides are split into ARN segments as [`Pattern::matches_arn_with`] splits them and
+    /// compared segment by segment, the shorter side's last segment against the rest of the
+    /// other, joined with its colons. That is sound because a format's placeholders before its
+    /// resource segment never hold a colon (they are `${Partition}`, `${Region}`, `${Account}`);
+    /// a format where some other placeholder comes first is compared as a whole string.
+    pub(crate) fn may_match_format(&self, format: &ArnFormat) -> bool {
+        if self.is_match_all() {
+            return true;
+        }
+        // Most pairs name different services: tell them apart without building segments.
+        if let (Some(mine), Some(theirs)) = (self.literal_service(), format.service.as_deref()) {
+            if mine != theirs {
+                return false;
+            }
+        }
+        let pattern_segments: Vec<Vec<Atom<'_>>> = split_segments(&self.tokens)
+            .iter()
+            .map(|segment| atoms(segment).into_iter().map(Atom::into_static).collect())
+            .collect();
+        // A variable's value may hold colons, which would move the segment boundaries.
+        if self.has_variables || !format.segment_aligned {
+            let whole = join_atoms(&pattern_segments);
+            return atoms_overlap(&whole, &join_atoms(&format.segments));
+        }
+        let shared = pattern_segments.len().min(format.segments.len());
+        let last = shared - 1;
+        let leading_overlap = pattern_segments[..last]
+            .iter()
+            .zip(&format.segments[..last])
+            .all(|(mine, theirs)| atoms_overlap(mine, theirs));
+        if !leading_overlap {
+            return false;
+        }
+        atoms_overlap(
+            &join_atoms(&pattern_segments[last..]),
+            &join_atoms(&format.segments[last..]),
+        )
+    }
+
+    /// The service segment (`s3` in `arn:aws:s3:::b/*`) when the pattern's leading text spells
+    /// it out, with no wildcard or variable before its closing colon.
+    fn literal_service(&self) -> Option<&str> {
+        let Some(Token::Text(text)) = self.tokens.first() else {
+            return None;
+        };
+        let mut segments = text.splitn(4, ':');
+        let (_, _, service) = (segments.next()?, segments.next()?, segments.next()?);
+        segments.next()?;
+        Some(service)
+    }
+
+    /// Does this pattern match every ARN written in `format`, as an ARN? Sound: "yes" only when
+    /// it does, proven on the format with every placeholder read as `*` (a superset of its
+    /// ARNs).
+    pub(crate) fn covers_format(&self, format: &ArnFormat) -> bool {
+        format.widened.covered_by(self, true)
+    }
+
     /// Replaces variables with their values; `None` when one has no value and no default.
     fn resolve(&self, variables: &dyn VariableValues) -> Option<Vec<Token>> {
         let mut tokens = Vec::with_capacity(self.tokens.len());
@@ -249,6 +310,119 @@ impl Pattern {
         }
         Some(tokens)
     }
+}
+
+/// Placeholders of ARN formats whose values cannot contain some characters, and which: the
+/// segment placeholders never hold `:` (it separates ARN segments) or `/`; S3 bucket and access
+/// point names are lowercase letters, digits, dots and hyphens ("Bucket naming rules", "Naming
+/// rules for access points" in the Amazon S3 User Guide). Every other placeholder may stand for
+/// any run of characters: object keys, IAM paths and log group names hold `/` and `:`.
+const RESTRICTED_PLACEHOLDERS: &[(&str, &str)] = &[
+    ("Partition", ":/"),
+    ("Region", ":/"),
+    ("Account", ":/"),
+    ("BucketName", ":/"),
+    ("AccessPointName", ":/"),
+];
+
+/// An ARN format of the Service Authorization Reference, such as
+/// `arn:${Partition}:s3:::${BucketName}/${ObjectName}`: literal text and `${Name}`
+/// placeholders. A placeholder stands for any run of characters (possibly empty, which only
+/// widens it), except those [`RESTRICTED_PLACEHOLDERS`] rules out.
+#[derive(Clone)]
+pub(crate) struct ArnFormat {
+    source: String,
+    /// Split at the first five literal colons, like a resource pattern.
+    segments: Vec<Vec<Atom<'static>>>,
+    /// Whether only colon-free placeholders come before the last segment, so that segments
+    /// line up with an ARN's (see [`Pattern::may_match_format`]).
+    segment_aligned: bool,
+    /// The format with each placeholder read as `*`.
+    widened: Pattern,
+    /// The service segment, when it is literal text (it always is in the reference).
+    service: Option<String>,
+}
+
+impl fmt::Debug for ArnFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ArnFormat({:?})", self.source)
+    }
+}
+
+impl ArnFormat {
+    pub(crate) fn parse(source: &str) -> ArnFormat {
+        let mut segments: Vec<Vec<Atom<'static>>> = vec![Vec::new()];
+        let mut widened = String::new();
+        let mut segment_aligned = true;
+        let mut rest = source;
+        while let Some(ch) = rest.chars().next() {
+            if let Some(end) = rest.strip_prefix("${").and_then(|inner| inner.find('}')) {
+                let name = &rest[2..2 + end];
+                let excluded = RESTRICTED_PLACEHOLDERS
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .map(|(_, excluded)| *excluded);
+                let is_last_segment = segments.len() == 6;
+                if !is_last_segment && !excluded.is_some_and(|chars| chars.contains(':')) {
+                    segment_aligned = false;
+                }
+                let atom = excluded.map_or(Atom::AnyRun, Atom::RunExcluding);
+                if let Some(last) = segments.last_mut() {
+                    last.push(atom);
+                }
+                widened.push('*');
+                rest = &rest[2 + end + 1..];
+                continue;
+            }
+            if ch == ':' && segments.len() < 6 {
+                segments.push(Vec::new());
+            } else if let Some(last) = segments.last_mut() {
+                last.push(Atom::Char(ch));
+            }
+            widened.push(ch);
+            rest = &rest[ch.len_utf8()..];
+        }
+        let service = segments.get(2).and_then(|segment| {
+            segment
+                .iter()
+                .map(|atom| match atom {
+                    Atom::Char(ch) => Some(*ch),
+                    _ => None,
+                })
+                .collect::<Option<String>>()
+        });
+        ArnFormat {
+            service,
+            source: source.to_owned(),
+            segments,
+            segment_aligned,
+            widened: Pattern::compile(
+                &widened,
+                Syntax {
+                    wildcards: true,
+                    variables: false,
+                    lowercase: false,
+                },
+            ),
+        }
+    }
+
+    /// The format as the reference writes it.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Segments joined back with their colons.
+fn join_atoms<'a>(segments: &[Vec<Atom<'a>>]) -> Vec<Atom<'a>> {
+    let mut joined = Vec::new();
+    for (index, segment) in segments.iter().enumerate() {
+        if index > 0 {
+            joined.push(Atom::Char(':'));
+        }
+        joined.extend_from_slice(segment);
+    }
+    joined
 }
 
 enum VariableToken<'a> {
@@ -408,6 +582,22 @@ enum Atom<'a> {
     /// A policy variable, kept by name: as the *outer* pattern of a cover question it only
     /// covers the same variable (its value is unknown); elsewhere it stands for any run.
     Variable(&'a str),
+    /// A placeholder of an ARN format whose values never contain these characters
+    /// (`${BucketName}` has no `/`). Only in [`ArnFormat`]s, never in policy patterns.
+    RunExcluding(&'static str),
+}
+
+impl Atom<'_> {
+    /// The atom without its borrow: a variable, whose value is unknown, becomes the run it
+    /// stands for in overlap questions.
+    fn into_static(self) -> Atom<'static> {
+        match self {
+            Atom::Char(ch) => Atom::Char(ch),
+            Atom::AnyChar => Atom::AnyChar,
+            Atom::AnyRun | Atom::Variable(_) => Atom::AnyRun,
+            Atom::RunExcluding(excluded) => Atom::RunExcluding(excluded),
+        }
+    }
 }
 
 fn atoms(tokens: &[Token]) -> Vec<Atom<'_>> {
@@ -471,9 +661,18 @@ fn glob_covers(outer: &[Token], inner: &[Token]) -> bool {
 /// Is there a string both patterns match? Reachability over pairs of positions, where `*`
 /// (and a variable, whose value is unknown) may stay put while the other side advances.
 fn glob_overlap(left: &[Token], right: &[Token]) -> bool {
-    let left = atoms(left);
-    let right = atoms(right);
-    let is_run = |atom: &Atom<'_>| matches!(atom, Atom::AnyRun | Atom::Variable(_));
+    atoms_overlap(&atoms(left), &atoms(right))
+}
+
+/// [`glob_overlap`] over atoms, where a [`Atom::RunExcluding`] run produces only the characters
+/// it allows.
+fn atoms_overlap(left: &[Atom<'_>], right: &[Atom<'_>]) -> bool {
+    let is_run = |atom: &Atom<'_>| {
+        matches!(
+            atom,
+            Atom::AnyRun | Atom::Variable(_) | Atom::RunExcluding(_)
+        )
+    };
     let width = right.len() + 1;
     let mut reachable = vec![false; (left.len() + 1) * width];
     let mut stack = vec![(0usize, 0usize)];
@@ -499,6 +698,8 @@ fn glob_overlap(left: &[Token], right: &[Token]) -> bool {
         if let (Some(a), Some(b)) = (left_atom, right_atom) {
             let common = match (a, b) {
                 (Atom::Char(x), Atom::Char(y)) => x == y,
+                (Atom::Char(x), Atom::RunExcluding(excluded))
+                | (Atom::RunExcluding(excluded), Atom::Char(x)) => !excluded.contains(*x),
                 _ => true,
             };
             if common {
@@ -735,6 +936,53 @@ mod properties {
         out
     }
 
+    /// ARN formats over a small alphabet, with the reference's placeholders.
+    fn arn_format() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("a".to_owned()),
+                Just("b".to_owned()),
+                Just(":".to_owned()),
+                Just("/".to_owned()),
+                Just("${Account}".to_owned()),
+                Just("${BucketName}".to_owned()),
+                Just("${ObjectName}".to_owned()),
+            ],
+            0..10,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    /// An ARN the format describes: each placeholder replaced with a filler its naming rule
+    /// allows (restricted ones lose their `:` and `/`).
+    fn instantiate_format(format: &str, fillers: &[String]) -> String {
+        let mut out = String::new();
+        let mut filler = fillers.iter().cycle();
+        let mut rest = format;
+        while !rest.is_empty() {
+            if let Some(inner) = rest.strip_prefix("${") {
+                let end = inner.find('}').expect("closed placeholder");
+                let name = &inner[..end];
+                let value = filler.next().cloned().unwrap_or_default();
+                let restricted = RESTRICTED_PLACEHOLDERS
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .map(|(_, excluded)| *excluded);
+                out.extend(
+                    value
+                        .chars()
+                        .filter(|ch| !restricted.is_some_and(|excluded| excluded.contains(*ch))),
+                );
+                rest = &inner[end + 1..];
+            } else {
+                let ch = rest.chars().next().expect("not empty");
+                out.push(ch);
+                rest = &rest[ch.len_utf8()..];
+            }
+        }
+        out
+    }
+
     fn small_pattern() -> impl Strategy<Value = String> {
         "[ab:*?]{0,10}"
     }
@@ -842,6 +1090,29 @@ mod properties {
             if left_pattern.matches(&text) && right_pattern.matches(&text) {
                 prop_assert!(left_pattern.may_overlap(&right_pattern));
                 prop_assert!(right_pattern.may_overlap(&left_pattern));
+            }
+        }
+
+        #[test]
+        fn format_match_never_misses_an_arn(
+            pattern in "[ab:/*?]{0,10}",
+            format in arn_format(),
+            fillers in proptest::collection::vec("[ab:/]{0,3}", 1..4),
+        ) {
+            let compiled = ArnFormat::parse(&format);
+            let arn = instantiate_format(&format, &fillers);
+            let resource = Pattern::compile(&pattern, RESOURCE);
+            if resource.matches_arn_with(&arn, &NoVariables) {
+                prop_assert!(
+                    resource.may_match_format(&compiled),
+                    "{pattern} matches {arn}, an ARN of {format}"
+                );
+            }
+            if resource.covers_format(&compiled) {
+                prop_assert!(
+                    resource.matches_arn_with(&arn, &NoVariables),
+                    "{pattern} should match {arn}, an ARN of {format}"
+                );
             }
         }
 

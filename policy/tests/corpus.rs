@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use ztaudit_policy::lint::{ineffective_mfa_guards, lint};
+use ztaudit_policy::lint::{ineffective_mfa_guards, lint, mfa_guards};
 use ztaudit_policy::mfa::{analyse, MfaAbsence, NamedPolicy};
 use ztaudit_policy::{evaluate, Catalogue, Decision, PolicyDocument, Request};
 
@@ -32,6 +32,8 @@ const KNOWN_SOURCES: &[&str] = &[
     "Single-valued vs. multivalued context keys",
     "Conditions with multiple context keys or values",
     "AWS global condition context keys",
+    "Forward access sessions",
+    "Service Authorization Reference",
     "GetPolicyVersion",
     "RFC 8259",
 ];
@@ -57,6 +59,8 @@ struct DocumentCase {
     url_encoded: Option<bool>,
     lints: Option<Vec<String>>,
     ineffective_mfa_guards: Option<Vec<GuardExpectation>>,
+    /// Statement indices of the Denies proven to apply to every MFA-less direct request.
+    effective_mfa_guards: Option<Vec<usize>>,
     mfa: Option<MfaExpectation>,
     #[serde(default)]
     request: Vec<RequestCase>,
@@ -78,6 +82,8 @@ struct GuardExpectation {
     statement: usize,
     sid: Option<String>,
     slips_past: Vec<String>,
+    /// `misses-mfa-less-requests` (the default) or `denies-only-mfa-requests`.
+    problem: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +91,9 @@ struct GuardExpectation {
 struct MfaExpectation {
     long_term_access_keys: ActionSet,
     temporary_credentials_without_mfa: ActionSet,
+    /// Actions that some mode reaches only through an AWS service acting for the principal
+    /// (a Deny stops the direct call); none when absent.
+    through_aws_service: Option<ActionSet>,
     rule: String,
 }
 
@@ -228,6 +237,26 @@ fn check_mfa(
                 mode.as_str()
             ));
         }
+    }
+    let expected_through = match &expectation.through_aws_service {
+        Some(set) => resolve(set, catalogue, problems, at),
+        None => BTreeSet::new(),
+    };
+    let actual_through: BTreeSet<String> = gaps
+        .iter()
+        .filter(|gap| {
+            gap.modes.iter().any(|mode| {
+                !gap.grants.iter().any(|grant| {
+                    grant.modes.contains(mode) && !grant.through_aws_service.contains(mode)
+                })
+            })
+        })
+        .map(|gap| gap.action.to_lowercase())
+        .collect();
+    if expected_through != actual_through {
+        problems.push(format!(
+            "{at} mfa through an AWS service: expected {expected_through:?}, found {actual_through:?}"
+        ));
     }
     // Every gap must name a grant, in a policy of the set, whose modes include the gap's.
     for gap in &gaps {
@@ -378,16 +407,21 @@ fn check_document(
     match &case.ineffective_mfa_guards {
         Some(expected) => {
             let actual = ineffective_mfa_guards(&document);
-            let summary = |statement: usize, sid: Option<&str>, modes: Vec<&str>| {
-                format!("{statement}/{sid:?}/{modes:?}")
+            let summary = |statement: usize, sid: Option<&str>, modes: Vec<&str>, problem: &str| {
+                format!("{statement}/{sid:?}/{modes:?}/{problem}")
             };
             let actual: Vec<String> = actual
                 .iter()
                 .map(|g| {
+                    let problem = serde_json::to_value(g.problem)
+                        .ok()
+                        .and_then(|value| value.as_str().map(str::to_owned))
+                        .unwrap_or_default();
                     summary(
                         g.statement.index,
                         g.statement.sid.as_deref(),
                         g.slips_past.iter().map(|m| m.as_str()).collect(),
+                        &problem,
                     )
                 })
                 .collect();
@@ -403,6 +437,7 @@ fn check_document(
                                 .and_then(|s| s.sid.as_deref())
                         }),
                         g.slips_past.iter().map(String::as_str).collect(),
+                        g.problem.as_deref().unwrap_or("misses-mfa-less-requests"),
                     )
                 })
                 .collect();
@@ -415,6 +450,18 @@ fn check_document(
         None => problems.push(format!(
             "{at}: parsed documents must list their ineffective MFA guards"
         )),
+    }
+    if let Some(expected) = &case.effective_mfa_guards {
+        let actual: Vec<usize> = mfa_guards(&document)
+            .effective
+            .iter()
+            .map(|guard| guard.statement.index)
+            .collect();
+        if actual != *expected {
+            problems.push(format!(
+                "{at}: expected effective MFA guards {expected:?}, got {actual:?}"
+            ));
+        }
     }
     match &case.mfa {
         Some(expectation) => {

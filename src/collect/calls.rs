@@ -1,5 +1,11 @@
-//! The collector's plumbing: every AWS call goes through [`Calls::run`], which bounds concurrency,
-//! counts the call, advances the progress bar and turns failure into a [`CallError`].
+//! The collector's plumbing: every AWS call goes through [`RegionCalls::run`], which bounds
+//! concurrency, counts the call, advances the progress bar and turns failure into a
+//! [`CallError`].
+//!
+//! On top of it, the two shapes most collections take, so that no collector writes them again:
+//! a list operation read to its last page through its SDK paginator ([`RegionCalls::paginate`],
+//! and [`RegionCalls::list`] for the usual convert-and-sort), and a listing followed by one read
+//! per listed item, each with its own outcome ([`get_each`]).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -7,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
@@ -17,12 +24,14 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+use futures::future::join_all;
 use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
 use ztaudit_checks::{CallError, Collected, ErrorKind};
 
 use super::allow_list;
-use super::error::classify;
+use super::error::{classify, THROTTLING_CODES};
+use super::sorted;
 
 /// What the recorder saw of one operation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -74,11 +83,14 @@ impl Storable for Attempted {
 impl CallRecorder {
     /// Invocations in all.
     pub fn total(&self) -> u64 {
-        self.snapshot().values().map(|stats| stats.calls).sum()
+        self.operation_stats()
+            .values()
+            .map(|stats| stats.calls)
+            .sum()
     }
 
-    /// Per IAM action, in name order.
-    pub fn snapshot(&self) -> BTreeMap<String, OperationStats> {
+    /// The statistics recorded so far (a copy), per IAM action in name order.
+    pub fn operation_stats(&self) -> BTreeMap<String, OperationStats> {
         self.0.lock().map(|map| map.clone()).unwrap_or_default()
     }
 
@@ -92,23 +104,16 @@ impl CallRecorder {
     }
 }
 
-/// Status codes and error codes AWS uses to say "slow down".
+/// Whether an attempt was answered "slow down": status 429 or 503, or a 400 naming one of the
+/// throttling error codes.
 fn is_throttling(status: u16, body: Option<&[u8]>) -> bool {
-    const CODES: [&str; 6] = [
-        "Throttling",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "TooManyRequestsException",
-        "SlowDown",
-        "RequestThrottled",
-    ];
     if status == 429 || status == 503 {
         return true;
     }
     status == 400
         && body.is_some_and(|body| {
             let text = String::from_utf8_lossy(body);
-            CODES.iter().any(|code| text.contains(code))
+            THROTTLING_CODES.iter().any(|code| text.contains(code))
         })
 }
 
@@ -233,8 +238,9 @@ impl RegionCalls {
         self.region.as_deref()
     }
 
-    /// Runs one operation (all its pages, when `call` collects a paginator) and records its
-    /// outcome. In a disabled region nothing is sent and the outcome is `RegionDisabled`.
+    /// Runs one operation and records its outcome. In a disabled region nothing is sent and the
+    /// outcome is `RegionDisabled`. A paginated operation goes through
+    /// [`paginate`](Self::paginate) instead, which reads it to the last page.
     pub async fn run<T, E, R, Fut>(
         &self,
         service: &str,
@@ -281,5 +287,99 @@ impl RegionCalls {
                 Collected::Error(error)
             }
         }
+    }
+
+    /// Reads a paginated operation to its last page as one recorded [`run`](Self::run), then
+    /// hands everything read to `finish`. `pages` makes the stream of the operation's SDK
+    /// paginator: `.into_paginator().items().send()` for its items, `.into_paginator().send()`
+    /// for whole pages (an operation whose pages hold several lists, or no item view).
+    pub async fn paginate<T, E, R, Out>(
+        &self,
+        service: &str,
+        operation: &str,
+        pages: impl FnOnce() -> PaginationStream<Result<T, SdkError<E, R>>>,
+        finish: impl FnOnce(Vec<T>) -> Out,
+    ) -> Collected<Out>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        self.run(service, operation, || async move {
+            pages().try_collect().await.map(finish)
+        })
+        .await
+    }
+
+    /// [`paginate`](Self::paginate) in the shape of most Describe and List calls: every item
+    /// converted to its snapshot type, the list sorted.
+    pub async fn list<T, E, R, Out: Ord>(
+        &self,
+        service: &str,
+        operation: &str,
+        pages: impl FnOnce() -> PaginationStream<Result<T, SdkError<E, R>>>,
+        convert: impl FnMut(&T) -> Out,
+    ) -> Collected<Vec<Out>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        self.paginate(service, operation, pages, |items| {
+            sorted(items.iter().map(convert).collect())
+        })
+        .await
+    }
+}
+
+/// The list-then-get-each shape: when the listing was read, `get` reads each listed item, all of
+/// them at once (their calls bounded like every call, by [`Calls`]), each keeping its own
+/// outcome; the results come in the listing's order. When the listing failed, its error stands
+/// for the whole, and nothing is read.
+pub async fn get_each<Listed, Got, Gathered, Fut>(
+    listed: Collected<Vec<Listed>>,
+    get: impl FnMut(Listed) -> Fut,
+) -> Collected<Gathered>
+where
+    Fut: Future<Output = Got>,
+    Gathered: FromIterator<Got>,
+{
+    match listed {
+        Collected::Ok(items) => Collected::Ok(
+            join_all(items.into_iter().map(get))
+                .await
+                .into_iter()
+                .collect(),
+        ),
+        Collected::Error(error) => Collected::Error(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_throttling_code_counts_whatever_the_protocol() {
+        for code in THROTTLING_CODES {
+            let query =
+                format!("<Response><Errors><Error><Code>{code}</Code></Error></Errors></Response>");
+            let json = format!(r#"{{"__type":"{code}","message":"slow down"}}"#);
+            assert!(is_throttling(400, Some(query.as_bytes())), "{code}");
+            assert!(is_throttling(400, Some(json.as_bytes())), "{code}");
+        }
+    }
+
+    #[test]
+    fn too_many_requests_and_unavailable_count_whatever_the_body() {
+        assert!(is_throttling(429, None));
+        assert!(is_throttling(503, Some(b"<html>busy</html>")));
+    }
+
+    #[test]
+    fn other_answers_do_not_count() {
+        let denied = br#"{"__type":"AccessDeniedException","message":"not authorized"}"#;
+        assert!(!is_throttling(400, Some(denied)));
+        assert!(!is_throttling(403, Some(denied)));
+        assert!(!is_throttling(400, None));
+        assert!(!is_throttling(200, Some(b"{}")));
     }
 }

@@ -6,14 +6,13 @@ use std::collections::BTreeSet;
 
 use aws_sdk_cloudtrail::types;
 use aws_sdk_cloudtrail::Client;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{
     AdvancedEventSelector, AdvancedFieldSelector, ClassicEventSelector, CloudTrailRegion,
     EventSelectors, Trail, TrailStatus,
 };
 use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 
 const SERVICE: &str = "cloudtrail";
 
@@ -46,7 +45,7 @@ pub async fn collect_region(
     calls: &RegionCalls,
     homes: &TrailHomes,
 ) -> CloudTrailRegion {
-    let described = calls
+    let listed = calls
         .run(SERVICE, "DescribeTrails", || async {
             // DescribeTrails has no pagination: one answer lists every trail.
             let output = client
@@ -54,14 +53,13 @@ pub async fn collect_region(
                 .include_shadow_trails(true)
                 .send()
                 .await?;
-            Ok(output.trail_list().iter().map(trail).collect::<Vec<_>>())
+            let mut trails: Vec<Trail> = output.trail_list().iter().map(trail).collect();
+            trails.sort_by(|a, b| a.arn.cmp(&b.arn));
+            Ok(trails)
         })
         .await;
-    let Collected::Ok(trails) = described else {
-        return CloudTrailRegion { trails: described };
-    };
     let region = calls.region_name().unwrap_or_default();
-    let trails = join_all(trails.into_iter().map(|mut trail| async move {
+    let trails = get_each(listed, |mut trail| async move {
         if homes.evaluates(region, &trail.home_region) {
             let (status, selectors) = tokio::join!(
                 trail_status(client, calls, &trail.arn),
@@ -71,19 +69,16 @@ pub async fn collect_region(
             trail.event_selectors = Some(selectors);
         }
         trail
-    }))
+    })
     .await;
-    let mut trails = trails;
-    trails.sort_by(|a, b| a.arn.cmp(&b.arn));
-    CloudTrailRegion {
-        trails: Collected::Ok(trails),
-    }
+    CloudTrailRegion { trails }
 }
 
 /// By ARN, which AWS requires for a shadow trail.
 async fn trail_status(client: &Client, calls: &RegionCalls, arn: &str) -> Collected<TrailStatus> {
     calls
         .run(SERVICE, "GetTrailStatus", || async {
+            // Not paginated, like the selectors below: one answer per trail.
             let output = client.get_trail_status().name(arn).send().await?;
             // Absent means AWS did not say it is logging: not logging (a FAIL, never a PASS).
             Ok(TrailStatus {

@@ -9,51 +9,53 @@ use ztaudit_checks::snapshot::{
 };
 
 use super::calls::RegionCalls;
+use super::sorted;
 
 const SERVICE: &str = "config";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> ConfigRegion {
+    // None of the three is paginated (see above).
     let (recorders, recorder_statuses, delivery_channels) = tokio::join!(
         calls.run(SERVICE, "DescribeConfigurationRecorders", || async {
             let output = client.describe_configuration_recorders().send().await?;
-            let mut recorders: Vec<_> = output
-                .configuration_recorders()
-                .iter()
-                .map(recorder)
-                .collect();
-            recorders.sort();
-            Ok(recorders)
+            Ok(sorted(
+                output
+                    .configuration_recorders()
+                    .iter()
+                    .map(recorder)
+                    .collect(),
+            ))
         }),
         calls.run(SERVICE, "DescribeConfigurationRecorderStatus", || async {
             let output = client
                 .describe_configuration_recorder_status()
                 .send()
                 .await?;
-            let mut statuses: Vec<_> = output
-                .configuration_recorders_status()
-                .iter()
-                .map(|status| RecorderStatus {
-                    name: status.name().unwrap_or_default().to_owned(),
-                    recording: status.recording(),
-                    last_status: status.last_status().map(|s| s.as_str().to_owned()),
-                })
-                .collect();
-            statuses.sort();
-            Ok(statuses)
+            Ok(sorted(
+                output
+                    .configuration_recorders_status()
+                    .iter()
+                    .map(|status| RecorderStatus {
+                        name: status.name().unwrap_or_default().to_owned(),
+                        recording: status.recording(),
+                        last_status: status.last_status().map(|s| s.as_str().to_owned()),
+                    })
+                    .collect(),
+            ))
         }),
         calls.run(SERVICE, "DescribeDeliveryChannels", || async {
             let output = client.describe_delivery_channels().send().await?;
-            let mut channels: Vec<_> = output
-                .delivery_channels()
-                .iter()
-                .map(|channel| DeliveryChannel {
-                    name: channel.name().unwrap_or_default().to_owned(),
-                    s3_bucket_name: channel.s3_bucket_name().map(str::to_owned),
-                    sns_topic_arn: channel.sns_topic_arn().map(str::to_owned),
-                })
-                .collect();
-            channels.sort();
-            Ok(channels)
+            Ok(sorted(
+                output
+                    .delivery_channels()
+                    .iter()
+                    .map(|channel| DeliveryChannel {
+                        name: channel.name().unwrap_or_default().to_owned(),
+                        s3_bucket_name: channel.s3_bucket_name().map(str::to_owned),
+                        sns_topic_arn: channel.sns_topic_arn().map(str::to_owned),
+                    })
+                    .collect(),
+            ))
         }),
     );
     ConfigRegion {

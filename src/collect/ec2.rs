@@ -1,18 +1,19 @@
 //! EC2 and VPC: the regional data of [`Ec2Region`], read with paginated Describe calls at the
-//! largest page size each API allows.
+//! largest page size each API allows (`DescribeAddresses` has no pages).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types;
 use aws_sdk_ec2::Client;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{
-    AclEntry, Cidr, ClientVpnEndpoint, Ec2Region, FlowLog, Instance, NetworkAcl, NetworkInterface,
-    Permission, SecurityGroup, TransitGatewayAttachment, Volume, Vpc, VpcEndpoint, VpcPeering,
+    AclEntry, Cidr, ClientVpnEndpoint, Ec2Region, ElasticIp, FlowLog, GatewayAttachment, Instance,
+    InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Permission, PrivateIp, Route,
+    RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, Subnet,
+    TransitGatewayAttachment, Volume, Vpc, VpcEndpoint, VpcPeering,
 };
 use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 use super::sorted;
 
 const SERVICE: &str = "ec2";
@@ -24,13 +25,14 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         vpcs,
         network_acls,
         flow_logs,
-        ebs_default,
+        ebs_encryption_by_default,
         volumes,
         instances,
         vpc_endpoints,
         vpc_peering_connections,
         transit_gateway_attachments,
         client_vpn_endpoints,
+        network,
     ) = tokio::join!(
         security_groups(client, calls),
         network_interfaces(client, calls),
@@ -40,35 +42,22 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         ebs_encryption_by_default(client, calls),
         volumes(client, calls),
         instances(client, calls),
-        async {
-            list_all!(
-                calls,
-                "DescribeVpcEndpoints",
-                client.describe_vpc_endpoints().max_results(1000),
-                vpc_endpoint
-            )
-        },
-        async {
-            list_all!(
-                calls,
-                "DescribeVpcPeeringConnections",
-                client.describe_vpc_peering_connections().max_results(1000),
-                vpc_peering
-            )
-        },
-        async {
-            list_all!(
-                calls,
-                "DescribeTransitGatewayAttachments",
-                client
-                    .describe_transit_gateway_attachments()
-                    .max_results(1000),
-                transit_gateway_attachment
-            )
-        },
+        vpc_endpoints(client, calls),
+        vpc_peering_connections(client, calls),
+        transit_gateway_attachments(client, calls),
         client_vpn_endpoints(client, calls),
+        network_paths(client, calls),
     );
-    let prefix_list_entries = collect_prefix_lists(client, calls, &security_groups).await;
+    let NetworkPaths {
+        subnets,
+        route_tables,
+        internet_gateways,
+        egress_only_internet_gateways,
+        nat_gateways,
+        addresses,
+    } = network;
+    let prefix_list_entries =
+        collect_prefix_lists(client, calls, &security_groups, &route_tables).await;
     Ec2Region {
         security_groups,
         prefix_list_entries,
@@ -76,93 +65,399 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         vpcs,
         network_acls,
         flow_logs,
-        ebs_encryption_by_default: ebs_default,
+        ebs_encryption_by_default,
         volumes,
         instances,
         vpc_endpoints,
         vpc_peering_connections,
         transit_gateway_attachments,
         client_vpn_endpoints,
+        subnets,
+        route_tables,
+        internet_gateways,
+        egress_only_internet_gateways,
+        nat_gateways,
+        addresses,
+    }
+}
+
+/// What the network-path model reads besides groups, interfaces and ACLs.
+struct NetworkPaths {
+    subnets: Collected<Vec<Subnet>>,
+    route_tables: Collected<Vec<RouteTable>>,
+    internet_gateways: Collected<Vec<InternetGateway>>,
+    egress_only_internet_gateways: Collected<Vec<InternetGateway>>,
+    nat_gateways: Collected<Vec<NatGateway>>,
+    addresses: Collected<Vec<ElasticIp>>,
+}
+
+async fn network_paths(client: &Client, calls: &RegionCalls) -> NetworkPaths {
+    let (
+        subnets,
+        route_tables,
+        internet_gateways,
+        egress_only_internet_gateways,
+        nat_gateways,
+        addresses,
+    ) = tokio::join!(
+        calls.list(SERVICE, "DescribeSubnets", || client.describe_subnets().max_results(1000).into_paginator().items().send(), subnet),
+        calls.list(SERVICE, "DescribeRouteTables", || client.describe_route_tables().max_results(100).into_paginator().items().send(), route_table),
+        calls.list(SERVICE, "DescribeInternetGateways", || client.describe_internet_gateways().max_results(1000).into_paginator().items().send(), internet_gateway),
+        calls.list(SERVICE, "DescribeEgressOnlyInternetGateways", || client.describe_egress_only_internet_gateways().max_results(255).into_paginator().items().send(), egress_only_internet_gateway),
+        calls.list(SERVICE, "DescribeNatGateways", || client.describe_nat_gateways().max_results(1000).into_paginator().items().send(), nat_gateway),
+        elastic_ips(client, calls),
+    );
+    NetworkPaths {
+        subnets,
+        route_tables,
+        internet_gateways,
+        egress_only_internet_gateways,
+        nat_gateways,
+        addresses,
+    }
+}
+
+/// Elastic IPs: `DescribeAddresses` answers every address of the region in one response.
+async fn elastic_ips(client: &Client, calls: &RegionCalls) -> Collected<Vec<ElasticIp>> {
+    calls
+        .run(SERVICE, "DescribeAddresses", || async {
+            let output = client.describe_addresses().send().await?;
+            Ok(sorted(output.addresses().iter().map(elastic_ip).collect()))
+        })
+        .await
+}
+
+fn subnet(subnet: &types::Subnet) -> Subnet {
+    Subnet {
+        id: text(subnet.subnet_id()),
+        vpc_id: text(subnet.vpc_id()),
+        cidr_block: subnet.cidr_block().map(str::to_owned),
+        ipv6_cidr_blocks: sorted(
+            subnet
+                .ipv6_cidr_block_association_set()
+                .iter()
+                .filter_map(|association| association.ipv6_cidr_block().map(str::to_owned))
+                .collect(),
+        ),
+        map_public_ip_on_launch: subnet.map_public_ip_on_launch().unwrap_or(false),
+    }
+}
+
+fn route_table(table: &types::RouteTable) -> RouteTable {
+    RouteTable {
+        id: text(table.route_table_id()),
+        vpc_id: text(table.vpc_id()),
+        associations: sorted(
+            table
+                .associations()
+                .iter()
+                .map(|association| RouteTableAssociation {
+                    main: association.main().unwrap_or(false),
+                    subnet_id: association.subnet_id().map(str::to_owned),
+                    gateway_id: association.gateway_id().map(str::to_owned),
+                    state: association
+                        .association_state()
+                        .and_then(|state| state.state())
+                        .map(|state| state.as_str().to_owned()),
+                })
+                .collect(),
+        ),
+        routes: sorted(table.routes().iter().map(route).collect()),
+    }
+}
+
+fn route(route: &types::Route) -> Route {
+    // AWS fills exactly one target field; the gateway field is read last, since it also holds
+    // `local`.
+    let target = [
+        (
+            route.nat_gateway_id(),
+            RouteTarget::NatGateway as fn(String) -> RouteTarget,
+        ),
+        (
+            route.egress_only_internet_gateway_id(),
+            RouteTarget::EgressOnlyInternetGateway,
+        ),
+        (route.transit_gateway_id(), RouteTarget::TransitGateway),
+        (
+            route.vpc_peering_connection_id(),
+            RouteTarget::VpcPeeringConnection,
+        ),
+        (route.carrier_gateway_id(), RouteTarget::CarrierGateway),
+        (route.local_gateway_id(), RouteTarget::LocalGateway),
+        (route.core_network_arn(), RouteTarget::CoreNetwork),
+        (route.instance_id(), RouteTarget::Instance),
+        (route.network_interface_id(), RouteTarget::NetworkInterface),
+        (route.gateway_id(), RouteTarget::Gateway),
+    ]
+    .into_iter()
+    .find_map(|(id, kind)| id.map(|id| kind(id.to_owned())))
+    .unwrap_or_else(|| RouteTarget::Other(String::new()));
+    Route {
+        destination_cidr: route.destination_cidr_block().map(Cidr::from),
+        destination_ipv6_cidr: route.destination_ipv6_cidr_block().map(Cidr::from),
+        destination_prefix_list_id: route.destination_prefix_list_id().map(str::to_owned),
+        // Absent is not taken as active: such a route lets nothing in.
+        state: text(route.state().map(|state| state.as_str())),
+        target,
+    }
+}
+
+fn gateway_attachments(attachments: &[types::InternetGatewayAttachment]) -> Vec<GatewayAttachment> {
+    sorted(
+        attachments
+            .iter()
+            .map(|attachment| GatewayAttachment {
+                vpc_id: text(attachment.vpc_id()),
+                state: text(attachment.state().map(|state| state.as_str())),
+            })
+            .collect(),
+    )
+}
+
+fn internet_gateway(gateway: &types::InternetGateway) -> InternetGateway {
+    InternetGateway {
+        id: text(gateway.internet_gateway_id()),
+        attachments: gateway_attachments(gateway.attachments()),
+    }
+}
+
+fn egress_only_internet_gateway(gateway: &types::EgressOnlyInternetGateway) -> InternetGateway {
+    InternetGateway {
+        id: text(gateway.egress_only_internet_gateway_id()),
+        attachments: gateway_attachments(gateway.attachments()),
+    }
+}
+
+fn nat_gateway(gateway: &types::NatGateway) -> NatGateway {
+    NatGateway {
+        id: text(gateway.nat_gateway_id()),
+        vpc_id: gateway.vpc_id().map(str::to_owned),
+        subnet_id: gateway.subnet_id().map(str::to_owned),
+        state: text(gateway.state().map(|state| state.as_str())),
+        connectivity_type: gateway
+            .connectivity_type()
+            .map(|kind| kind.as_str().to_owned()),
+    }
+}
+
+fn elastic_ip(address: &types::Address) -> ElasticIp {
+    ElasticIp {
+        public_ip: text(address.public_ip()),
+        allocation_id: address.allocation_id().map(str::to_owned),
+        network_interface_id: address.network_interface_id().map(str::to_owned),
+        private_ip: address.private_ip_address().map(str::to_owned),
+        instance_id: address.instance_id().map(str::to_owned),
     }
 }
 
 async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instance>> {
     calls
-        .run(SERVICE, "DescribeInstances", || async {
-            let reservations = client
-                .describe_instances()
-                .max_results(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            let instances = reservations
-                .iter()
-                .flat_map(|reservation| reservation.instances())
-                .map(instance)
-                .filter(|instance| instance.state != "terminated")
-                .collect();
-            Ok(sorted(instances))
-        })
+        .paginate(
+            SERVICE,
+            "DescribeInstances",
+            || {
+                client
+                    .describe_instances()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            // The items are reservations, each holding instances.
+            |reservations| {
+                sorted(
+                    reservations
+                        .iter()
+                        .flat_map(|reservation| reservation.instances())
+                        .map(instance)
+                        .filter(|instance| instance.state != "terminated")
+                        .collect(),
+                )
+            },
+        )
         .await
 }
 
 async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
-    list_all!(
-        calls,
-        "DescribeSecurityGroups",
-        client.describe_security_groups().max_results(1000),
-        security_group
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeSecurityGroups",
+            || {
+                client
+                    .describe_security_groups()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            security_group,
+        )
+        .await
 }
 
 async fn network_interfaces(
     client: &Client,
     calls: &RegionCalls,
 ) -> Collected<Vec<NetworkInterface>> {
-    list_all!(
-        calls,
-        "DescribeNetworkInterfaces",
-        client.describe_network_interfaces().max_results(1000),
-        network_interface
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeNetworkInterfaces",
+            || {
+                client
+                    .describe_network_interfaces()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            network_interface,
+        )
+        .await
 }
 
 async fn vpcs(client: &Client, calls: &RegionCalls) -> Collected<Vec<Vpc>> {
-    list_all!(
-        calls,
-        "DescribeVpcs",
-        client.describe_vpcs().max_results(1000),
-        vpc
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeVpcs",
+            || {
+                client
+                    .describe_vpcs()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            vpc,
+        )
+        .await
 }
 
 async fn network_acls(client: &Client, calls: &RegionCalls) -> Collected<Vec<NetworkAcl>> {
-    list_all!(
-        calls,
-        "DescribeNetworkAcls",
-        client.describe_network_acls().max_results(1000),
-        network_acl
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeNetworkAcls",
+            || {
+                client
+                    .describe_network_acls()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            network_acl,
+        )
+        .await
 }
 
 async fn flow_logs(client: &Client, calls: &RegionCalls) -> Collected<Vec<FlowLog>> {
-    list_all!(
-        calls,
-        "DescribeFlowLogs",
-        client.describe_flow_logs().max_results(1000),
-        flow_log
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeFlowLogs",
+            || {
+                client
+                    .describe_flow_logs()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            flow_log,
+        )
+        .await
 }
 
 async fn ebs_encryption_by_default(client: &Client, calls: &RegionCalls) -> Collected<bool> {
     calls
         .run(SERVICE, "GetEbsEncryptionByDefault", || async {
+            // Not paginated: one setting per region.
             let output = client.get_ebs_encryption_by_default().send().await?;
             // Absent means AWS did not say it is on: report it as off (a FAIL, never a PASS).
             Ok(output.ebs_encryption_by_default().unwrap_or(false))
         })
+        .await
+}
+
+async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeVolumes",
+            || {
+                client
+                    .describe_volumes()
+                    .max_results(500)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            volume,
+        )
+        .await
+}
+
+async fn vpc_endpoints(client: &Client, calls: &RegionCalls) -> Collected<Vec<VpcEndpoint>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeVpcEndpoints",
+            || {
+                client
+                    .describe_vpc_endpoints()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            vpc_endpoint,
+        )
+        .await
+}
+
+async fn vpc_peering_connections(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<VpcPeering>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeVpcPeeringConnections",
+            || {
+                client
+                    .describe_vpc_peering_connections()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            vpc_peering,
+        )
+        .await
+}
+
+async fn transit_gateway_attachments(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Vec<TransitGatewayAttachment>> {
+    calls
+        .list(
+            SERVICE,
+            "DescribeTransitGatewayAttachments",
+            || {
+                client
+                    .describe_transit_gateway_attachments()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            transit_gateway_attachment,
+        )
         .await
 }
 
@@ -171,62 +466,73 @@ async fn client_vpn_endpoints(
     client: &Client,
     calls: &RegionCalls,
 ) -> Collected<Vec<ClientVpnEndpoint>> {
-    list_all!(
-        calls,
-        "DescribeClientVpnEndpoints",
-        client.describe_client_vpn_endpoints().max_results(1000),
-        client_vpn_endpoint
-    )
+    calls
+        .list(
+            SERVICE,
+            "DescribeClientVpnEndpoints",
+            || {
+                client
+                    .describe_client_vpn_endpoints()
+                    .max_results(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            client_vpn_endpoint,
+        )
+        .await
 }
 
-async fn volumes(client: &Client, calls: &RegionCalls) -> Collected<Vec<Volume>> {
-    list_all!(
-        calls,
-        "DescribeVolumes",
-        client.describe_volumes().max_results(500),
-        volume
-    )
-}
-
-/// Resolves the managed prefix lists that security group rules reference — only those, since a
-/// region holds many AWS-managed lists no rule uses.
+/// Resolves the managed prefix lists that security group rules and routes reference — only
+/// those, since a region holds many AWS-managed lists nothing uses.
 async fn collect_prefix_lists(
     client: &Client,
     calls: &RegionCalls,
     security_groups: &Collected<Vec<SecurityGroup>>,
+    route_tables: &Collected<Vec<RouteTable>>,
 ) -> Collected<BTreeMap<String, Collected<Vec<Cidr>>>> {
-    let groups = match security_groups {
-        Collected::Ok(groups) => groups,
-        Collected::Error(error) => return Collected::Error(error.clone()),
+    let (groups, tables) = match (security_groups, route_tables) {
+        (Collected::Error(error), Collected::Error(_)) => return Collected::Error(error.clone()),
+        (groups, tables) => (groups.as_result().ok(), tables.as_result().ok()),
     };
-    let referenced: BTreeSet<&str> = groups
-        .iter()
+    let from_groups = groups
+        .into_iter()
+        .flatten()
         .flat_map(|group| group.ingress.iter().chain(&group.egress))
-        .flat_map(|permission| permission.prefix_list_ids.iter().map(String::as_str))
-        .collect();
-    let lookups = referenced.into_iter().map(|list_id| async move {
+        .flat_map(|permission| permission.prefix_list_ids.iter().map(String::as_str));
+    let from_routes = tables
+        .into_iter()
+        .flatten()
+        .flat_map(|table| &table.routes)
+        .filter_map(|route| route.destination_prefix_list_id.as_deref());
+    let referenced: BTreeSet<&str> = from_groups.chain(from_routes).collect();
+    get_each(Collected::Ok(referenced.into_iter().collect()), |list_id| async move {
         let entries = calls
-            .run(SERVICE, "GetManagedPrefixListEntries", || async {
-                let entries = client
-                    .get_managed_prefix_list_entries()
-                    .prefix_list_id(list_id)
-                    .max_results(100)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await?;
-                let mut cidrs: Vec<Cidr> = entries
-                    .iter()
-                    .filter_map(|entry| entry.cidr().map(Cidr::from))
-                    .collect();
-                cidrs.sort();
-                Ok(cidrs)
-            })
+            .paginate(
+                SERVICE,
+                "GetManagedPrefixListEntries",
+                || {
+                    client
+                        .get_managed_prefix_list_entries()
+                        .prefix_list_id(list_id)
+                        .max_results(100)
+                        .into_paginator()
+                        .items()
+                        .send()
+                },
+                |entries| {
+                    sorted(
+                        entries
+                            .iter()
+                            .filter_map(|entry| entry.cidr().map(Cidr::from))
+                            .collect(),
+                    )
+                },
+            )
             .await;
         (list_id.to_owned(), entries)
-    });
-    Collected::Ok(join_all(lookups).await.into_iter().collect())
+    })
+    .await
 }
 
 fn vpc_endpoint(endpoint: &types::VpcEndpoint) -> VpcEndpoint {
@@ -373,6 +679,28 @@ fn network_interface(interface: &types::NetworkInterface) -> NetworkInterface {
             .attachment()
             .and_then(|attachment| attachment.instance_id())
             .map(str::to_owned),
+        subnet_id: interface.subnet_id().map(str::to_owned),
+        vpc_id: interface.vpc_id().map(str::to_owned),
+        // Primary first, as AWS lists them.
+        private_ips: interface
+            .private_ip_addresses()
+            .iter()
+            .map(|private| PrivateIp {
+                address: text(private.private_ip_address()),
+                primary: private.primary().unwrap_or(false),
+                public_ip: private
+                    .association()
+                    .and_then(|association| association.public_ip())
+                    .map(str::to_owned),
+            })
+            .collect(),
+        ipv6_addresses: sorted(
+            interface
+                .ipv6_addresses()
+                .iter()
+                .filter_map(|address| address.ipv6_address().map(str::to_owned))
+                .collect(),
+        ),
     }
 }
 
@@ -593,6 +921,111 @@ mod tests {
         .map(|(id, auth, logging, split)| (id.to_owned(), auth.to_owned(), logging, split));
         assert_eq!(seen, expected);
         assert!(endpoints.iter().all(|e| e.status == "available"));
+    }
+
+    /// moto fills only the target fields it models; every field AWS documents maps to its kind,
+    /// and `local` stays a gateway.
+    #[test]
+    fn routes_keep_their_target_kind_and_state() {
+        let base = || {
+            types::Route::builder()
+                .destination_cidr_block("0.0.0.0/0")
+                .state(types::RouteState::Active)
+        };
+        let cases = [
+            (
+                base().gateway_id("igw-1").build(),
+                RouteTarget::Gateway("igw-1".into()),
+            ),
+            (
+                base().gateway_id("local").build(),
+                RouteTarget::Gateway("local".into()),
+            ),
+            (
+                base().nat_gateway_id("nat-1").build(),
+                RouteTarget::NatGateway("nat-1".into()),
+            ),
+            (
+                base().egress_only_internet_gateway_id("eigw-1").build(),
+                RouteTarget::EgressOnlyInternetGateway("eigw-1".into()),
+            ),
+            (
+                base().transit_gateway_id("tgw-1").build(),
+                RouteTarget::TransitGateway("tgw-1".into()),
+            ),
+            (
+                base().vpc_peering_connection_id("pcx-1").build(),
+                RouteTarget::VpcPeeringConnection("pcx-1".into()),
+            ),
+            (
+                base()
+                    .network_interface_id("eni-1")
+                    .instance_id("i-1")
+                    .build(),
+                RouteTarget::Instance("i-1".into()),
+            ),
+        ];
+        for (aws, expected) in cases {
+            let ours = route(&aws);
+            assert_eq!(ours.target, expected);
+            assert_eq!(ours.state, "active");
+        }
+        let blackhole = types::Route::builder()
+            .destination_prefix_list_id("pl-1")
+            .gateway_id("igw-gone")
+            .state(types::RouteState::Blackhole)
+            .build();
+        let ours = route(&blackhole);
+        assert_eq!(ours.state, "blackhole");
+        assert_eq!(ours.destination_prefix_list_id.as_deref(), Some("pl-1"));
+    }
+
+    /// An interface's every private address keeps its own public association, primary first.
+    #[test]
+    fn interfaces_keep_subnet_private_addresses_and_ipv6() {
+        let address = |ip: &str, primary: bool, public: Option<&str>| {
+            let mut builder = types::NetworkInterfacePrivateIpAddress::builder()
+                .private_ip_address(ip)
+                .primary(primary);
+            if let Some(public) = public {
+                builder = builder.association(
+                    types::NetworkInterfaceAssociation::builder()
+                        .public_ip(public)
+                        .build(),
+                );
+            }
+            builder.build()
+        };
+        let aws = types::NetworkInterface::builder()
+            .network_interface_id("eni-1")
+            .subnet_id("subnet-1")
+            .vpc_id("vpc-1")
+            .private_ip_addresses(address("10.0.0.5", true, None))
+            .private_ip_addresses(address("10.0.0.6", false, Some("54.0.0.6")))
+            .ipv6_addresses(
+                types::NetworkInterfaceIpv6Address::builder()
+                    .ipv6_address("2600::6")
+                    .build(),
+            )
+            .build();
+        let ours = network_interface(&aws);
+        assert_eq!(ours.subnet_id.as_deref(), Some("subnet-1"));
+        assert_eq!(
+            ours.private_ips,
+            [
+                PrivateIp {
+                    address: "10.0.0.5".into(),
+                    primary: true,
+                    public_ip: None
+                },
+                PrivateIp {
+                    address: "10.0.0.6".into(),
+                    primary: false,
+                    public_ip: Some("54.0.0.6".into())
+                }
+            ]
+        );
+        assert_eq!(ours.ipv6_addresses, ["2600::6"]);
     }
 
     #[tokio::test]

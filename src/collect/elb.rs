@@ -3,13 +3,12 @@
 
 use aws_sdk_elasticloadbalancing as classic;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{
     ClassicListener, ClassicLoadBalancer, ElbRegion, Listener, ListenerAction, LoadBalancer,
 };
 use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 use super::sorted;
 
 const SERVICE: &str = "elasticloadbalancing";
@@ -19,18 +18,36 @@ pub async fn collect_region(
     classic: &classic::Client,
     calls: &RegionCalls,
 ) -> ElbRegion {
-    let (load_balancers, classic_load_balancers) = tokio::join!(load_balancers(v2, calls), async {
-        list_all!(
-            calls,
+    let (load_balancers, classic_load_balancers) = tokio::join!(
+        load_balancers(v2, calls),
+        calls.list(
+            SERVICE,
             "DescribeLoadBalancers",
-            classic.describe_load_balancers().page_size(400),
-            classic_load_balancer
-        )
-    },);
+            || {
+                classic
+                    .describe_load_balancers()
+                    .page_size(400)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            classic_load_balancer,
+        ),
+    );
     ElbRegion {
         load_balancers,
         classic_load_balancers,
     }
+}
+
+/// An ELBv2 load balancer as `DescribeLoadBalancers` lists it, before its listeners are read.
+/// Ordered by ARN first, the order of the snapshot's list.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct ListedLoadBalancer {
+    arn: String,
+    name: String,
+    kind: String,
+    scheme: String,
 }
 
 async fn load_balancers(
@@ -38,49 +55,57 @@ async fn load_balancers(
     calls: &RegionCalls,
 ) -> Collected<Vec<LoadBalancer>> {
     let listed = calls
-        .run(SERVICE, "DescribeLoadBalancers", || async {
-            client
-                .describe_load_balancers()
-                .page_size(400)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-        })
+        .list(
+            SERVICE,
+            "DescribeLoadBalancers",
+            || {
+                client
+                    .describe_load_balancers()
+                    .page_size(400)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |balancer| ListedLoadBalancer {
+                arn: balancer.load_balancer_arn().unwrap_or_default().to_owned(),
+                name: balancer.load_balancer_name().unwrap_or_default().to_owned(),
+                kind: balancer
+                    .r#type()
+                    .map(|kind| kind.as_str().to_owned())
+                    .unwrap_or_default(),
+                scheme: balancer
+                    .scheme()
+                    .map(|scheme| scheme.as_str().to_owned())
+                    .unwrap_or_default(),
+            },
+        )
         .await;
-    let balancers = match listed {
-        Collected::Ok(balancers) => balancers,
-        Collected::Error(error) => return Collected::Error(error),
-    };
-    let mut balancers = join_all(balancers.iter().map(|balancer| async move {
-        let arn = balancer.load_balancer_arn().unwrap_or_default().to_owned();
-        let listeners = list_all!(
-            calls,
-            "DescribeListeners",
-            client
-                .describe_listeners()
-                .load_balancer_arn(&arn)
-                .page_size(400),
-            listener
-        );
+    get_each(listed, |balancer| async move {
+        let listeners = calls
+            .list(
+                SERVICE,
+                "DescribeListeners",
+                || {
+                    client
+                        .describe_listeners()
+                        .load_balancer_arn(&balancer.arn)
+                        .page_size(400)
+                        .into_paginator()
+                        .items()
+                        .send()
+                },
+                listener,
+            )
+            .await;
         LoadBalancer {
-            name: balancer.load_balancer_name().unwrap_or_default().to_owned(),
-            kind: balancer
-                .r#type()
-                .map(|kind| kind.as_str().to_owned())
-                .unwrap_or_default(),
-            scheme: balancer
-                .scheme()
-                .map(|scheme| scheme.as_str().to_owned())
-                .unwrap_or_default(),
-            arn,
+            arn: balancer.arn,
+            name: balancer.name,
+            kind: balancer.kind,
+            scheme: balancer.scheme,
             listeners,
         }
-    }))
-    .await;
-    balancers.sort_by(|a, b| a.arn.cmp(&b.arn));
-    Collected::Ok(balancers)
+    })
+    .await
 }
 
 fn listener(listener: &elbv2::types::Listener) -> Listener {

@@ -16,21 +16,10 @@ const ACCESS_DENIED_CODES: &[&str] = &[
     "Forbidden",
 ];
 
-/// Error codes meaning the request was throttled (still, after the SDK's retries).
-const THROTTLING_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "ProvisionedThroughputExceededException",
-    "BandwidthLimitExceeded",
-    "EC2ThrottledException",
-];
+/// Error codes meaning "slow down": the SDK's own list, the one its retry strategy backs off on.
+/// The one list both for counting throttled attempts (the call recorder) and for classifying a
+/// call still throttled after its retries, so that the two cannot disagree.
+pub(crate) const THROTTLING_CODES: &[&str] = aws_runtime::retries::classifiers::THROTTLING_ERRORS;
 
 /// Error codes AWS answers in an opt-in region the account has not enabled.
 /// (The collector checks regions with `DescribeRegions` first; this catches the rest.)
@@ -81,5 +70,79 @@ where
         kind,
         code,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    use super::*;
+
+    fn answered(status: u16, code: &str) -> SdkError<DescribeVolumesError, HttpResponse> {
+        SdkError::service_error(
+            DescribeVolumesError::generic(
+                ErrorMetadata::builder()
+                    .code(code)
+                    .message("answered by a test")
+                    .build(),
+            ),
+            HttpResponse::new(
+                StatusCode::try_from(status).expect("valid status"),
+                SdkBody::empty(),
+            ),
+        )
+    }
+
+    fn kind_of(error: &SdkError<DescribeVolumesError, HttpResponse>) -> ErrorKind {
+        classify("ec2", "DescribeVolumes", Some("eu-west-1"), error).kind
+    }
+
+    #[test]
+    fn every_throttling_code_is_classified_throttled() {
+        for code in THROTTLING_CODES {
+            assert_eq!(
+                kind_of(&answered(400, code)),
+                ErrorKind::Throttled,
+                "{code}"
+            );
+        }
+    }
+
+    /// The codes either half of the collector knew before they shared one list: none is lost.
+    #[test]
+    fn the_throttling_codes_keep_every_code_known_before() {
+        for code in [
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottled",
+            "RequestThrottledException",
+            "RequestLimitExceeded",
+            "TooManyRequestsException",
+            "SlowDown",
+            "PriorRequestNotComplete",
+            "ProvisionedThroughputExceededException",
+            "BandwidthLimitExceeded",
+            "EC2ThrottledException",
+        ] {
+            assert!(THROTTLING_CODES.contains(&code), "{code}");
+        }
+    }
+
+    #[test]
+    fn denial_and_other_codes_are_not_throttling() {
+        assert_eq!(
+            kind_of(&answered(403, "UnauthorizedOperation")),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            kind_of(&answered(400, "InvalidParameterValue")),
+            ErrorKind::Other
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! EventBridge: the rules of the default event bus and their targets ([`EventsRegion`]).
 //!
-//! EventBridge models no paginators for `ListRules` and `ListTargetsByRule`, so [`all_pages`]
-//! follows their `NextToken`s.
+//! EventBridge's SDK models no paginator for `ListRules` or `ListTargetsByRule` (the only
+//! operations the collector reads without one), so [`all_pages`] follows their `NextToken`s.
 
 use std::future::Future;
 
@@ -10,11 +10,10 @@ use aws_sdk_eventbridge::operation::list_targets_by_rule::ListTargetsByRuleError
 use aws_sdk_eventbridge::Client;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{EventRule, EventTarget, EventsRegion};
 use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 
 const SERVICE: &str = "events";
 
@@ -24,56 +23,50 @@ const PAGE_SIZE: i32 = 100;
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> EventsRegion {
     let listed = calls
         .run(SERVICE, "ListRules", || async {
-            all_pages::<_, SdkError<ListRulesError, HttpResponse>, _>(|token| async move {
-                let output = client
-                    .list_rules()
-                    .limit(PAGE_SIZE)
-                    .set_next_token(token)
-                    .send()
-                    .await?;
-                let next = output.next_token().map(str::to_owned);
-                let rules = output
-                    .rules()
-                    .iter()
-                    .map(|rule| EventRule {
-                        name: rule.name().unwrap_or_default().to_owned(),
-                        arn: rule.arn().unwrap_or_default().to_owned(),
-                        state: rule
-                            .state()
-                            .map(|state| state.as_str().to_owned())
-                            .unwrap_or_default(),
-                        event_pattern: rule.event_pattern().map(str::to_owned),
-                        managed_by: rule.managed_by().map(str::to_owned),
-                        targets: Collected::default(),
-                    })
-                    .collect();
-                Ok((rules, next))
-            })
-            .await
+            // No SDK paginator (see above): `all_pages` follows the NextTokens.
+            let mut rules =
+                all_pages::<_, SdkError<ListRulesError, HttpResponse>, _>(|token| async move {
+                    let output = client
+                        .list_rules()
+                        .limit(PAGE_SIZE)
+                        .set_next_token(token)
+                        .send()
+                        .await?;
+                    let next = output.next_token().map(str::to_owned);
+                    let rules = output
+                        .rules()
+                        .iter()
+                        .map(|rule| EventRule {
+                            name: rule.name().unwrap_or_default().to_owned(),
+                            arn: rule.arn().unwrap_or_default().to_owned(),
+                            state: rule
+                                .state()
+                                .map(|state| state.as_str().to_owned())
+                                .unwrap_or_default(),
+                            event_pattern: rule.event_pattern().map(str::to_owned),
+                            managed_by: rule.managed_by().map(str::to_owned),
+                            targets: Collected::default(),
+                        })
+                        .collect();
+                    Ok((rules, next))
+                })
+                .await?;
+            rules.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(rules)
         })
         .await;
-    let rules = match listed {
-        Collected::Ok(rules) => rules,
-        Collected::Error(error) => {
-            return EventsRegion {
-                rules: Collected::Error(error),
-            }
-        }
-    };
-    let mut rules = join_all(rules.into_iter().map(|mut rule| async move {
+    let rules = get_each(listed, |mut rule| async move {
         rule.targets = targets(client, calls, &rule.name).await;
         rule
-    }))
+    })
     .await;
-    rules.sort_by(|a, b| a.name.cmp(&b.name));
-    EventsRegion {
-        rules: Collected::Ok(rules),
-    }
+    EventsRegion { rules }
 }
 
 async fn targets(client: &Client, calls: &RegionCalls, rule: &str) -> Collected<Vec<EventTarget>> {
     calls
         .run(SERVICE, "ListTargetsByRule", || async {
+            // No SDK paginator either.
             let mut targets = all_pages::<_, SdkError<ListTargetsByRuleError, HttpResponse>, _>(
                 |token| async move {
                     let output = client

@@ -6,13 +6,12 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_guardduty::Client;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{
     Detector, GuardDutyOrganizationConfiguration, GuardDutyRegion, OrganizationAdminAccount,
 };
 use ztaudit_checks::Collected;
 
-use super::calls::RegionCalls;
+use super::calls::{get_each, RegionCalls};
 use super::organizations::OrganizationRole;
 
 const SERVICE: &str = "guardduty";
@@ -46,23 +45,22 @@ async fn detectors(
     client: &Client,
     calls: &RegionCalls,
 ) -> Collected<BTreeMap<String, Collected<Detector>>> {
-    let listed = calls
-        .run(SERVICE, "ListDetectors", || async {
-            client
-                .list_detectors()
-                .max_results(50)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-        })
+    let ids = calls
+        .list(
+            SERVICE,
+            "ListDetectors",
+            || {
+                client
+                    .list_detectors()
+                    .max_results(50)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            String::clone,
+        )
         .await;
-    let ids: Vec<String> = match listed {
-        Collected::Ok(ids) => ids,
-        Collected::Error(error) => return Collected::Error(error),
-    };
-    let detectors = join_all(ids.into_iter().map(|id| async move {
+    get_each(ids, |id| async move {
         let detector = calls
             .run(SERVICE, "GetDetector", || async {
                 let output = client.get_detector().detector_id(&id).send().await?;
@@ -79,9 +77,8 @@ async fn detectors(
             })
             .await;
         (id, detector)
-    }))
-    .await;
-    Collected::Ok(detectors.into_iter().collect())
+    })
+    .await
 }
 
 /// Asked of the management account only (and when the role is unknown): `null` elsewhere.
@@ -168,7 +165,7 @@ mod tests {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
     use indicatif::ProgressBar;
-    use ztaudit_checks::ErrorKind;
+    use ztaudit_checks::{Collected, ErrorKind};
 
     use super::*;
     use crate::collect::calls::Calls;

@@ -47,39 +47,45 @@ pub async fn collect(
 
 async fn authorization(client: &Client, calls: &RegionCalls) -> Collected<Authorization> {
     calls
-        .run(SERVICE, "GetAccountAuthorizationDetails", || async {
-            let pages = client
-                .get_account_authorization_details()
-                .max_items(1000)
-                .into_paginator()
-                .send()
-                .try_collect()
-                .await?;
-            let mut details = Authorization::default();
-            for page in &pages {
+        .paginate(
+            SERVICE,
+            "GetAccountAuthorizationDetails",
+            // Whole pages: each holds four lists.
+            || {
+                client
+                    .get_account_authorization_details()
+                    .max_items(1000)
+                    .into_paginator()
+                    .send()
+            },
+            |pages| {
+                let mut details = Authorization::default();
+                for page in &pages {
+                    details
+                        .users
+                        .extend(page.user_detail_list().iter().map(user));
+                    details
+                        .groups
+                        .extend(page.group_detail_list().iter().map(group));
+                    details
+                        .roles
+                        .extend(page.role_detail_list().iter().map(role));
+                    // AWS-managed policies nobody uses are noise; the rest are what principals
+                    // hold.
+                    details.policies.extend(
+                        page.policies()
+                            .iter()
+                            .map(managed_policy)
+                            .filter(|p| !p.aws_managed || p.attachment_count > 0),
+                    );
+                }
+                details.users.sort();
+                details.groups.sort();
+                details.roles.sort();
+                details.policies.sort();
                 details
-                    .users
-                    .extend(page.user_detail_list().iter().map(user));
-                details
-                    .groups
-                    .extend(page.group_detail_list().iter().map(group));
-                details
-                    .roles
-                    .extend(page.role_detail_list().iter().map(role));
-                // AWS-managed policies nobody uses are noise; the rest are what principals hold.
-                details.policies.extend(
-                    page.policies()
-                        .iter()
-                        .map(managed_policy)
-                        .filter(|p| !p.aws_managed || p.attachment_count > 0),
-                );
-            }
-            details.users.sort();
-            details.groups.sort();
-            details.roles.sort();
-            details.policies.sort();
-            Ok(details)
-        })
+            },
+        )
         .await
 }
 
@@ -89,6 +95,7 @@ async fn credential_report(
 ) -> Collected<Vec<CredentialReportRow>> {
     let generated = calls
         .run(SERVICE, "GenerateCredentialReport", || async {
+            // Not paginated: it reports the report's state, polled until complete.
             for attempt in 1..=REPORT_POLLS {
                 let output = client.generate_credential_report().send().await?;
                 if output.state() == Some(&ReportStateType::Complete) {
@@ -111,6 +118,7 @@ async fn credential_report(
     }
     let content = calls
         .run(SERVICE, "GetCredentialReport", || async {
+            // Not paginated: the whole report is one document.
             let output = client.get_credential_report().send().await?;
             Ok(output
                 .content()
@@ -194,6 +202,7 @@ fn date(value: &str) -> Option<String> {
 async fn account_summary(client: &Client, calls: &RegionCalls) -> Collected<BTreeMap<String, i64>> {
     calls
         .run(SERVICE, "GetAccountSummary", || async {
+            // Not paginated: one map of counts and quotas.
             let output = client.get_account_summary().send().await?;
             Ok(output
                 .summary_map()
@@ -212,25 +221,22 @@ async fn virtual_mfa_devices(
     calls: &RegionCalls,
 ) -> Collected<Vec<VirtualMfaDevice>> {
     calls
-        .run(SERVICE, "ListVirtualMFADevices", || async {
-            let devices = client
-                .list_virtual_mfa_devices()
-                .max_items(1000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            let mut devices: Vec<VirtualMfaDevice> = devices
-                .iter()
-                .map(|device| VirtualMfaDevice {
-                    serial_number: device.serial_number().to_owned(),
-                    user_arn: device.user().map(|user| user.arn().to_owned()),
-                })
-                .collect();
-            devices.sort();
-            Ok(devices)
-        })
+        .list(
+            SERVICE,
+            "ListVirtualMFADevices",
+            || {
+                client
+                    .list_virtual_mfa_devices()
+                    .max_items(1000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |device| VirtualMfaDevice {
+                serial_number: device.serial_number().to_owned(),
+                user_arn: device.user().map(|user| user.arn().to_owned()),
+            },
+        )
         .await
 }
 
@@ -240,27 +246,31 @@ async fn identity_center_instances(
     regions: Vec<(aws_sdk_ssoadmin::Client, RegionCalls)>,
 ) -> Collected<Vec<IdentityCenterInstance>> {
     let lookups = regions.iter().map(|(client, calls)| async move {
-        let region = calls.region_name().unwrap_or_default().to_owned();
+        let region = calls.region_name().unwrap_or_default();
         calls
-            .run("sso", "ListInstances", || async {
-                let instances = client
-                    .list_instances()
-                    .max_results(100)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await?;
-                Ok(instances
-                    .iter()
-                    .filter_map(|instance| {
-                        Some(IdentityCenterInstance {
-                            arn: instance.instance_arn()?.to_owned(),
-                            region: region.clone(),
+            .paginate(
+                "sso",
+                "ListInstances",
+                || {
+                    client
+                        .list_instances()
+                        .max_results(100)
+                        .into_paginator()
+                        .items()
+                        .send()
+                },
+                |instances| {
+                    instances
+                        .iter()
+                        .filter_map(|instance| {
+                            Some(IdentityCenterInstance {
+                                arn: instance.instance_arn()?.to_owned(),
+                                region: region.to_owned(),
+                            })
                         })
-                    })
-                    .collect::<Vec<_>>())
-            })
+                        .collect::<Vec<_>>()
+                },
+            )
             .await
     });
     let mut found = Vec::new();

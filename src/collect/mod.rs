@@ -3,28 +3,8 @@
 //! One module per AWS service turns SDK types into snapshot types (SDK types never reach a
 //! check). Regions and their calls run concurrently, bounded by `--concurrency`; the SDK retries
 //! throttled calls with adaptive backoff; a call that still fails is recorded in the snapshot
-//! against its service, operation and region, and the collection goes on.
-
-/// Reads every page of a list operation at the given page size, then converts and sorts the
-/// items: the shape of most Describe and List calls. `SERVICE` is the calling module's IAM
-/// service prefix.
-macro_rules! list_all {
-    ($calls:expr, $operation:literal, $request:expr, $convert:expr) => {
-        $calls
-            .run(SERVICE, $operation, || async {
-                let items = $request
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await?;
-                Ok($crate::collect::sorted(
-                    items.iter().map($convert).collect(),
-                ))
-            })
-            .await
-    };
-}
+//! against its service, operation and region, and the collection goes on. Every call goes
+//! through `calls.rs`: list operations through their SDK paginators, to the last page.
 
 pub mod allow_list;
 mod calls;
@@ -250,7 +230,7 @@ pub async fn collect(
             finished_at: now_rfc3339(),
             api_calls: counter.total(),
             operations: counter
-                .snapshot()
+                .operation_stats()
                 .into_iter()
                 .map(|(action, stats)| (action, stats.calls))
                 .collect(),

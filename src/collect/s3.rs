@@ -8,11 +8,10 @@ use aws_config::{Region, SdkConfig};
 use aws_sdk_s3 as s3;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3control as s3control;
-use futures::future::join_all;
 use ztaudit_checks::snapshot::{Bucket, EncryptionRule, PublicAccessBlock, S3Global};
 use ztaudit_checks::Collected;
 
-use super::calls::{CallRecorder, RegionCalls};
+use super::calls::{get_each, CallRecorder, RegionCalls};
 
 const SERVICE: &str = "s3";
 
@@ -106,7 +105,8 @@ pub async fn collect(
     }
     let control = s3control::Client::from_conf(control.build());
     let (account_public_access_block, listed) = tokio::join!(
-        // Reported as `s3control:GetPublicAccessBlock`, apart from the buckets' own calls.
+        // Reported as `s3control:GetPublicAccessBlock`, apart from the buckets' own calls. Not
+        // paginated: one setting per account.
         calls.run("s3control", "GetPublicAccessBlock", || async {
             match control
                 .get_public_access_block()
@@ -121,36 +121,34 @@ pub async fn collect(
                 Err(err) => Err(err),
             }
         }),
-        calls.run(SERVICE, "ListBuckets", || async {
-            home.list_buckets()
-                .max_buckets(10_000)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-        }),
+        // (name, region where ListBuckets names it), in name order.
+        calls.list(
+            SERVICE,
+            "ListBuckets",
+            || {
+                home.list_buckets()
+                    .max_buckets(10_000)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |listed| {
+                (
+                    listed.name().unwrap_or_default().to_owned(),
+                    listed.bucket_region().map(str::to_owned),
+                )
+            },
+        ),
     );
-    let listed = match listed {
-        Collected::Ok(listed) => listed,
-        Collected::Error(error) => {
-            return S3Global {
-                account_public_access_block,
-                buckets: Collected::Error(error),
-            }
-        }
-    };
     let clients = &clients;
     let home = &home;
-    let mut buckets = join_all(listed.iter().map(|listed| async move {
-        let name = listed.name().unwrap_or_default().to_owned();
-        bucket(clients, home, calls, name, listed.bucket_region()).await
-    }))
+    let buckets = get_each(listed, |(name, listed_region)| {
+        bucket(clients, home, calls, name, listed_region)
+    })
     .await;
-    buckets.sort_by(|a, b| a.name.cmp(&b.name));
     S3Global {
         account_public_access_block,
-        buckets: Collected::Ok(buckets),
+        buckets,
     }
 }
 
@@ -159,11 +157,11 @@ async fn bucket(
     home: &s3::Client,
     calls: &RegionCalls,
     name: String,
-    listed_region: Option<&str>,
+    listed_region: Option<String>,
 ) -> Bucket {
     // ListBuckets names the region on current S3; otherwise ask GetBucketLocation.
     let region = match listed_region {
-        Some(region) if !region.is_empty() => Collected::Ok(region.to_owned()),
+        Some(region) if !region.is_empty() => Collected::Ok(region),
         _ => {
             calls
                 .run(SERVICE, "GetBucketLocation", || async {
@@ -189,6 +187,7 @@ async fn bucket(
             }
         }
     };
+    // None of the per-bucket reads is paginated: each answers one configuration.
     let (encryption, public_access_block, policy) = tokio::join!(
         calls.run(SERVICE, "GetBucketEncryption", || async {
             match client.get_bucket_encryption().bucket(&name).send().await {

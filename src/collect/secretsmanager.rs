@@ -13,23 +13,27 @@ const SERVICE: &str = "secretsmanager";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> SecretsRegion {
     let secrets = calls
-        .run(SERVICE, "ListSecrets", || async {
-            // The ListSecrets paginator has no item view: flatten its pages.
-            let pages: Vec<_> = client
-                .list_secrets()
-                .max_results(100)
-                .into_paginator()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(sorted(
-                pages
-                    .iter()
-                    .flat_map(|page| page.secret_list())
-                    .map(secret)
-                    .collect(),
-            ))
-        })
+        .paginate(
+            SERVICE,
+            "ListSecrets",
+            // Whole pages: the ListSecrets paginator has no item view.
+            || {
+                client
+                    .list_secrets()
+                    .max_results(100)
+                    .into_paginator()
+                    .send()
+            },
+            |pages| {
+                sorted(
+                    pages
+                        .iter()
+                        .flat_map(|page| page.secret_list())
+                        .map(secret)
+                        .collect(),
+                )
+            },
+        )
         .await;
     SecretsRegion { secrets }
 }

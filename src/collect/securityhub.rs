@@ -43,6 +43,7 @@ pub async fn collect_region(
 async fn hub(client: &Client, calls: &RegionCalls) -> Collected<Option<Hub>> {
     let hub = calls
         .run(SERVICE, "DescribeHub", || async {
+            // Not paginated: one hub per region.
             match client.describe_hub().send().await {
                 Ok(output) => Ok(Some((
                     output.hub_arn().unwrap_or_default().to_owned(),
@@ -136,28 +137,25 @@ async fn enabled_standards(
     calls: &RegionCalls,
 ) -> Collected<Vec<EnabledStandard>> {
     calls
-        .run(SERVICE, "GetEnabledStandards", || async {
-            let subscriptions = client
-                .get_enabled_standards()
-                .max_results(100)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            let mut standards: Vec<EnabledStandard> = subscriptions
-                .iter()
-                .map(|subscription| EnabledStandard {
-                    standards_arn: subscription.standards_arn().unwrap_or_default().to_owned(),
-                    status: subscription
-                        .standards_status()
-                        .map(|status| status.as_str().to_owned())
-                        .unwrap_or_default(),
-                })
-                .collect();
-            standards.sort();
-            Ok(standards)
-        })
+        .list(
+            SERVICE,
+            "GetEnabledStandards",
+            || {
+                client
+                    .get_enabled_standards()
+                    .max_results(100)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |subscription| EnabledStandard {
+                standards_arn: subscription.standards_arn().unwrap_or_default().to_owned(),
+                status: subscription
+                    .standards_status()
+                    .map(|status| status.as_str().to_owned())
+                    .unwrap_or_default(),
+            },
+        )
         .await
 }
 

@@ -10,12 +10,21 @@ const SERVICE: &str = "ssm";
 
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> SsmRegion {
     SsmRegion {
-        managed_instances: list_all!(
-            calls,
-            "DescribeInstanceInformation",
-            client.describe_instance_information().max_results(50),
-            managed_instance
-        ),
+        managed_instances: calls
+            .list(
+                SERVICE,
+                "DescribeInstanceInformation",
+                || {
+                    client
+                        .describe_instance_information()
+                        .max_results(50)
+                        .into_paginator()
+                        .items()
+                        .send()
+                },
+                managed_instance,
+            )
+            .await,
     }
 }
 

@@ -4,14 +4,12 @@
 //! and resource, so reports written before fingerprints existed (schema 1) work as baselines.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ztaudit_checks::{Severity, Status};
 
 use super::{fingerprint, Report, REPORT_SCHEMA_VERSION};
-use crate::files::FileError;
 
 /// Whether a failing (or muted) finding was already failing in the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -59,29 +57,32 @@ struct SavedReport {
     findings: Vec<PriorFinding>,
 }
 
-/// Reads the findings of a JSON report written by `ztaudit scan --format json`.
-pub fn load(path: &Path) -> Result<Vec<PriorFinding>, FileError> {
-    let invalid = |message: String| FileError::Report {
-        path: path.to_owned(),
-        message,
-    };
-    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let saved: SavedReport = serde_json::from_str(&text).map_err(|err| {
-        let what = if err.is_syntax() || err.is_eof() {
+/// Why a file is not a report this ztaudit reads.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// `what` is "is not JSON" or "is not a ztaudit JSON report".
+    #[error("{}:{}: {what}: {source}", source.line(), source.column())]
+    Invalid {
+        what: &'static str,
+        source: serde_json::Error,
+    },
+    #[error("report schema_version {0} is not one this ztaudit reads (1 to {REPORT_SCHEMA_VERSION}); upgrade ztaudit")]
+    Version(u32),
+}
+
+/// The findings of a JSON report written by `ztaudit scan --format json`, given its text
+/// (`files::load_report` reads the file).
+pub fn parse(text: &str) -> Result<Vec<PriorFinding>, ReportError> {
+    let saved: SavedReport = serde_json::from_str(text).map_err(|source| ReportError::Invalid {
+        what: if source.is_syntax() || source.is_eof() {
             "is not JSON"
         } else {
             "is not a ztaudit JSON report"
-        };
-        invalid(format!("{}:{}: {what}: {err}", err.line(), err.column()))
+        },
+        source,
     })?;
     if saved.schema_version == 0 || saved.schema_version > REPORT_SCHEMA_VERSION {
-        return Err(invalid(format!(
-            "report schema_version {} is not one this ztaudit reads (1 to {REPORT_SCHEMA_VERSION}); upgrade ztaudit",
-            saved.schema_version
-        )));
+        return Err(ReportError::Version(saved.schema_version));
     }
     let mut findings = saved.findings;
     for finding in &mut findings {

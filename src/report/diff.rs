@@ -15,6 +15,14 @@ use ztaudit_checks::{Severity, Status};
 
 use super::baseline::PriorFinding;
 
+/// Every way a diff can be written (`cli::DiffFormat` is its spelling on the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Diff {
     pub old: String,
@@ -96,6 +104,14 @@ impl Diff {
     /// Whether a new finding is at or above `threshold`.
     pub fn breaches(&self, threshold: Option<Severity>) -> bool {
         threshold.is_some_and(|threshold| self.new_findings.iter().any(|f| f.severity >= threshold))
+    }
+
+    pub fn render(&self, format: DiffFormat) -> String {
+        match format {
+            DiffFormat::Table => self.render_table(),
+            DiffFormat::Json => self.render_json(),
+            DiffFormat::Markdown => self.render_markdown(),
+        }
     }
 
     pub fn render_json(&self) -> String {

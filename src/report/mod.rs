@@ -33,24 +33,17 @@ pub use suppress::SuppressionOutcome;
 /// baseline and the score; version 1 reports are still read as baselines.
 pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
-/// Every way a report can be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+/// Every way a report can be written, one module each; `cli::Format` spells them on the
+/// command line and says what each is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
-    /// Tables for the terminal.
     Table,
-    /// The native report (`ztaudit schema` is its JSON Schema).
     Json,
-    /// SARIF 2.1.0, for GitHub and GitLab code scanning.
     Sarif,
-    /// JUnit XML: a test suite per check, a test case per resource.
     Junit,
-    /// OCSF Detection Finding (class 2004) records, as Security Lake takes them.
     Ocsf,
-    /// One row per finding.
     Csv,
-    /// A short summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
     Markdown,
-    /// One self-contained page for auditors.
     Html,
 }
 

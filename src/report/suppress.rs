@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 use time::Date;
-use ztaudit_checks::settings::Suppression;
 use ztaudit_checks::Status;
+use ztaudit_settings::Suppression;
 
 use super::{MutedBy, Report};
 

@@ -7,67 +7,30 @@
 
 use serde_json::Value;
 
-use crate::support::{stdout_json, Moto, MOTO_LACKS};
+use crate::support::{assert_verdict, run_json_scan, Moto, On, JSON_SCAN, MOTO_LACKS};
 
-fn scan(moto: &Moto, extra: &[&str]) -> Vec<Value> {
-    let output = moto
-        .ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--region",
-            "eu-west-1",
-        ])
-        .args(extra)
-        .output()
-        .expect("ztaudit runs");
-    assert!(
-        output
-            .status
-            .code()
-            .is_some_and(|code| code == 0 || code == 3),
-        "{output:?}"
-    );
-    stdout_json(&output)["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn status_of(findings: &[Value], check: &str, resource: &str) -> String {
-    let matching: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["check_id"] == check)
-        .filter(|f| {
-            f["resource"]
-                .as_str()
-                .is_some_and(|r| r.ends_with(resource))
-        })
-        .collect();
-    assert_eq!(matching.len(), 1, "{check} on {resource}: {matching:#?}");
-    matching[0]["status"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
+/// The findings of a JSON scan of eu-west-1 with `extra` flags.
+fn eu_west_1_findings(moto: &Moto, extra: &[&str]) -> Vec<Value> {
+    run_json_scan(
+        moto.ztaudit()
+            .args(JSON_SCAN)
+            .args(["--region", "eu-west-1"])
+            .args(extra),
+    )
+    .findings()
+    .to_vec()
 }
 
 #[test]
 fn every_access_check_gives_each_seeded_resource_its_intended_verdict() {
     let moto = Moto::start();
     let seeded = moto.seed("access_account.py");
-    let findings = scan(&moto, &["--checks", "ZT30[4-9],ZT31*"]);
+    let findings = eu_west_1_findings(&moto, &["--checks", "ZT30[4-9],ZT31*"]);
     for check in ["ZT304", "ZT309", "ZT310", "ZT311"] {
         let expected = seeded[check].as_object().expect("verdicts");
         assert!(!expected.is_empty());
         for (resource, status) in expected {
-            assert_eq!(
-                &status_of(&findings, check, resource),
-                status,
-                "{check} on {resource}"
-            );
+            assert_verdict(&findings, check, On::ArnEnd(resource), status);
         }
     }
     let peering = seeded["peering"].as_str().unwrap_or_default();
@@ -110,9 +73,9 @@ fn trusted_ranges_are_not_the_internet_and_the_message_says_so() {
             finding["message"].as_str().unwrap_or_default().to_owned(),
         )
     };
-    let (status, _) = judged(&scan(&moto, &["--checks", "ZT301"]));
+    let (status, _) = judged(&eu_west_1_findings(&moto, &["--checks", "ZT301"]));
     assert_eq!(status, "FAIL");
-    let (status, message) = judged(&scan(
+    let (status, message) = judged(&eu_west_1_findings(
         &moto,
         &["--checks", "ZT301", "--trusted-cidr", "128.0.0.0/1"],
     ));

@@ -4,12 +4,11 @@
 use predicates::prelude::*;
 use serde_json::json;
 
-use crate::support::{demo_snapshot, one_region_snapshot, write_json, ztaudit};
+use crate::support::{demo_snapshot, one_region_snapshot, write_json, write_text, ztaudit};
 
 fn scan_snapshot_text(text: &str) -> assert_cmd::assert::Assert {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("broken.json");
-    std::fs::write(&path, text).expect("writable");
+    let path = write_text(dir.path(), "broken.json", text);
     ztaudit().args(["scan", "--snapshot"]).arg(&path).assert()
 }
 
@@ -117,8 +116,7 @@ fn snapshot_and_region_cannot_be_combined() {
 #[test]
 fn a_failed_scan_leaves_the_existing_output_untouched() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let output = dir.path().join("report.txt");
-    std::fs::write(&output, "yesterday's report").expect("writable");
+    let output = write_text(dir.path(), "report.txt", "yesterday's report");
     let broken = write_json(dir.path(), "broken.json", &json!({"schema_version": 1}));
     ztaudit()
         .args(["scan", "--output"])
@@ -171,8 +169,7 @@ fn hostile_snapshots_are_one_line_errors() {
         ("version.json", br#"{"schema_version": "1"}"#.to_vec()),
     ];
     for (name, bytes) in cases {
-        let path = dir.path().join(name);
-        std::fs::write(&path, bytes).expect("writable");
+        let path = write_text(dir.path(), name, bytes);
         ztaudit()
             .args(["scan", "--snapshot"])
             .arg(&path)

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Moto, NEEDS_WHAT_MOTO_LACKS};
+use crate::support::{Moto, EVERY_SERVICE_SEEDS, NEEDS_WHAT_MOTO_LACKS, TWO_REGIONS};
 
 const ACCESS_KEY_ID: &str = "AKIACANARYCANARY7777";
 const SECRET_ACCESS_KEY: &str = "canary/Secret+Key7777CANARYcanary7777CANARY";
@@ -22,7 +22,8 @@ fn canary_scan(moto: &Moto, args: &[&str]) -> std::process::Output {
         .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
         .env("ZTAUDIT_LOG", "trace")
         .args(args)
-        .args(["--region", "eu-west-1", "--region", "us-east-1", "--stats"])
+        .args(TWO_REGIONS)
+        .arg("--stats")
         .output()
         .expect("ztaudit runs")
 }
@@ -40,14 +41,7 @@ fn assert_no_canary(what: &str, bytes: &[u8]) {
 
 #[test]
 fn no_output_holds_the_credentials() {
-    let moto = Moto::start();
-    for seed in [
-        "network_account.py",
-        "identity_account.py",
-        "visibility_account.py",
-    ] {
-        moto.seed(seed);
-    }
+    let moto = Moto::start().seeded(&EVERY_SERVICE_SEEDS);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut checked = 0;
     for format in FORMATS {

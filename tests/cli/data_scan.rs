@@ -4,48 +4,26 @@
 
 use serde_json::Value;
 
-use crate::support::{stdout_json, Moto};
+use crate::support::{assert_verdict, run_json_scan, Moto, On, JSON_SCAN, TWO_REGIONS};
 
-const REGIONS: [&str; 4] = ["--region", "eu-west-1", "--region", "us-east-1"];
-
-fn scan(moto: &Moto) -> Vec<Value> {
-    let output = moto
-        .ztaudit()
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(["--checks", "ZT5*,ZT116", "--skip-checks", "ZT501,ZT502"])
-        .args(REGIONS)
-        .output()
-        .expect("ztaudit runs");
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
-    stdout_json(&output)["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// The status of `check`'s one finding whose resource ends with `resource`.
-fn verdict(findings: &[Value], check: &str, resource: &str) -> String {
-    let matching: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["check_id"] == check)
-        .filter(|f| f["resource"].as_str().is_some_and(|r| r.contains(resource)))
-        .collect();
-    assert_eq!(matching.len(), 1, "{check} on {resource}: {matching:#?}");
-    matching[0]["status"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
+/// The findings of the data checks and ZT116 in two regions; none may be an ERROR, so the scan
+/// exits 0.
+fn data_findings(moto: &Moto) -> Vec<Value> {
+    let scan = run_json_scan(
+        moto.ztaudit()
+            .args(JSON_SCAN)
+            .args(["--checks", "ZT5*,ZT116", "--skip-checks", "ZT501,ZT502"])
+            .args(TWO_REGIONS),
+    );
+    assert_eq!(scan.code(), Some(0), "{:?}", scan.output);
+    scan.findings().to_vec()
 }
 
 /// `expected` maps resources to their verdict per check.
 fn expect_all(findings: &[Value], expected: &Value) {
     for (resource, value) in expected.as_object().expect("an object of verdicts") {
         for (check, status) in value.as_object().expect("verdicts per check") {
-            assert_eq!(
-                &verdict(findings, check, resource),
-                status,
-                "{check} on {resource}"
-            );
+            assert_verdict(findings, check, On::ArnPart(resource), status);
         }
     }
 }
@@ -54,57 +32,37 @@ fn expect_all(findings: &[Value], expected: &Value) {
 fn every_data_check_gives_each_seeded_resource_its_intended_verdict() {
     let moto = Moto::start();
     let seeded = moto.seed("data_account.py");
-    let findings = scan(&moto);
+    let findings = data_findings(&moto);
     assert!(
         findings.iter().all(|f| f["status"] != "ERROR"),
         "{findings:#?}"
     );
 
     expect_all(&findings, &seeded["buckets"]);
-    assert_eq!(verdict(&findings, "ZT504", ":account"), "FAIL");
+    assert_verdict(&findings, "ZT504", On::ArnPart(":account"), "FAIL");
     for (name, status) in seeded["rds"].as_object().expect("rds") {
         let check = if name.contains("cluster") {
             "ZT508"
         } else {
             "ZT507"
         };
-        assert_eq!(
-            &verdict(&findings, check, name),
-            status,
-            "{check} on {name}"
-        );
+        assert_verdict(&findings, check, On::ArnPart(name), status);
     }
     for (key, status) in seeded["kms"].as_object().expect("kms") {
-        assert_eq!(&verdict(&findings, "ZT509", key), status, "ZT509 on {key}");
+        assert_verdict(&findings, "ZT509", On::ArnPart(key), status);
     }
     for (name, status) in seeded["load_balancers"]
         .as_object()
         .expect("load balancers")
     {
-        assert_eq!(
-            &verdict(&findings, "ZT510", name),
-            status,
-            "ZT510 on {name}"
-        );
+        assert_verdict(&findings, "ZT510", On::ArnPart(name), status);
         if !name.contains("classic") {
-            assert_eq!(
-                &verdict(&findings, "ZT511", name),
-                status,
-                "ZT511 on {name}"
-            );
-            assert_eq!(
-                &verdict(&findings, "ZT512", name),
-                status,
-                "ZT512 on {name}"
-            );
+            assert_verdict(&findings, "ZT511", On::ArnPart(name), status);
+            assert_verdict(&findings, "ZT512", On::ArnPart(name), status);
         }
     }
     for (name, status) in seeded["secrets"].as_object().expect("secrets") {
-        assert_eq!(
-            &verdict(&findings, "ZT116", name),
-            status,
-            "ZT116 on {name}"
-        );
+        assert_verdict(&findings, "ZT116", On::ArnPart(name), status);
     }
     // The bucket in us-east-1 is reported in its own region.
     let us_bucket = findings
@@ -120,9 +78,9 @@ fn full_account_block_public_access_passes_and_covers_every_bucket() {
     let moto = Moto::start();
     let seeded = moto.seed_with_args("data_account.py", &["--account-bpa", "full"]);
     assert_eq!(seeded["ZT504"], "PASS");
-    let findings = scan(&moto);
-    assert_eq!(verdict(&findings, "ZT504", ":account"), "PASS");
-    assert_eq!(verdict(&findings, "ZT505", "zt-fail-bucket"), "PASS");
+    let findings = data_findings(&moto);
+    assert_verdict(&findings, "ZT504", On::ArnPart(":account"), "PASS");
+    assert_verdict(&findings, "ZT505", On::ArnPart("zt-fail-bucket"), "PASS");
     let message = findings
         .iter()
         .find(|f| f["check_id"] == "ZT505" && f["resource"] == "arn:aws:s3:::zt-fail-bucket")

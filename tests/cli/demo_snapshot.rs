@@ -1,7 +1,7 @@
 //! Golden reports of the bundled demo snapshot (`fixtures/snapshots/demo-account.json`): the
 //! README's first look, and the exact table and JSON layouts.
 
-use crate::support::{demo_snapshot, stdout_json, ztaudit};
+use crate::support::{demo_scan, demo_snapshot, findings, stdout_json, write_text, ztaudit};
 
 #[test]
 fn demo_table_report() {
@@ -20,16 +20,10 @@ fn demo_table_report() {
 
 #[test]
 fn demo_json_report() {
-    let output = ztaudit()
-        .args(["scan", "--format", "json", "--snapshot"])
-        .arg(demo_snapshot())
-        .output()
-        .expect("scan");
+    let output = demo_scan("json").output().expect("scan");
     let report = stdout_json(&output);
     // The two failed calls of the demo are ERROR findings, never a PASS.
-    let errors: Vec<(&str, &str)> = report["findings"]
-        .as_array()
-        .expect("findings")
+    let errors: Vec<(&str, &str)> = findings(&report)
         .iter()
         .filter(|f| f["status"] == "ERROR")
         .filter_map(|f| Some((f["check_id"].as_str()?, f["message"].as_str()?)))
@@ -47,28 +41,15 @@ fn demo_json_report() {
 #[test]
 fn the_report_written_to_a_file_matches_stdout() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let out = dir.path().join("report.json");
-    std::fs::write(&out, "an older report").expect("writable");
-    ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--snapshot",
-        ])
-        .arg(demo_snapshot())
+    let out = write_text(dir.path(), "report.json", "an older report");
+    demo_scan("json")
+        .args(["--fail-on", "never"])
         .arg("--output")
         .arg(&out)
         .assert()
         .code(3)
         .stdout("");
-    let stdout = ztaudit()
-        .args(["scan", "--format", "json", "--snapshot"])
-        .arg(demo_snapshot())
-        .output()
-        .expect("scan");
+    let stdout = demo_scan("json").output().expect("scan");
     assert_eq!(std::fs::read(&out).expect("report written"), stdout.stdout);
     // The temporary file of the atomic write is gone.
     assert_eq!(std::fs::read_dir(dir.path()).expect("listable").count(), 1);
@@ -76,24 +57,12 @@ fn the_report_written_to_a_file_matches_stdout() {
 
 #[test]
 fn check_selection_by_glob_and_skip() {
-    let output = ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--checks",
-            "ZT3*",
-            "--skip-checks",
-            "ZT302",
-            "--snapshot",
-        ])
-        .arg(demo_snapshot())
+    let output = demo_scan("json")
+        .args(["--checks", "ZT3*", "--skip-checks", "ZT302"])
         .output()
         .expect("scan");
     let report = stdout_json(&output);
-    let mut ran: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
+    let mut ran: Vec<&str> = findings(&report)
         .iter()
         .filter_map(|f| f["check_id"].as_str())
         .collect();
@@ -102,7 +71,7 @@ fn check_selection_by_glob_and_skip() {
         ran,
         [
             "ZT301", "ZT303", "ZT304", "ZT305", "ZT306", "ZT307", "ZT308", "ZT309", "ZT310",
-            "ZT311"
+            "ZT311", "ZT312", "ZT313", "ZT314"
         ]
     );
 }

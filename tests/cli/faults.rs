@@ -7,50 +7,31 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::fault_proxy::{Fault, FaultProxy, Rule, Schedule, Target};
-use crate::support::{stdout_json, Moto, NEEDS_WHAT_MOTO_LACKS};
-
-const REGIONS: [&str; 6] = [
-    "--region",
-    "eu-west-1",
-    "--region",
-    "us-east-1",
-    "--region",
-    "ap-southeast-2",
-];
+use crate::support::{
+    run_json_scan, JsonScan, Moto, EVERY_SERVICE_SEEDS, JSON_SCAN, NEEDS_WHAT_MOTO_LACKS,
+    THREE_REGIONS,
+};
 
 /// A hang guard, far above any honest run: a scan that exceeds it has hung.
 const HANG_GUARD: Duration = Duration::from_secs(240);
 
 fn seeded_moto() -> Moto {
-    let moto = Moto::start();
-    for seed in [
-        "network_account.py",
-        "identity_account.py",
-        "visibility_account.py",
-    ] {
-        moto.seed(seed);
-    }
-    moto
+    Moto::start().seeded(&EVERY_SERVICE_SEEDS)
 }
 
-fn scan(moto: &Moto, endpoint: &str, extra: &[&str]) -> std::process::Output {
-    moto.ztaudit()
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("ZTAUDIT_MAX_ATTEMPTS", "6")
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(["--skip-checks", NEEDS_WHAT_MOTO_LACKS])
-        .args(REGIONS)
-        .args(extra)
-        .timeout(HANG_GUARD)
-        .output()
-        .expect("ztaudit runs")
-}
-
-fn findings(output: &std::process::Output) -> Vec<Value> {
-    stdout_json(output)["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+/// A JSON scan through `endpoint` (moto's own, or a fault proxy's) with the SDK's default six
+/// attempts, under the hang guard.
+fn scan_through(moto: &Moto, endpoint: &str, extra: &[&str]) -> JsonScan {
+    run_json_scan(
+        moto.ztaudit()
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("ZTAUDIT_MAX_ATTEMPTS", "6")
+            .args(JSON_SCAN)
+            .args(["--skip-checks", NEEDS_WHAT_MOTO_LACKS])
+            .args(THREE_REGIONS)
+            .args(extra)
+            .timeout(HANG_GUARD),
+    )
 }
 
 /// Findings of the checks whose id is (or is not, with `keep` false) in `ids`.
@@ -69,8 +50,8 @@ fn of_checks(findings: &[Value], ids: &[&str], keep: bool) -> Vec<Value> {
 #[test]
 fn transient_faults_on_every_operation_leave_the_findings_unchanged() {
     let moto = seeded_moto();
-    let clean = scan(&moto, &moto.endpoint, &[]);
-    assert_eq!(clean.status.code(), Some(0), "{clean:?}");
+    let clean = scan_through(&moto, &moto.endpoint, &[]);
+    assert_eq!(clean.code(), Some(0), "{:?}", clean.output);
 
     let proxy = FaultProxy::start(
         &moto.endpoint,
@@ -83,20 +64,20 @@ fn transient_faults_on_every_operation_leave_the_findings_unchanged() {
             faults: vec![Fault::Throttle, Fault::ServerError, Fault::Reset],
         }],
     );
-    let faulty = scan(&moto, &proxy.endpoint, &["--stats"]);
+    let faulty = scan_through(&moto, &proxy.endpoint, &["--stats"]);
     assert_eq!(
-        faulty.status.code(),
+        faulty.code(),
         Some(0),
         "stderr: {}",
-        String::from_utf8_lossy(&faulty.stderr)
+        String::from_utf8_lossy(&faulty.output.stderr)
     );
     let (matched, injected) = (proxy.matched(0), proxy.injected(0));
     assert!(
         injected * 100 >= matched * 10 && injected >= 10,
         "the proxy faulted {injected} of {matched} requests"
     );
-    assert_eq!(findings(&clean), findings(&faulty));
-    let stats = String::from_utf8_lossy(&faulty.stderr);
+    assert_eq!(clean.findings(), faulty.findings());
+    let stats = String::from_utf8_lossy(&faulty.output.stderr);
     assert!(
         stats.contains("Retries") && stats.contains("Throttled"),
         "--stats prints the retries: {stats}"
@@ -110,7 +91,7 @@ fn transient_faults_on_every_operation_leave_the_findings_unchanged() {
 fn an_operation_that_always_fails_errors_only_the_checks_that_need_it() {
     let moto = seeded_moto();
     let cloudtrail_checks = ["ZT602", "ZT603", "ZT604"];
-    let clean = scan(&moto, &moto.endpoint, &[]);
+    let clean = scan_through(&moto, &moto.endpoint, &[]);
     let proxy = FaultProxy::start(
         &moto.endpoint,
         vec![Rule {
@@ -119,20 +100,20 @@ fn an_operation_that_always_fails_errors_only_the_checks_that_need_it() {
             faults: vec![Fault::AccessDenied],
         }],
     );
-    let faulty = scan(&moto, &proxy.endpoint, &[]);
-    assert_eq!(faulty.status.code(), Some(3), "an incomplete scan exits 3");
+    let faulty = scan_through(&moto, &proxy.endpoint, &[]);
+    assert_eq!(faulty.code(), Some(3), "an incomplete scan exits 3");
     assert!(
         proxy.injected(0) >= 3,
         "DescribeTrails was asked per region"
     );
 
-    let (clean, faulty_findings) = (findings(&clean), findings(&faulty));
+    let (clean, faulty_findings) = (clean.findings(), faulty.findings());
     assert_eq!(
-        of_checks(&clean, &cloudtrail_checks, false),
-        of_checks(&faulty_findings, &cloudtrail_checks, false),
+        of_checks(clean, &cloudtrail_checks, false),
+        of_checks(faulty_findings, &cloudtrail_checks, false),
         "other checks are unaffected"
     );
-    let errors = of_checks(&faulty_findings, &cloudtrail_checks, true);
+    let errors = of_checks(faulty_findings, &cloudtrail_checks, true);
     assert!(!errors.is_empty());
     for error in &errors {
         assert_eq!(error["status"], "ERROR", "{error:#}");
@@ -148,7 +129,7 @@ fn an_operation_that_always_fails_errors_only_the_checks_that_need_it() {
         .env("AWS_ENDPOINT_URL", &proxy.endpoint)
         .args(["scan", "--format", "json", "--fail-on", "low"])
         .args(["--skip-checks", NEEDS_WHAT_MOTO_LACKS])
-        .args(REGIONS)
+        .args(THREE_REGIONS)
         .timeout(HANG_GUARD)
         .output()
         .expect("ztaudit runs");
@@ -168,20 +149,20 @@ fn throttling_that_never_stops_is_an_error_after_bounded_retries() {
             faults: vec![Fault::Throttle],
         }],
     );
-    let output = scan(
+    let output = scan_through(
         &moto,
         &proxy.endpoint,
         &["--checks", "ZT101,ZT103", "--max-attempts", "3"],
     );
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.code(), Some(3));
     assert_eq!(
         proxy.injected(0),
         3,
         "3 attempts of the one call, then no more"
     );
-    let all = findings(&output);
+    let all = output.findings();
     assert!(!all.is_empty());
-    for finding in &all {
+    for finding in all {
         assert_eq!(finding["status"], "ERROR", "{finding:#}");
         let message = finding["message"].as_str().unwrap_or_default();
         assert!(
@@ -204,15 +185,15 @@ fn a_call_slower_than_the_timeout_is_an_error_not_a_hang() {
             faults: vec![Fault::Delay(Duration::from_secs(30))],
         }],
     );
-    let output = scan(
+    let output = scan_through(
         &moto,
         &proxy.endpoint,
         &["--checks", "ZT605", "--timeout", "1"],
     );
-    assert_eq!(output.status.code(), Some(3));
-    let all = findings(&output);
+    assert_eq!(output.code(), Some(3));
+    let all = output.findings();
     assert_eq!(all.len(), 3, "one finding per region: {all:#?}");
-    for finding in &all {
+    for finding in all {
         assert_eq!(finding["status"], "ERROR", "{finding:#}");
         let message = finding["message"].as_str().unwrap_or_default();
         assert!(
@@ -235,11 +216,11 @@ fn a_truncated_answer_is_never_a_pass() {
             faults: vec![Fault::Truncate],
         }],
     );
-    let output = scan(&moto, &proxy.endpoint, &["--checks", "ZT301,ZT302"]);
-    assert_eq!(output.status.code(), Some(3));
-    let all = findings(&output);
+    let output = scan_through(&moto, &proxy.endpoint, &["--checks", "ZT301,ZT302"]);
+    assert_eq!(output.code(), Some(3));
+    let all = output.findings();
     assert_eq!(all.len(), 6, "two checks, three regions: {all:#?}");
-    for finding in &all {
+    for finding in all {
         assert_eq!(finding["status"], "ERROR", "{finding:#}");
         assert!(finding["message"]
             .as_str()
@@ -261,10 +242,10 @@ fn a_burst_of_failures_on_the_first_call_is_retried() {
             faults: vec![Fault::Reset, Fault::ServerError, Fault::Throttle],
         }],
     );
-    let output = scan(&moto, &proxy.endpoint, &["--checks", "ZT501"]);
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = scan_through(&moto, &proxy.endpoint, &["--checks", "ZT501"]);
+    assert_eq!(output.code(), Some(0), "{:?}", output.output);
     assert_eq!(proxy.injected(0), 3);
-    let all = findings(&output);
+    let all = output.findings();
     assert_eq!(all.len(), 3, "one finding per region: {all:#?}");
 }
 
@@ -284,7 +265,7 @@ fn the_scan_deadline_stops_a_run_that_drags_on() {
     moto.ztaudit()
         .env("AWS_ENDPOINT_URL", &proxy.endpoint)
         .args(["scan", "--timeout", "10", "--max-scan-time", "2"])
-        .args(REGIONS)
+        .args(THREE_REGIONS)
         .timeout(HANG_GUARD)
         .assert()
         .code(2)

@@ -7,15 +7,13 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{demo_snapshot, stdout_json, workspace, ztaudit};
+use crate::support::{
+    demo_scan, demo_snapshot, stdout_json, workspace, write_json, write_text, ztaudit,
+};
 
 /// The demo report in `format`, on stdout. The demo has critical failures: exit 1.
 fn demo_report(format: &str) -> String {
-    let output = ztaudit()
-        .args(["scan", "--format", format, "--snapshot"])
-        .arg(demo_snapshot())
-        .output()
-        .expect("scan");
+    let output = demo_scan(format).output().expect("scan");
     assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
     String::from_utf8(output.stdout).expect("UTF-8 report")
 }
@@ -80,31 +78,20 @@ fn every_json_report_validates_against_the_published_schema() {
     // A scan, with a baseline and suppressions so every optional part is present.
     let dir = tempfile::tempdir().expect("temporary folder");
     let baseline = dir.path().join("baseline.json");
-    ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--snapshot",
-        ])
-        .arg(demo_snapshot())
+    demo_scan("json")
+        .args(["--fail-on", "never"])
         .arg("--output")
         .arg(&baseline)
         .assert()
         .code(3);
-    let config = dir.path().join("ztaudit.toml");
-    std::fs::write(
-        &config,
+    let config = write_text(
+        dir.path(),
+        "ztaudit.toml",
         "[[suppress]]\ncheck = \"ZT108\"\nresource = \"*\"\nreason = \"break-glass account\"\n\n\
          [[suppress]]\ncheck = \"ZT301\"\nresource = \"arn:aws:ec2:*:*:security-group/sg-none*\"\nreason = \"gone\"\n",
-    )
-    .expect("config written");
+    );
     let full = stdout_json(
-        &ztaudit()
-            .args(["scan", "--format", "json", "--snapshot"])
-            .arg(demo_snapshot())
+        &demo_scan("json")
             .arg("--baseline")
             .arg(&baseline)
             .arg("--config")
@@ -168,7 +155,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 47, "one rule per check");
+    assert_eq!(rules.len(), 50, "one rule per check");
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 52, "one result per failing finding");
     let root = results
@@ -205,7 +192,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 #[test]
 fn junit_counts_failures_errors_and_skips() {
     let xml = demo_report("junit");
-    assert_eq!(xml.matches("<testsuite ").count(), 47, "a suite per check");
+    assert_eq!(xml.matches("<testsuite ").count(), 50, "a suite per check");
     assert_eq!(xml.matches("<testcase ").count(), 116, "a case per finding");
     assert_eq!(xml.matches("<failure").count(), 52);
     assert_eq!(xml.matches("<error").count(), 2);
@@ -277,11 +264,9 @@ fn rendered_dom(page: &Path) -> String {
 #[test]
 fn the_html_report_renders_in_chromium_without_script_errors() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    ztaudit()
-        .args(["scan", "--format", "html,json", "--output-dir"])
+    demo_scan("html,json")
+        .arg("--output-dir")
         .arg(dir.path())
-        .arg("--snapshot")
-        .arg(demo_snapshot())
         .assert()
         .code(1);
     let dom = rendered_dom(&dir.path().join("ztaudit.html"));
@@ -317,7 +302,7 @@ fn hostile_names_stay_text_in_the_html_report() {
         .expect("the demo's ssh-world group");
     group["name"] = Value::from("</script><img src=x onerror=\"document.title='pwned'\">");
     let dir = tempfile::tempdir().expect("temporary folder");
-    let hostile = crate::support::write_json(dir.path(), "hostile.json", &snapshot);
+    let hostile = write_json(dir.path(), "hostile.json", &snapshot);
     let page = dir.path().join("report.html");
     ztaudit()
         .args([

@@ -12,15 +12,10 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 use ztaudit_policy::{evaluate, PolicyDocument, Request};
 
-use crate::support::{stdout_json, workspace, ztaudit, Moto};
-
-const REGIONS: [&str; 4] = ["--region", "eu-west-1", "--region", "us-east-1"];
-
-const SEEDS: [&str; 3] = [
-    "network_account.py",
-    "identity_account.py",
-    "visibility_account.py",
-];
+use crate::support::{
+    moto_venv, run_json_scan, stdout_json, workspace, write_text, ztaudit, Moto,
+    EVERY_SERVICE_SEEDS, JSON_SCAN, TWO_REGIONS,
+};
 
 /// Where moto 5.2.5 falls short, whatever the policy says: it checks the signature of REST-JSON
 /// requests (GuardDuty, Security Hub) made with a non-root IAM user's keys against a different
@@ -50,29 +45,24 @@ fn permissions_policy() -> Value {
 /// Seeds an account, creates a user holding only `policy` (a file or a managed policy's ARN),
 /// turns on moto's IAM enforcement and scans as that user.
 fn scan_as_user_with(policy: &str) -> Vec<Value> {
-    let moto = Moto::start_with_env(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
-    for seed in SEEDS {
-        moto.seed(seed);
-    }
+    let moto = Moto::start_with_env(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")])
+        .seeded(&EVERY_SERVICE_SEEDS);
     let key = moto.seed_with_args("least_privilege_user.py", &[policy]);
-    let output = moto
-        .ztaudit()
-        .env(
-            "AWS_ACCESS_KEY_ID",
-            key["access_key_id"].as_str().unwrap_or_default(),
-        )
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            key["secret_access_key"].as_str().unwrap_or_default(),
-        )
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(REGIONS)
-        .output()
-        .expect("ztaudit runs");
-    stdout_json(&output)["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    run_json_scan(
+        moto.ztaudit()
+            .env(
+                "AWS_ACCESS_KEY_ID",
+                key["access_key_id"].as_str().unwrap_or_default(),
+            )
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                key["secret_access_key"].as_str().unwrap_or_default(),
+            )
+            .args(JSON_SCAN)
+            .args(TWO_REGIONS),
+    )
+    .findings()
+    .to_vec()
 }
 
 /// ERROR findings, except the calls moto cannot authorize for a non-root user.
@@ -93,8 +83,11 @@ fn errors_beyond_moto_shortfall(findings: &[Value]) -> Vec<String> {
 #[test]
 fn a_user_holding_only_the_documented_policy_scans_without_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let policy = dir.path().join("ztaudit-policy.json");
-    std::fs::write(&policy, permissions_policy().to_string()).expect("writable");
+    let policy = write_text(
+        dir.path(),
+        "ztaudit-policy.json",
+        permissions_policy().to_string(),
+    );
     let findings = scan_as_user_with(&policy.to_string_lossy());
     assert!(findings.len() > 20, "the scan judged the account");
     let errors = errors_beyond_moto_shortfall(&findings);
@@ -118,8 +111,7 @@ fn enforcement_is_real_a_missing_action_is_an_error() {
         actions.retain(|action| action != "ec2:DescribeFlowLogs");
     }
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("without-flow-logs.json");
-    std::fs::write(&path, policy.to_string()).expect("writable");
+    let path = write_text(dir.path(), "without-flow-logs.json", policy.to_string());
     let findings = scan_as_user_with(&path.to_string_lossy());
     let errors = errors_beyond_moto_shortfall(&findings);
     assert!(!errors.is_empty());
@@ -133,16 +125,13 @@ fn enforcement_is_real_a_missing_action_is_an_error() {
 
 /// A full collection of the seeded account, unrestricted, as JSON.
 fn collected_snapshot() -> Value {
-    let moto = Moto::start();
-    for seed in SEEDS {
-        moto.seed(seed);
-    }
+    let moto = Moto::start().seeded(&EVERY_SERVICE_SEEDS);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let snapshot_path = dir.path().join("snapshot.json");
     moto.ztaudit()
         .args(["collect", "-o"])
         .arg(&snapshot_path)
-        .args(REGIONS)
+        .args(TWO_REGIONS)
         .output()
         .expect("ztaudit runs");
     // Security Hub is not enabled in one region of the seeds, so `collect` exits 3 (incomplete).
@@ -159,7 +148,7 @@ fn a_collection_makes_the_fewest_calls_the_inventory_needs() {
     let calls = snapshot["collection"]["operations"]
         .as_object()
         .expect("the snapshot records its operations");
-    let regions = REGIONS.len() / 2;
+    let regions = TWO_REGIONS.len() / 2;
     let count = |operation: &str| calls.get(operation).and_then(Value::as_u64).unwrap_or(0);
     for once in [
         "sts:GetCallerIdentity",
@@ -179,6 +168,12 @@ fn a_collection_makes_the_fewest_calls_the_inventory_needs() {
         "ec2:DescribeVolumes",
         "ec2:DescribeInstances",
         "ec2:GetEbsEncryptionByDefault",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeEgressOnlyInternetGateways",
+        "ec2:DescribeNatGateways",
+        "ec2:DescribeAddresses",
         "cloudtrail:DescribeTrails",
         "guardduty:ListDetectors",
         "securityhub:DescribeHub",
@@ -244,10 +239,7 @@ fn every_recorded_operation_is_allowed_by_the_documented_policy_and_security_aud
 
 /// AWS's SecurityAudit managed policy, as moto ships it.
 fn security_audit_document() -> String {
-    let venv = std::env::var_os("ZTAUDIT_MOTO_VENV")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| workspace().join(".moto-venv"));
-    let output = std::process::Command::new(venv.join("bin/python"))
+    let output = std::process::Command::new(moto_venv().join("bin/python"))
         .args([
             "-c",
             "import json; from moto.iam.aws_managed_policies import aws_managed_policies_data as d; \

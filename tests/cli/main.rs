@@ -17,6 +17,7 @@ mod governance_scan;
 mod identity_scan;
 mod least_privilege;
 mod moto_scan;
+mod network_paths;
 mod policy_lint;
 mod suppressions;
 mod visibility_scan;

@@ -2,65 +2,26 @@
 
 use serde_json::Value;
 
-use crate::support::{stdout_json, Moto, NEEDS_WHAT_MOTO_LACKS};
-
-const REGIONS: [&str; 6] = [
-    "--region",
-    "eu-west-1",
-    "--region",
-    "us-east-1",
-    "--region",
-    "ap-southeast-2",
-];
-
-fn findings_of(report: &Value) -> &Vec<Value> {
-    report["findings"].as_array().expect("findings is an array")
-}
-
-/// The finding of `check` on the resource whose ARN ends with `/id` (or, for region-level
-/// checks, the account resource of region `id`).
-fn finding<'a>(report: &'a Value, check: &str, id: &str) -> &'a Value {
-    findings_of(report)
-        .iter()
-        .find(|f| {
-            f["check_id"] == check
-                && (f["resource"]
-                    .as_str()
-                    .is_some_and(|r| r.ends_with(&format!("/{id}")))
-                    || (f["region"] == id
-                        && f["resource"]
-                            .as_str()
-                            .is_some_and(|r| r.ends_with(":account"))))
-        })
-        .unwrap_or_else(|| panic!("no {check} finding for {id}"))
-}
+use crate::support::{
+    assert_verdicts, findings, run_json_scan, the_finding, ztaudit, Moto, On, JSON_SCAN,
+    NEEDS_WHAT_MOTO_LACKS, THREE_REGIONS,
+};
 
 #[test]
 fn every_seeded_resource_gets_its_expected_verdict() {
     let moto = Moto::start();
     let seeded = moto.seed("network_account.py");
-    let output = moto
-        .ztaudit()
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(["--skip-checks", NEEDS_WHAT_MOTO_LACKS])
-        .args(REGIONS)
-        .output()
-        .expect("ztaudit runs");
-    let report = stdout_json(&output);
+    let report = run_json_scan(
+        moto.ztaudit()
+            .args(JSON_SCAN)
+            .args(["--skip-checks", NEEDS_WHAT_MOTO_LACKS])
+            .args(THREE_REGIONS),
+    )
+    .report;
 
-    let expectations = seeded["expect"].as_object().expect("expectations");
-    let mut verified = 0;
-    for (check, resources) in expectations.iter().filter(|(k, _)| k.starts_with("ZT")) {
-        for (id, verdict) in resources.as_object().expect("resource → verdict") {
-            let found = finding(&report, check, id);
-            assert_eq!(
-                found["status"], *verdict,
-                "{check} on {id}: {}",
-                found["message"]
-            );
-            verified += 1;
-        }
-    }
+    let verified = assert_verdicts(findings(&report), &seeded["expect"], |id| {
+        On::IdOrRegion(id)
+    });
     assert!(verified >= 25, "only {verified} verdicts were checked");
     assert_eq!(
         report["summary"]["error"], 0,
@@ -77,12 +38,12 @@ fn every_seeded_resource_gets_its_expected_verdict() {
         .as_object()
         .expect("attached groups");
     for (group, _) in attached {
-        let message = finding(&report, "ZT301", group)["message"]
+        let message = the_finding(findings(&report), "ZT301", On::IdOrRegion(group))["message"]
             .as_str()
             .unwrap_or_default();
         assert!(!message.contains("latent"), "{message}");
     }
-    let latent = findings_of(&report)
+    let latent = findings(&report)
         .iter()
         .filter(|f| f["check_id"] == "ZT301" && f["status"] == "FAIL")
         .filter(|f| {
@@ -94,7 +55,7 @@ fn every_seeded_resource_gets_its_expected_verdict() {
     assert_eq!(latent, 5, "five of the six exposed groups are unattached");
 
     // Every finding carries its compliance ids and pillar.
-    let default_group = findings_of(&report)
+    let default_group = findings(&report)
         .iter()
         .find(|f| f["check_id"] == "ZT302")
         .expect("ZT302 ran");
@@ -112,7 +73,7 @@ fn a_collected_snapshot_replays_to_exactly_the_live_findings() {
     moto.ztaudit()
         .args(["collect", "-o"])
         .arg(&snapshot)
-        .args(REGIONS)
+        .args(THREE_REGIONS)
         .assert()
         .code(3)
         .stderr(predicates::str::contains("6 failed"));
@@ -125,29 +86,12 @@ fn a_collected_snapshot_replays_to_exactly_the_live_findings() {
         6,
         "only moto's gaps fail"
     );
-    let live = moto
-        .ztaudit()
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(REGIONS)
-        .output()
-        .expect("live scan");
+    let live = run_json_scan(moto.ztaudit().args(JSON_SCAN).args(THREE_REGIONS)).report;
     // No AWS at all for the replay: no endpoint, no credentials.
-    let replay = crate::support::ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--snapshot",
-        ])
-        .arg(&snapshot)
-        .output()
-        .expect("replay");
+    let replay = run_json_scan(ztaudit().args(JSON_SCAN).arg("--snapshot").arg(&snapshot)).report;
 
-    let (live, replay) = (stdout_json(&live), stdout_json(&replay));
-    assert!(!findings_of(&live).is_empty());
-    assert_eq!(findings_of(&live), findings_of(&replay));
+    assert!(!findings(&live).is_empty());
+    assert_eq!(findings(&live), findings(&replay));
     assert_eq!(live["summary"], replay["summary"]);
 }
 
@@ -158,7 +102,7 @@ fn the_table_groups_failures_by_severity_and_the_gate_trips_on_critical() {
     let output = moto
         .ztaudit()
         .args(["scan", "--checks", "ZT301,ZT302,ZT303,ZT501,ZT502,ZT601"])
-        .args(REGIONS)
+        .args(THREE_REGIONS)
         .output()
         .expect("scan");
     assert_eq!(
@@ -186,27 +130,14 @@ fn the_table_groups_failures_by_severity_and_the_gate_trips_on_critical() {
 #[test]
 fn every_enabled_region_is_scanned_when_none_is_named() {
     let moto = Moto::start();
-    let output = moto
-        .ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--checks",
-            "ZT501",
-        ])
-        .output()
-        .expect("scan");
-    let report = stdout_json(&output);
+    let report = run_json_scan(moto.ztaudit().args(JSON_SCAN).args(["--checks", "ZT501"])).report;
     let regions = report["scan"]["regions"].as_array().expect("regions");
     assert!(
         regions.len() >= 10,
         "DescribeRegions lists every enabled region: {regions:?}"
     );
     // One EBS-default result per region, none an error.
-    assert_eq!(findings_of(&report).len(), regions.len());
+    assert_eq!(findings(&report).len(), regions.len());
     assert_eq!(report["summary"]["error"], 0);
 }
 
@@ -242,26 +173,26 @@ fn a_denied_call_turns_its_check_into_error_and_leaves_the_others_alone() {
     moto.seed("network_account.py");
     let proxy = crate::fault_proxy::FaultProxy::deny(&moto.endpoint, "DescribeFlowLogs");
     let run = |endpoint: &str| {
-        moto.ztaudit()
-            .env("AWS_ENDPOINT_URL", endpoint)
-            .args(["scan", "--format", "json", "--fail-on", "never"])
-            .args(["--checks", "ZT301,ZT302,ZT303,ZT501,ZT502,ZT601"])
-            .args(REGIONS)
-            .output()
-            .expect("scan")
+        run_json_scan(
+            moto.ztaudit()
+                .env("AWS_ENDPOINT_URL", endpoint)
+                .args(JSON_SCAN)
+                .args(["--checks", "ZT301,ZT302,ZT303,ZT501,ZT502,ZT601"])
+                .args(THREE_REGIONS),
+        )
     };
     let clean = run(&moto.endpoint);
     let faulty = run(&proxy.endpoint);
-    assert_eq!(clean.status.code(), Some(0));
-    assert_eq!(faulty.status.code(), Some(3), "an incomplete scan exits 3");
+    assert_eq!(clean.code(), Some(0));
+    assert_eq!(faulty.code(), Some(3), "an incomplete scan exits 3");
     assert!(
         proxy.denied() >= 3,
         "DescribeFlowLogs was asked in each region"
     );
 
-    let (clean, faulty) = (stdout_json(&clean), stdout_json(&faulty));
+    let (clean, faulty) = (clean.report, faulty.report);
     let of = |report: &Value, flow_logs: bool| -> Vec<Value> {
-        findings_of(report)
+        findings(report)
             .iter()
             .filter(|f| (f["check_id"] == "ZT601") == flow_logs)
             .cloned()

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{demo_snapshot, stdout_json, ztaudit};
+use crate::support::{
+    demo_scan, demo_snapshot, findings, stdout_json, write_json, write_text, ztaudit,
+};
 
 /// Suppressions of every critical failure of the demo, expiring on `expires`.
 fn mute_criticals(expires: &str) -> String {
@@ -36,16 +38,8 @@ expires = "{expires}"
     )
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("file written");
-    path
-}
-
 fn scan_with_config(config: &Path) -> std::process::Output {
-    ztaudit()
-        .args(["scan", "--format", "json", "--snapshot"])
-        .arg(demo_snapshot())
+    demo_scan("json")
         .arg("--config")
         .arg(config)
         .output()
@@ -53,9 +47,7 @@ fn scan_with_config(config: &Path) -> std::process::Output {
 }
 
 fn count(report: &Value, status: &str) -> usize {
-    report["findings"]
-        .as_array()
-        .expect("findings")
+    findings(report)
         .iter()
         .filter(|f| f["status"] == status)
         .count()
@@ -64,7 +56,7 @@ fn count(report: &Value, status: &str) -> usize {
 #[test]
 fn muted_findings_stay_in_the_report_and_leave_the_gate() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = write(dir.path(), "ztaudit.toml", &mute_criticals("2099-12-31"));
+    let config = write_text(dir.path(), "ztaudit.toml", mute_criticals("2099-12-31"));
     let output = scan_with_config(&config);
     // Nothing critical is left failing; the two unreadable calls make it exit 3, not 0.
     assert_eq!(output.status.code(), Some(3), "{output:?}");
@@ -72,9 +64,7 @@ fn muted_findings_stay_in_the_report_and_leave_the_gate() {
     assert_eq!(count(&report, "MUTED"), 8);
     assert_eq!(report["summary"]["muted"], 8);
     assert_eq!(report["summary"]["failed_by_severity"]["critical"], 0);
-    let root = report["findings"]
-        .as_array()
-        .expect("findings")
+    let root = findings(&report)
         .iter()
         .find(|f| f["check_id"] == "ZT108")
         .expect("root finding");
@@ -98,7 +88,7 @@ fn muted_findings_stay_in_the_report_and_leave_the_gate() {
 #[test]
 fn an_expired_suppression_mutes_nothing_and_warns() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = write(dir.path(), "ztaudit.toml", &mute_criticals("2020-01-31"));
+    let config = write_text(dir.path(), "ztaudit.toml", mute_criticals("2020-01-31"));
     let output = scan_with_config(&config);
     assert_eq!(output.status.code(), Some(1), "the criticals count again");
     let report = stdout_json(&output);
@@ -129,7 +119,7 @@ fn an_expired_suppression_mutes_nothing_and_warns() {
 #[test]
 fn a_suppression_that_matches_nothing_is_stale() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = write(
+    let config = write_text(
         dir.path(),
         "ztaudit.toml",
         "[[suppress]]\ncheck = \"ZT301\"\nresource = \"arn:aws:ec2:*:*:security-group/sg-gone*\"\nreason = \"decommissioned\"\n",
@@ -146,7 +136,7 @@ fn a_suppression_that_matches_nothing_is_stale() {
 #[test]
 fn a_suppression_never_hides_an_error() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let config = write(
+    let config = write_text(
         dir.path(),
         "ztaudit.toml",
         "fail_on = \"never\"\n[[suppress]]\ncheck = \"ZT116\"\nresource = \"*\"\nreason = \"no secrets here\"\n",
@@ -166,15 +156,13 @@ fn a_suppression_never_hides_an_error() {
 fn settings_file_defaults_apply_and_flags_override_them() {
     let dir = tempfile::tempdir().expect("temporary folder");
     // Found in the working directory without --config.
-    write(
+    write_text(
         dir.path(),
         "ztaudit.toml",
         "fail_on = \"never\"\nchecks = [\"ZT5*\"]\n",
     );
-    let output = ztaudit()
+    let output = demo_scan("json")
         .current_dir(dir.path())
-        .args(["scan", "--format", "json", "--snapshot"])
-        .arg(demo_snapshot())
         .output()
         .expect("scan");
     assert_eq!(
@@ -183,13 +171,9 @@ fn settings_file_defaults_apply_and_flags_override_them() {
         "fail_on never; no ZT5 check errs"
     );
     let report = stdout_json(&output);
-    assert!(report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .all(|f| f["check_id"]
-            .as_str()
-            .is_some_and(|id| id.starts_with("ZT5"))));
+    assert!(findings(&report).iter().all(|f| f["check_id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("ZT5"))));
     // A flag wins over the file.
     ztaudit()
         .current_dir(dir.path())
@@ -213,7 +197,7 @@ fn a_bad_settings_file_is_a_one_line_error_with_its_line() {
         ("this is not toml\n", ":1:"),
     ];
     for (text, expected) in cases {
-        let config = write(dir.path(), "bad.toml", text);
+        let config = write_text(dir.path(), "bad.toml", text);
         let output = scan_with_config(&config);
         assert_eq!(output.status.code(), Some(2), "{text}");
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -240,16 +224,39 @@ fn a_bad_settings_file_is_a_one_line_error_with_its_line() {
         ));
 }
 
+#[test]
+fn every_mistake_of_a_settings_file_is_reported_at_once_one_a_line() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let config = write(
+        dir.path(),
+        "bad.toml",
+        "colour = \"red\"\nfail_on = \"sometimes\"\nadmin_ports = [22, 70000]\n\n[[suppress]]\ncheck = \"ZT999\"\nresource = \"*\"\n",
+    );
+    let output = scan_with_config(&config);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "nothing scanned");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let expected = [
+        ":1: unknown field `colour`",
+        ":2: fail_on: `sometimes` is not one of",
+        ":3: admin_ports: 70000 is not a TCP port",
+        ":5: missing field `reason`",
+        ":6: suppress.check: `ZT999` matches no check",
+    ];
+    assert_eq!(lines.len(), expected.len(), "{stderr}");
+    for (line, expected) in lines.iter().zip(expected) {
+        assert!(line.starts_with("ztaudit: error: "), "{line}");
+        assert!(line.contains(&format!("bad.toml{expected}")), "{line}");
+    }
+}
+
 /// The demo's JSON report, written to `dir/name`, with `edit` applied to it.
 fn saved_report(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
-    let output = ztaudit()
-        .args(["scan", "--format", "json", "--snapshot"])
-        .arg(demo_snapshot())
-        .output()
-        .expect("scan");
+    let output = demo_scan("json").output().expect("scan");
     let mut report = stdout_json(&output);
     edit(&mut report);
-    crate::support::write_json(dir, name, &report)
+    write_json(dir, name, &report)
 }
 
 /// Drops the findings of `check` from a report, as if they were not failing then.
@@ -267,9 +274,7 @@ fn a_baseline_marks_new_unchanged_and_resolved() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let same = saved_report(dir.path(), "same.json", |_| ());
     let scan = |baseline: &Path, extra: &[&str]| {
-        ztaudit()
-            .args(["scan", "--format", "json", "--snapshot"])
-            .arg(demo_snapshot())
+        demo_scan("json")
             .arg("--baseline")
             .arg(baseline)
             .args(extra)
@@ -291,9 +296,7 @@ fn a_baseline_marks_new_unchanged_and_resolved() {
     assert_eq!(output.status.code(), Some(1));
     let report = stdout_json(&output);
     assert_eq!(report["baseline"]["new"], 1);
-    let new: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
+    let new: Vec<&str> = findings(&report)
         .iter()
         .filter(|f| f["baseline"] == "new")
         .filter_map(|f| f["check_id"].as_str())
@@ -386,8 +389,7 @@ fn diff_reports_new_resolved_and_changed_with_its_exit_code() {
         .stdout(predicates::str::contains("**1** new, **1** resolved"));
 
     // A file that is not a report is exit 2, with its place.
-    let garbage = dir.path().join("garbage.json");
-    std::fs::write(&garbage, "{\"findings\": 3}").expect("written");
+    let garbage = write_text(dir.path(), "garbage.json", "{\"findings\": 3}");
     ztaudit()
         .arg("diff")
         .arg(&garbage)
@@ -412,17 +414,8 @@ fn output_dir_writes_each_format_and_never_clobbers_without_force() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path().join("reports");
     let scan = |extra: &[&str]| {
-        let mut cmd = ztaudit();
-        cmd.args([
-            "scan",
-            "--format",
-            "json,sarif,junit,ocsf,csv,markdown,html,table",
-        ])
-        .arg("--output-dir")
-        .arg(&out)
-        .args(extra)
-        .arg("--snapshot")
-        .arg(demo_snapshot());
+        let mut cmd = demo_scan("json,sarif,junit,ocsf,csv,markdown,html,table");
+        cmd.arg("--output-dir").arg(&out).args(extra);
         cmd
     };
     scan(&[]).assert().code(1).stdout("");
@@ -448,7 +441,7 @@ fn output_dir_writes_each_format_and_never_clobbers_without_force() {
     for name in &names {
         std::fs::remove_file(out.join(name)).expect("removed");
     }
-    std::fs::write(out.join("ztaudit.sarif"), "keep me").expect("written");
+    write_text(&out, "ztaudit.sarif", "keep me");
     scan(&[]).assert().code(2).stderr(predicates::str::contains(
         "ztaudit.sarif: already exists; use --force",
     ));
@@ -466,9 +459,7 @@ fn output_dir_writes_each_format_and_never_clobbers_without_force() {
         .expect("replaced")
         .contains("\"version\": \"2.1.0\""));
     // Several formats to standard output cannot be told apart.
-    ztaudit()
-        .args(["scan", "--format", "json,sarif", "--snapshot"])
-        .arg(demo_snapshot())
+    demo_scan("json,sarif")
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
@@ -514,7 +505,7 @@ fn verbose_logs_what_was_done_and_quiet_logs_nothing() {
         .expect("scan");
     let stderr = String::from_utf8_lossy(&verbose.stderr);
     assert!(
-        stderr.contains("evaluating 47 checks on account 123456789012"),
+        stderr.contains("evaluating 50 checks on account 123456789012"),
         "{stderr}"
     );
     assert!(stderr.contains("wrote "), "{stderr}");

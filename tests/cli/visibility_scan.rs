@@ -9,74 +9,38 @@
 
 use serde_json::Value;
 
-use crate::support::{stdout_json, Moto};
-
-const REGIONS: [&str; 6] = [
-    "--region",
-    "eu-west-1",
-    "--region",
-    "us-east-1",
-    "--region",
-    "ap-southeast-2",
-];
+use crate::support::{
+    assert_verdicts, findings, findings_on, run_json_scan, ztaudit, Moto, On, JSON_SCAN,
+    THREE_REGIONS,
+};
 
 const CHECKS: [&str; 2] = ["--checks", "ZT602,ZT603,ZT604,ZT605,ZT606,ZT607,ZT701"];
 
-fn findings_of(report: &Value) -> &Vec<Value> {
-    report["findings"].as_array().expect("findings is an array")
+/// The report of a scan of the visibility and automation checks in three regions.
+fn visibility_report(moto: &Moto) -> Value {
+    run_json_scan(
+        moto.ztaudit()
+            .args(JSON_SCAN)
+            .args(CHECKS)
+            .args(THREE_REGIONS),
+    )
+    .report
 }
 
 /// The findings of `check` on `key`: a trail ARN, or a region for region-level checks.
-fn findings_on<'a>(report: &'a Value, check: &str, key: &str) -> Vec<&'a Value> {
-    findings_of(report)
-        .iter()
-        .filter(|f| f["check_id"] == check)
-        .filter(|f| {
-            f["resource"] == key
-                || (f["region"] == key
-                    && f["resource"]
-                        .as_str()
-                        .is_some_and(|r| r.ends_with(":account")))
-        })
-        .collect()
-}
-
-fn scan(moto: &Moto) -> Value {
-    let output = moto
-        .ztaudit()
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(CHECKS)
-        .args(REGIONS)
-        .output()
-        .expect("ztaudit runs");
-    stdout_json(&output)
-}
-
-/// Asserts every verdict of `expect` (check → key → status) and returns how many there were.
-fn assert_verdicts(report: &Value, expect: &Value) -> usize {
-    let mut verified = 0;
-    for (check, verdicts) in expect.as_object().expect("check → verdicts") {
-        for (key, verdict) in verdicts.as_object().expect("key → verdict") {
-            let found = findings_on(report, check, key);
-            assert_eq!(found.len(), 1, "{check} on {key}: {found:#?}");
-            assert_eq!(
-                found[0]["status"], *verdict,
-                "{check} on {key}: {}",
-                found[0]["message"]
-            );
-            verified += 1;
-        }
-    }
-    verified
+fn on<'a>(report: &'a Value, check: &str, key: &str) -> Vec<&'a Value> {
+    findings_on(findings(report), check, On::ArnOrRegion(key))
 }
 
 #[test]
 fn every_seeded_trail_and_region_gets_its_expected_verdict() {
     let moto = Moto::start();
     let seeded = moto.seed("visibility_account.py");
-    let report = scan(&moto);
+    let report = visibility_report(&moto);
 
-    let verified = assert_verdicts(&report, &seeded["expect"]);
+    let verified = assert_verdicts(findings(&report), &seeded["expect"], |key| {
+        On::ArnOrRegion(key)
+    });
     assert_eq!(verified, 19);
     assert_eq!(
         report["summary"]["error"], 0,
@@ -86,11 +50,11 @@ fn every_seeded_trail_and_region_gets_its_expected_verdict() {
     // The multi-region trail is listed in all three regions but judged once, in its home region.
     let management = seeded["trails"]["management"].as_str().expect("trail ARN");
     for check in ["ZT603", "ZT604"] {
-        let found = findings_on(&report, check, management);
+        let found = on(&report, check, management);
         assert_eq!(found.len(), 1, "{check}: {found:#?}");
         assert_eq!(found[0]["region"], "us-east-1");
     }
-    let covered = &findings_on(&report, "ZT602", "ap-southeast-2")[0]["message"];
+    let covered = &on(&report, "ZT602", "ap-southeast-2")[0]["message"];
     assert!(
         covered
             .as_str()
@@ -100,7 +64,7 @@ fn every_seeded_trail_and_region_gets_its_expected_verdict() {
 
     // moto has no GetEnabledStandards: the hub still passes, and the message says why no
     // standard is named instead of claiming there is none.
-    let hub = &findings_on(&report, "ZT606", "eu-west-1")[0]["message"];
+    let hub = &on(&report, "ZT606", "eu-west-1")[0]["message"];
     assert!(
         hub.as_str().is_some_and(
             |m| m.contains("standards could not be read: securityhub:GetEnabledStandards")
@@ -108,12 +72,12 @@ fn every_seeded_trail_and_region_gets_its_expected_verdict() {
         "{hub}"
     );
     // A suspended detector and a recorder of two types are named as such.
-    let suspended = &findings_on(&report, "ZT605", "us-east-1")[0]["message"];
+    let suspended = &on(&report, "ZT605", "us-east-1")[0]["message"];
     assert!(
         suspended.as_str().is_some_and(|m| m.contains("suspended")),
         "{suspended}"
     );
-    let partial = &findings_on(&report, "ZT607", "us-east-1")[0]["message"];
+    let partial = &on(&report, "ZT607", "us-east-1")[0]["message"];
     assert!(
         partial
             .as_str()
@@ -121,14 +85,14 @@ fn every_seeded_trail_and_region_gets_its_expected_verdict() {
         "{partial}"
     );
     // The `$or` pattern with a prefix matches GuardDuty findings; the disabled rule does not count.
-    let routed = &findings_on(&report, "ZT701", "eu-west-1")[0]["message"];
+    let routed = &on(&report, "ZT701", "eu-west-1")[0]["message"];
     assert!(
         routed
             .as_str()
             .is_some_and(|m| m.contains("function:isolate-instance")),
         "{routed}"
     );
-    let disabled = &findings_on(&report, "ZT701", "us-east-1")[0]["message"];
+    let disabled = &on(&report, "ZT701", "us-east-1")[0]["message"];
     assert!(
         disabled.as_str().is_some_and(|m| m.contains("is disabled")),
         "{disabled}"
@@ -140,10 +104,15 @@ fn a_trail_that_stops_logging_and_skips_kms_uncovers_every_region() {
     let moto = Moto::start();
     moto.seed("visibility_account.py");
     let gaps = moto.seed("visibility_trail_gaps.py");
-    let report = scan(&moto);
+    let report = visibility_report(&moto);
 
-    assert_eq!(assert_verdicts(&report, &gaps["expect"]), 3);
-    let message = findings_on(&report, "ZT602", "eu-west-1")[0]["message"]
+    assert_eq!(
+        assert_verdicts(findings(&report), &gaps["expect"], |key| On::ArnOrRegion(
+            key
+        )),
+        3
+    );
+    let message = on(&report, "ZT602", "eu-west-1")[0]["message"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -169,18 +138,18 @@ fn a_collected_snapshot_replays_to_exactly_the_live_findings() {
     moto.ztaudit()
         .args(["collect", "-o"])
         .arg(&snapshot)
-        .args(REGIONS)
+        .args(THREE_REGIONS)
         .assert()
         .code(3);
-    let live = scan(&moto);
-    let replay = crate::support::ztaudit()
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .args(CHECKS)
-        .arg("--snapshot")
-        .arg(&snapshot)
-        .output()
-        .expect("replay");
-    let replay = stdout_json(&replay);
-    assert!(!findings_of(&live).is_empty());
-    assert_eq!(findings_of(&live), findings_of(&replay));
+    let live = visibility_report(&moto);
+    let replay = run_json_scan(
+        ztaudit()
+            .args(JSON_SCAN)
+            .args(CHECKS)
+            .arg("--snapshot")
+            .arg(&snapshot),
+    )
+    .report;
+    assert!(!findings(&live).is_empty());
+    assert_eq!(findings(&live), findings(&replay));
 }

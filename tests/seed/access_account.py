@@ -44,6 +44,11 @@ def instance(subnet, groups, public, environment=None):
 # Production: endpoints for every core service; one bastion open to the world on SSH, one web
 # server open only on 443, one private instance behind the open group.
 prod, prod_subnet = vpc("10.10.0.0/16", "production")
+# A public subnet: moto's new VPCs, like AWS's, have no internet route until one is added.
+gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=prod)
+prod_main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [prod]}])["RouteTables"][0]["RouteTableId"]
+ec2.create_route(RouteTableId=prod_main, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
 ssh_world = group(prod, "ssh-from-anywhere", 22, "0.0.0.0/0")
 https_world = group(prod, "https-from-anywhere", 443, "0.0.0.0/0")
 verdicts["ZT304"][instance(prod_subnet, [ssh_world], True, "production")] = "FAIL"

@@ -1,5 +1,5 @@
-use crate::automation::event_pattern::{matches, KnownEvent, PatternMatch};
 use crate::declare_check;
+use crate::event_pattern::{matches, KnownEvent, PatternMatch};
 use crate::snapshot::{Collected, EventRule};
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -40,6 +40,8 @@ declare_check! {
         title: "No automated response to GuardDuty or Security Hub findings",
         severity: Medium,
         pillar: AutomationOrchestration,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws events put-rule --name guardduty-findings --event-pattern '{\"source\":[\"aws.guardduty\"],\"detail-type\":[\"GuardDuty Finding\"]}' --region REGION\naws events put-targets --rule guardduty-findings --targets Id=respond,Arn=LAMBDA_OR_SNS_ARN --region REGION",

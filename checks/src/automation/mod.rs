@@ -1,5 +1,4 @@
 //! Automation & Orchestration pillar (`ZT7xx`): threats answered by machines, not by whoever
 //! happens to read an inbox.
 
-pub mod event_pattern;
 pub mod findings_without_automated_response;

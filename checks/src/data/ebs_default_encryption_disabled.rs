@@ -24,6 +24,8 @@ declare_check! {
         title: "EBS encryption by default is off",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["EC2.7"],
         cis: ["2.2.1"],
         remediation_cli: "aws ec2 enable-ebs-encryption-by-default --region REGION\naws ec2 modify-ebs-default-kms-key-id --kms-key-id KMS_KEY_ARN --region REGION",

@@ -24,6 +24,8 @@ declare_check! {
         title: "EBS volume is not encrypted",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["EC2.3"],
         cis: [],
         remediation_cli: "# Volumes cannot be encrypted in place: snapshot, copy encrypted, and swap.\naws ec2 create-snapshot --volume-id VOLUME_ID\naws ec2 copy-snapshot --source-snapshot-id SNAPSHOT_ID --source-region REGION --encrypted --kms-key-id KMS_KEY_ARN\naws ec2 create-volume --snapshot-id ENCRYPTED_SNAPSHOT_ID --availability-zone AZ",
@@ -38,12 +40,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for volume in volumes {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("volume/{}", volume.id),
-                "AWS::EC2::Volume",
-            );
+            let resource = out.resource(region, volume);
             let attached = if volume.attached_to.is_empty() {
                 String::from(" (not attached)")
             } else {

@@ -27,6 +27,8 @@ declare_check! {
         title: "Customer-managed KMS key without automatic rotation",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["KMS.4"],
         cis: ["3.6"],
         remediation_cli: "aws kms enable-key-rotation --key-id KEY_ID --region REGION",
@@ -41,7 +43,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for key in keys {
-            let resource = out.resource_with_arn(&key.arn, region, "AWS::KMS::Key");
+            let resource = out.resource(region, key);
             let metadata = match key.metadata.as_result() {
                 Ok(metadata) => metadata,
                 Err(error) => {

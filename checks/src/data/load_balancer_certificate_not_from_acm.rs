@@ -1,4 +1,4 @@
-use crate::data::{classic_load_balancers, load_balancers_with_listeners};
+use crate::data::shared::{classic_load_balancers, load_balancers_with_listeners};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -28,6 +28,8 @@ declare_check! {
         title: "Load balancer TLS certificate is not from ACM",
         severity: Low,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["ELB.2"],
         cis: [],
         remediation_cli: "aws acm request-certificate --domain-name example.com --validation-method DNS\naws elbv2 modify-listener --listener-arn LISTENER_ARN --certificates CertificateArn=ACM_CERTIFICATE_ARN",

@@ -1,4 +1,4 @@
-use crate::data::{classic_load_balancers, load_balancers_with_listeners};
+use crate::data::shared::{classic_load_balancers, load_balancers_with_listeners};
 use crate::declare_check;
 use crate::snapshot::Listener;
 use crate::{CheckConfig, Findings, Snapshot};
@@ -29,6 +29,8 @@ declare_check! {
         title: "Load balancer serves plain HTTP",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["ELB.1", "ELB.3"],
         cis: [],
         remediation_cli: "aws elbv2 modify-listener --listener-arn HTTP_LISTENER_ARN \\\n  --default-actions 'Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'",

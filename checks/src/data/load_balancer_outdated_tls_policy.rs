@@ -1,4 +1,4 @@
-use crate::data::load_balancers_with_listeners;
+use crate::data::shared::load_balancers_with_listeners;
 use crate::declare_check;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -31,6 +31,8 @@ declare_check! {
         title: "Load balancer listener accepts TLS older than 1.2",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["ELB.17"],
         cis: [],
         remediation_cli: "aws elbv2 modify-listener --listener-arn LISTENER_ARN --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06",

@@ -23,6 +23,8 @@ declare_check! {
         title: "RDS DB cluster storage is not encrypted",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["RDS.27"],
         cis: ["2.3.1"],
         remediation_cli: "# Storage cannot be encrypted in place: snapshot, restore encrypted, switch over.\naws rds create-db-cluster-snapshot --db-cluster-identifier CLUSTER --db-cluster-snapshot-identifier CLUSTER-plain\naws rds restore-db-cluster-from-snapshot --db-cluster-identifier CLUSTER-new --snapshot-identifier CLUSTER-plain --engine ENGINE --kms-key-id KMS_KEY_ARN",
@@ -37,7 +39,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for cluster in clusters {
-            let resource = out.resource_with_arn(&cluster.arn, region, "AWS::RDS::DBCluster");
+            let resource = out.resource(region, cluster);
             if cluster.storage_encrypted {
                 out.pass(
                     resource,

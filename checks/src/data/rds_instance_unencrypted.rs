@@ -25,6 +25,8 @@ declare_check! {
         title: "RDS DB instance storage is not encrypted",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["RDS.3"],
         cis: ["2.3.1"],
         remediation_cli: "# Storage cannot be encrypted in place: snapshot, copy encrypted, restore, switch over.\naws rds create-db-snapshot --db-instance-identifier DB --db-snapshot-identifier DB-plain\naws rds copy-db-snapshot --source-db-snapshot-identifier DB-plain --target-db-snapshot-identifier DB-encrypted --kms-key-id KMS_KEY_ARN\naws rds restore-db-instance-from-db-snapshot --db-instance-identifier DB-new --db-snapshot-identifier DB-encrypted",
@@ -39,7 +41,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for instance in instances.iter().filter(|i| i.cluster_id.is_none()) {
-            let resource = out.resource_with_arn(&instance.arn, region, "AWS::RDS::DBInstance");
+            let resource = out.resource(region, instance);
             if instance.storage_encrypted {
                 out.pass(
                     resource,

@@ -1,4 +1,6 @@
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
+use crate::snapshot::Account;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -26,6 +28,8 @@ declare_check! {
         title: "S3 Block Public Access is not fully on for the account",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.1"],
         cis: ["2.1.4"],
         remediation_cli: "aws s3control put-public-access-block --account-id ACCOUNT_ID \\\n  --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
@@ -39,7 +43,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     else {
         return;
     };
-    let resource = out.global_resource("s3", "account", "AWS::::Account");
+    let resource = out.resource(GLOBAL_REGION, &Account { service: "s3" });
     match block {
         Some(block) if block.all_on() => out.pass(
             resource,

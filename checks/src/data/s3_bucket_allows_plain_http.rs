@@ -1,8 +1,8 @@
 use ztaudit_policy::{evaluate as evaluate_policy, Decision, PolicyDocument, Request};
 use ztaudit_policy::{Effect, Principal, PrincipalElement, PrincipalKind};
 
-use crate::data::s3_bucket_without_sse_kms::bucket_resource;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -35,6 +35,8 @@ declare_check! {
         title: "S3 bucket policy does not refuse requests without TLS",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.5"],
         cis: ["2.1.1"],
         remediation_cli: "aws s3api put-bucket-policy --bucket BUCKET --policy '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyPlainHttp\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::BUCKET\",\"arn:aws:s3:::BUCKET/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}'\n# Merge with the bucket's existing statements: put-bucket-policy replaces the policy.",
@@ -59,7 +61,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for bucket in buckets {
-        let resource = bucket_resource(out, bucket);
+        let resource = out.resource(GLOBAL_REGION, bucket);
         let policy = match bucket.policy.as_result() {
             Ok(Some(policy)) => policy,
             Ok(None) => {
@@ -90,7 +92,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         document.statements.retain(|statement| {
             statement.effect == Effect::Deny && applies_to_everyone(&statement.principal)
         });
-        let object = format!("arn:{}:s3:::{}/any-object", out.partition(), bucket.name);
+        let object = format!("{}/any-object", bucket.arn_in(out.partition()));
         let refused = ["s3:GetObject", "s3:PutObject"].iter().all(|action| {
             let request =
                 Request::new(*action, object.as_str()).with_context("aws:SecureTransport", "false");

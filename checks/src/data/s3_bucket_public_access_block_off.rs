@@ -1,5 +1,5 @@
-use crate::data::s3_bucket_without_sse_kms::bucket_resource;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
 use crate::snapshot::PublicAccessBlock;
 use crate::{CheckConfig, Findings, Snapshot};
 
@@ -29,6 +29,8 @@ declare_check! {
         title: "S3 bucket is not covered by Block Public Access",
         severity: High,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.8"],
         cis: ["2.1.4"],
         remediation_cli: "aws s3api put-public-access-block --bucket BUCKET \\\n  --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
@@ -53,7 +55,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for bucket in buckets {
-        let resource = bucket_resource(out, bucket);
+        let resource = out.resource(GLOBAL_REGION, bucket);
         let own = match bucket.public_access_block.as_result() {
             Ok(own) => own.unwrap_or_default(),
             Err(error) => {

@@ -1,6 +1,6 @@
 use crate::declare_check;
-use crate::snapshot::Bucket;
-use crate::{CheckConfig, Collected, Findings, Snapshot};
+use crate::findings::GLOBAL_REGION;
+use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -27,6 +27,8 @@ declare_check! {
         title: "S3 bucket default encryption is not SSE-KMS",
         severity: Medium,
         pillar: Data,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["S3.17"],
         cis: [],
         remediation_cli: "aws s3api put-bucket-encryption --bucket BUCKET \\\n  --server-side-encryption-configuration '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"KMS_KEY_ARN\"},\"BucketKeyEnabled\":true}]}'",
@@ -42,7 +44,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for bucket in buckets {
-        let resource = bucket_resource(out, bucket);
+        let resource = out.resource(GLOBAL_REGION, bucket);
         let rules = match bucket.encryption.as_result() {
             Ok(rules) => rules,
             Err(error) => {
@@ -82,15 +84,4 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             );
         }
     }
-}
-
-/// A bucket as a finding's resource: its ARN, in the region it lives in (`global` when that
-/// could not be read).
-pub(crate) fn bucket_resource(out: &Findings, bucket: &Bucket) -> crate::Resource {
-    let region = match &bucket.region {
-        Collected::Ok(region) => region.as_str(),
-        Collected::Error(_) => crate::findings::GLOBAL_REGION,
-    };
-    let arn = format!("arn:{}:s3:::{}", out.partition(), bucket.name);
-    out.resource_with_arn(&arn, region, "AWS::S3::Bucket")
 }

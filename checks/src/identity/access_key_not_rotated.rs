@@ -1,4 +1,4 @@
-use super::days_before_collection;
+use super::shared::days_before_collection;
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};
@@ -29,6 +29,8 @@ declare_check! {
         title: "Access key older than the maximum age",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.3"],
         cis: ["1.14"],
         remediation_cli: "aws iam create-access-key --user-name USER_NAME\n# deploy the new key, then:\naws iam update-access-key --user-name USER_NAME --access-key-id OLD_KEY_ID --status Inactive\naws iam delete-access-key --user-name USER_NAME --access-key-id OLD_KEY_ID",
@@ -47,7 +49,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         if active.is_empty() {
             continue;
         }
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         let stale: Vec<String> = active
             .iter()
             .filter_map(|key| {

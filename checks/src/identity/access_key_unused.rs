@@ -1,4 +1,4 @@
-use super::days_before_collection;
+use super::shared::days_before_collection;
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::{CheckConfig, Findings, Snapshot};
@@ -28,6 +28,8 @@ declare_check! {
         title: "Active access key unused",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.8"],
         cis: ["1.12"],
         remediation_cli: "aws iam update-access-key --user-name USER_NAME --access-key-id KEY_ID --status Inactive\naws iam delete-access-key --user-name USER_NAME --access-key-id KEY_ID",
@@ -46,7 +48,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         if active.is_empty() {
             continue;
         }
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         let unused: Vec<String> = active
             .iter()
             .filter_map(|key| {

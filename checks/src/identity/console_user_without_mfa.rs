@@ -25,6 +25,8 @@ declare_check! {
         title: "Console user without MFA",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.5"],
         cis: ["1.10"],
         remediation_cli: "aws iam create-virtual-mfa-device --virtual-mfa-device-name USER_NAME --outfile qr.png --bootstrap-method QRCodePNG\naws iam enable-mfa-device --user-name USER_NAME --serial-number MFA_ARN --authentication-code1 CODE1 --authentication-code2 CODE2",
@@ -41,7 +43,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         .iter()
         .filter(|row| !row.is_root() && row.password_enabled)
     {
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         if row.mfa_active {
             out.pass(
                 resource,

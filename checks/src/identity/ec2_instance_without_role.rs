@@ -25,6 +25,8 @@ declare_check! {
         title: "EC2 instance without an IAM role",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 associate-iam-instance-profile --instance-id INSTANCE_ID --iam-instance-profile Name=PROFILE_NAME",
@@ -39,12 +41,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for instance in instances {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("instance/{}", instance.id),
-                "AWS::EC2::Instance",
-            );
+            let resource = out.resource(region, instance);
             match &instance.instance_profile_arn {
                 Some(profile) => out.pass(
                     resource,

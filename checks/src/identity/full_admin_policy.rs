@@ -2,9 +2,9 @@ use ztaudit_policy::lint::LintKind;
 
 use ztaudit_policy::PolicyDocument;
 
-use super::policies::{judge_each_policy, lint_verdict, Verdict};
+use super::shared::{judge_each_policy, lint_verdict};
 use crate::declare_check;
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -33,10 +33,13 @@ declare_check! {
         title: "Policy grants full administrator rights",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.1"],
         cis: ["1.16"],
         remediation_cli: "aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://least-privilege.json --set-as-default\n# IAM Access Analyzer can draft it from CloudTrail activity:\naws accessanalyzer start-policy-generation --policy-generation-details principalArn=PRINCIPAL_ARN",
         remediation_terraform: "data \"aws_iam_policy_document\" \"app\" {\n  statement {\n    actions   = [\"s3:GetObject\", \"s3:PutObject\"]\n    resources = [\"${aws_s3_bucket.app.arn}/*\"]\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -45,7 +48,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     judge_each_policy(snapshot, config, out, judge);
 }
 
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {
     lint_verdict(
         document,
         &[LintKind::FullAdmin],

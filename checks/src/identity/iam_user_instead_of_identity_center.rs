@@ -30,6 +30,8 @@ declare_check! {
         title: "IAM user with long-term credentials instead of IAM Identity Center",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: ["1.21"],
         remediation_cli: "aws sso-admin list-instances\naws identitystore create-user --identity-store-id STORE_ID --user-name USER_NAME --display-name NAME --name GivenName=G,FamilyName=F\n# assign permission sets, then remove the IAM user's password and keys:\naws iam delete-login-profile --user-name USER_NAME\naws iam delete-access-key --user-name USER_NAME --access-key-id KEY_ID",
@@ -54,7 +56,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         Err(error) => format!("IAM Identity Center's state is unknown ({error})"),
     };
     for row in report.iter().filter(|row| !row.is_root()) {
-        let resource = out.resource_with_arn(&row.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, row);
         let keys = row.access_keys.iter().filter(|key| key.active).count();
         let mut credentials = Vec::new();
         if row.password_enabled {

@@ -1,8 +1,8 @@
-use ztaudit_policy::PolicyDocument;
+use ztaudit_policy::{lint, PolicyDocument};
 
-use super::policies::{guard_messages, judge_each_policy, Verdict};
+use super::shared::{guard_messages, judge_each_policy};
 use crate::declare_check;
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -17,12 +17,20 @@ declare_check! {
     ///
     /// ## How it is evaluated
     /// - The policy engine finds `Deny` statements with conditions on
-    ///   `aws:MultiFactorAuthPresent` / `aws:MultiFactorAuthAge` and evaluates them for a request
-    ///   with long-term keys (key absent) and with temporary credentials without MFA (`false`).
-    /// - FAIL: a guard does not apply in one of those cases; the message gives the fix
+    ///   `aws:MultiFactorAuthPresent` / `aws:MultiFactorAuthAge` and evaluates them for a direct
+    ///   request with long-term keys (key absent) and with temporary credentials without MFA
+    ///   (`false`). Keys AWS sets from the request's provenance are decided exactly
+    ///   (`aws:ViaAWSService` is `false` on every direct call); keys the requester or the
+    ///   principal decide are left open.
+    /// - FAIL: a guard (it lets a fresh MFA sign-in through) does not apply in one of those
+    ///   cases, or an inverted guard (`Bool aws:MultiFactorAuthPresent true`) denies only
+    ///   requests made *with* MFA; the message says why and gives the fix
     ///   (`"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}`).
-    /// - PASS: the policy's MFA guards hold in both cases.
-    /// - Policies without an MFA guard are not reported (ZT101 judges what they allow).
+    /// - PASS: the policy has a guard proven to deny every direct MFA-less request in both
+    ///   cases; the message names it, and the keys of its other conditions when it applies
+    ///   only to the requests that meet them.
+    /// - Policies without an MFA guard are not reported (ZT101 judges what they allow), nor are
+    ///   Denies whose MFA conditions also stop MFA-authenticated requests.
     /// - ERROR: the authorization details could not be read, or a document could not be parsed.
     ///
     /// ## References
@@ -34,10 +42,13 @@ declare_check! {
         title: "MFA guard that long-term keys slip past",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Rewrite the Deny's condition, then publish a new default version:\n#   \"Condition\": {\"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}}\naws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://guard.json --set-as-default",
         remediation_terraform: "data \"aws_iam_policy_document\" \"require_mfa\" {\n  statement {\n    effect      = \"Deny\"\n    not_actions = [\"iam:ListMFADevices\", \"iam:EnableMFADevice\", \"sts:GetSessionToken\"]\n    resources   = [\"*\"]\n    condition {\n      test     = \"BoolIfExists\"\n      variable = \"aws:MultiFactorAuthPresent\"\n      values   = [\"false\"]\n    }\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -46,13 +57,20 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     judge_each_policy(snapshot, config, out, judge);
 }
 
-/// Policies without an MFA guard have nothing to judge here (ZT101 judges what they allow).
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
-    guard_messages(document).map(|problems| {
-        if problems.is_empty() {
-            Ok("has an MFA guard that holds for every MFA-less request".to_owned())
-        } else {
-            Err(problems.join("; "))
-        }
-    })
+/// Policies without an MFA guard have nothing to judge here (ZT101 judges what they allow). A
+/// PASS names the guards the engine proved, never more.
+fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {
+    let problems = guard_messages(document)?;
+    if !problems.is_empty() {
+        return Some(Err(problems.join("; ")));
+    }
+    let proven: Vec<String> = lint::mfa_guards(document)
+        .effective
+        .into_iter()
+        .map(|guard| guard.message)
+        .collect();
+    if proven.is_empty() {
+        return None;
+    }
+    Some(Ok(format!("has an MFA guard: {}", proven.join("; "))))
 }

@@ -27,6 +27,8 @@ declare_check! {
         title: "IAM user has policies attached directly",
         severity: Low,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.2"],
         cis: ["1.15"],
         remediation_cli: "aws iam add-user-to-group --user-name USER_NAME --group-name GROUP_NAME\naws iam detach-user-policy --user-name USER_NAME --policy-arn POLICY_ARN\naws iam delete-user-policy --user-name USER_NAME --policy-name POLICY_NAME",
@@ -40,7 +42,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for user in &authorization.users {
-        let resource = out.resource_with_arn(&user.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, user);
         let (inline, attached) = (user.inline_policies.len(), user.attached_policies.len());
         if inline + attached == 0 {
             out.pass(

@@ -4,6 +4,7 @@ use ztaudit_policy::{
 
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
+use crate::snapshot::arn_account;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -39,6 +40,8 @@ declare_check! {
         title: "Role trust policy open to anyone or to other accounts without a guard",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws iam update-assume-role-policy --role-name ROLE_NAME --policy-document file://trust.json\n# trust.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::PARTNER_ACCOUNT_ID:root\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"EXTERNAL_ID\"}}}]}",
@@ -69,7 +72,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         return;
     };
     for role in &authorization.roles {
-        let resource = out.resource_with_arn(&role.arn, GLOBAL_REGION, "AWS::IAM::Role");
+        let resource = out.resource(GLOBAL_REGION, role);
         let trust = match PolicyDocument::parse(&role.assume_role_policy) {
             Ok(trust) => trust,
             Err(error) => {
@@ -157,8 +160,5 @@ fn account_of(principal: &str) -> Option<&str> {
     if principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()) {
         return Some(principal);
     }
-    principal
-        .split(':')
-        .nth(4)
-        .filter(|account| !account.is_empty())
+    arn_account(principal)
 }

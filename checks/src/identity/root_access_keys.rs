@@ -1,5 +1,7 @@
-use super::{summary_value, ROOT_PATH};
+use super::shared::summary_value;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
+use crate::snapshot::RootUser;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -25,6 +27,8 @@ declare_check! {
         title: "Root user has access keys",
         severity: Critical,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.4"],
         cis: ["1.4"],
         remediation_cli: "# Signed in as root (the only identity that can):\naws iam list-access-keys\naws iam delete-access-key --access-key-id ACCESS_KEY_ID",
@@ -37,7 +41,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     let Some(summary) = out.require_global("iam", &snapshot.global.iam.account_summary) else {
         return;
     };
-    let resource = out.global_resource("iam", ROOT_PATH, "AWS::IAM::RootUser");
+    let resource = out.resource(GLOBAL_REGION, &RootUser);
     match summary_value(summary, "AccountAccessKeysPresent") {
         Ok(0) => out.pass(resource, "the root user has no access keys"),
         Ok(_) => out.fail(resource, "the root user has an access key"),

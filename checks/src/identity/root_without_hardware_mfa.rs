@@ -1,5 +1,7 @@
-use super::{summary_value, ROOT_PATH};
+use super::shared::summary_value;
 use crate::declare_check;
+use crate::findings::GLOBAL_REGION;
+use crate::snapshot::RootUser;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -27,6 +29,8 @@ declare_check! {
         title: "Root user MFA is not a hardware device",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.6"],
         cis: ["1.6"],
         remediation_cli: "# Signed in as root: remove the virtual device, then register a FIDO security key.\naws iam deactivate-mfa-device --user-name ROOT --serial-number arn:aws:iam::ACCOUNT_ID:mfa/root-account-mfa-device",
@@ -43,7 +47,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     let Some(devices) = out.require_global("iam", &iam.virtual_mfa_devices) else {
         return;
     };
-    let resource = out.global_resource("iam", ROOT_PATH, "AWS::IAM::RootUser");
+    let resource = out.resource(GLOBAL_REGION, &RootUser);
     let mfa_enabled = match summary_value(summary, "AccountMFAEnabled") {
         Ok(value) => value == 1,
         Err(reason) => return out.unevaluable(resource, reason),

@@ -1,5 +1,5 @@
 use crate::declare_check;
-use crate::identity::days_before_collection;
+use crate::identity::shared::days_before_collection;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -28,6 +28,8 @@ declare_check! {
         title: "Secrets Manager secret is not rotated",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["SecretsManager.1", "SecretsManager.4"],
         cis: [],
         remediation_cli: "aws secretsmanager rotate-secret --secret-id SECRET_ARN \\\n  --rotation-lambda-arn ROTATION_FUNCTION_ARN --rotation-rules AutomaticallyAfterDays=30",
@@ -43,8 +45,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for secret in secrets {
-            let resource =
-                out.resource_with_arn(&secret.arn, region, "AWS::SecretsManager::Secret");
+            let resource = out.resource(region, secret);
             if !secret.rotation_enabled {
                 out.fail(resource, format!("secret {} has rotation off", secret.name));
                 continue;

@@ -1,13 +1,15 @@
 use std::collections::BTreeMap;
 
-use ztaudit_policy::mfa::{MfaAbsence, NamedPolicy};
-use ztaudit_policy::{Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind};
+use ztaudit_policy::mfa::{self, MfaAbsence, NamedPolicy};
+use ztaudit_policy::{
+    Catalogue, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
+};
 
-use super::policies::{mfa_gap_message, parse, PolicySource, Verdict};
+use super::shared::{judge_source, mfa_gap_message, parse, PolicySource};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -27,8 +29,15 @@ declare_check! {
     ///   attached policies — following AWS's evaluation logic (explicit Deny wins, one Allow
     ///   suffices), in both ways MFA can be absent: long-term access keys
     ///   (`aws:MultiFactorAuthPresent` not in the request) and temporary credentials obtained
-    ///   without MFA (the key is `false`). Other condition keys (source IP, region, tags) are
-    ///   chosen by the requester, so they are treated as satisfiable.
+    ///   without MFA (the key is `false`). Keys AWS sets from the request's provenance are
+    ///   decided exactly (`aws:ViaAWSService` is `false` on a direct call); keys the requester
+    ///   chooses (source IP, region, tags) or the principal holds are treated as satisfiable.
+    /// - A statement grants an action only on the resource types the Service Authorization
+    ///   Reference lists for it: `arn:aws:s3:::bucket/*` grants object actions, not
+    ///   `s3:PutBucketPolicy`. Actions the engine's table does not know apply to any resource.
+    /// - A guard that exempts requests an AWS service forwards for the principal
+    ///   (`aws:ViaAWSService` `false`) still leaves an action open when the identity may call
+    ///   another service directly without MFA, which can forward the call; the message says so.
     /// - Users: FAIL when any catalogue action is allowed in either mode; PASS otherwise.
     /// - Roles: only roles that IAM principals can assume without MFA are judged, in the
     ///   temporary-credentials mode. Roles trusted only by AWS services or federation are
@@ -43,6 +52,8 @@ declare_check! {
     /// ## References
     /// - IAM User Guide, "Policy evaluation logic"
     /// - IAM User Guide, "AWS global condition context keys: aws:MultiFactorAuthPresent"
+    /// - IAM User Guide, "Forward access sessions"
+    /// - Service Authorization Reference, "Actions, resources, and condition keys for AWS services"
     /// - AWS Security Blog, "How to use the aws:MultiFactorAuthPresent condition key"
     pub SensitiveActionsWithoutMfa {
         id: "ZT101",
@@ -50,10 +61,13 @@ declare_check! {
         title: "Sensitive actions allowed without MFA",
         severity: High,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Attach a guard that denies sensitive actions to MFA-less requests (note BoolIfExists):\naws iam put-user-policy --user-name USER_NAME --policy-name RequireMfa --policy-document file://require-mfa.json\n# require-mfa.json: {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:*\",\"kms:ScheduleKeyDeletion\",\"cloudtrail:StopLogging\"],\"Resource\":\"*\",\"Condition\":{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}",
         remediation_terraform: "data \"aws_iam_policy_document\" \"require_mfa\" {\n  statement {\n    effect    = \"Deny\"\n    actions   = [\"iam:*\", \"kms:ScheduleKeyDeletion\", \"cloudtrail:StopLogging\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"BoolIfExists\"\n      variable = \"aws:MultiFactorAuthPresent\"\n      values   = [\"false\"]\n    }\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -66,18 +80,11 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     let managed: BTreeMap<&str, PolicySource<'_>> = authorization
         .policies
         .iter()
-        .map(|policy| {
-            let source = PolicySource {
-                resource: policy.arn.clone(),
-                label: format!("policy {}", policy.name),
-                text: &policy.document,
-            };
-            (policy.arn.as_str(), source)
-        })
+        .map(|policy| (policy.arn.as_str(), PolicySource::managed(policy)))
         .collect();
 
     for user in &authorization.users {
-        let resource = out.resource_with_arn(&user.arn, GLOBAL_REGION, "AWS::IAM::User");
+        let resource = out.resource(GLOBAL_REGION, user);
         let mut sources = inline_sources("user", &user.name, &user.arn, &user.inline_policies);
         let mut attached: Vec<&str> = user.attached_policies.iter().map(String::as_str).collect();
         for group in authorization
@@ -95,8 +102,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         }
         match parsed(&sources, &attached, &managed) {
             Err(reason) => out.unevaluable(resource, reason),
-            Ok(documents) => match mfa_gap_message(&named(&documents), catalogue, &MfaAbsence::ALL)
-            {
+            Ok(documents) => match gap_message(&named(&documents), catalogue, &MfaAbsence::ALL) {
                 Some(gaps) => out.fail(resource, format!("user {}: {gaps}", user.name)),
                 None => out.pass(
                     resource,
@@ -107,7 +113,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 
     for role in &authorization.roles {
-        let resource = out.resource_with_arn(&role.arn, GLOBAL_REGION, "AWS::IAM::Role");
+        let resource = out.resource(GLOBAL_REGION, role);
         match assumable_without_mfa(role) {
             Err(reason) => out.unevaluable(resource, reason),
             Ok(Assumption::OnlyByServicesOrFederation) => out.not_applicable(
@@ -130,7 +136,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     role.attached_policies.iter().map(String::as_str).collect();
                 match parsed(&sources, &attached, &managed) {
                     Err(reason) => out.unevaluable(resource, reason),
-                    Ok(documents) => match mfa_gap_message(
+                    Ok(documents) => match gap_message(
                         &named(&documents),
                         catalogue,
                         &[MfaAbsence::TemporaryCredentialsWithoutMfa],
@@ -149,29 +155,61 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         }
     }
 
-    for (arn, source) in managed
+    for (_, source) in managed
         .iter()
         .filter(|(arn, _)| !arn.contains(":iam::aws:policy/"))
     {
-        let resource = out.resource_with_arn(arn, GLOBAL_REGION, "AWS::IAM::ManagedPolicy");
-        match parse(source).map(|document| judge(&source.label, &document, config)) {
-            Err(reason) => out.unevaluable(resource, reason),
-            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
-            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
-            Ok(None) => {}
-        }
+        judge_source(out, source, judge, config);
     }
 }
 
 /// A policy judged alone, in both MFA-absence modes: what it grants whoever holds it.
-pub(crate) fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict {
+fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
     let policies = [NamedPolicy { name, document }];
     Some(
-        match mfa_gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
+        match gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
             Some(gaps) => Err(gaps),
             None => Ok("allows no sensitive action without MFA".to_owned()),
         },
     )
+}
+
+/// [`mfa_gap_message`], saying which of the actions only an AWS service acting for the
+/// principal can perform without MFA, and why.
+fn gap_message(
+    policies: &[NamedPolicy<'_>],
+    catalogue: &Catalogue,
+    modes: &[MfaAbsence],
+) -> Option<String> {
+    let message = mfa_gap_message(policies, catalogue, modes)?;
+    let forwarded_only: Vec<String> = mfa::analyse(policies, catalogue)
+        .into_iter()
+        .filter(|gap| {
+            gap.modes.iter().any(|mode| {
+                modes.contains(mode)
+                    && !gap.grants.iter().any(|grant| {
+                        grant.modes.contains(mode) && !grant.through_aws_service.contains(mode)
+                    })
+            })
+        })
+        .map(|gap| gap.action)
+        .collect();
+    if forwarded_only.is_empty() {
+        return Some(message);
+    }
+    const SHOWN: usize = 5;
+    let more = forwarded_only.len().saturating_sub(SHOWN);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{message}; of these, {}{more} only through an AWS service acting for the principal: \
+         a Deny exempts such requests (aws:ViaAWSService true) and a direct call to another \
+         service, allowed without MFA, can start them",
+        forwarded_only[..forwarded_only.len().min(SHOWN)].join(", ")
+    ))
 }
 
 fn inline_sources<'a>(
@@ -182,11 +220,7 @@ fn inline_sources<'a>(
 ) -> Vec<PolicySource<'a>> {
     inline
         .iter()
-        .map(|policy| PolicySource {
-            resource: format!("{owner_arn}#{}", policy.name),
-            label: format!("inline policy {} of {kind} {owner}", policy.name),
-            text: &policy.document,
-        })
+        .map(|policy| PolicySource::inline(kind, owner, owner_arn, policy))
         .collect()
 }
 

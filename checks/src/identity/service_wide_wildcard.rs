@@ -2,9 +2,9 @@ use ztaudit_policy::lint::LintKind;
 
 use ztaudit_policy::PolicyDocument;
 
-use super::policies::{judge_each_policy, lint_verdict, Verdict};
+use super::shared::{judge_each_policy, lint_verdict};
 use crate::declare_check;
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -30,10 +30,13 @@ declare_check! {
         title: "Policy allows every action of a service",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["IAM.21"],
         cis: [],
         remediation_cli: "aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://named-actions.json --set-as-default",
         remediation_terraform: "data \"aws_iam_policy_document\" \"keys\" {\n  statement {\n    actions   = [\"kms:Decrypt\", \"kms:GenerateDataKey\"] # not \"kms:*\"\n    resources = [aws_kms_key.app.arn]\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -42,7 +45,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     judge_each_policy(snapshot, config, out, judge);
 }
 
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {
     lint_verdict(
         document,
         &[LintKind::ServiceWildcard],

@@ -25,6 +25,8 @@ declare_check! {
         title: "Client VPN endpoint does not log connections",
         severity: Medium,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 modify-client-vpn-endpoint --client-vpn-endpoint-id ENDPOINT_ID \\\n  --connection-log-options Enabled=true,CloudwatchLogGroup=client-vpn",

@@ -28,6 +28,8 @@ declare_check! {
         title: "Client VPN endpoint lets device traffic bypass the tunnel",
         severity: Low,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 modify-client-vpn-endpoint --client-vpn-endpoint-id ENDPOINT_ID --no-split-tunnel",

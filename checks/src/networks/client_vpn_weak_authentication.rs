@@ -29,6 +29,8 @@ declare_check! {
         title: "Client VPN endpoint without mutual or federated authentication",
         severity: High,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Authentication cannot be changed on an existing endpoint: create one with SAML (or mutual) authentication.\naws ec2 create-client-vpn-endpoint --client-cidr-block 10.100.0.0/22 \\\n  --server-certificate-arn SERVER_CERT_ARN \\\n  --authentication-options Type=federated-authentication,FederatedAuthentication={SAMLProviderArn=SAML_PROVIDER_ARN} \\\n  --connection-log-options Enabled=true,CloudwatchLogGroup=client-vpn",

@@ -24,6 +24,8 @@ declare_check! {
         title: "Default security group of a VPC allows traffic",
         severity: High,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["EC2.2"],
         cis: ["5.4"],
         remediation_cli: "aws ec2 revoke-security-group-ingress --group-id SG_ID --ip-permissions \"$(aws ec2 describe-security-groups --group-ids SG_ID --query 'SecurityGroups[0].IpPermissions')\"\naws ec2 revoke-security-group-egress --group-id SG_ID --ip-permissions \"$(aws ec2 describe-security-groups --group-ids SG_ID --query 'SecurityGroups[0].IpPermissionsEgress')\"",
@@ -38,12 +40,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for group in groups.iter().filter(|group| group.name == "default") {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("security-group/{}", group.id),
-                "AWS::EC2::SecurityGroup",
-            );
+            let resource = out.resource(region, group);
             let vpc = group.vpc_id.as_deref().unwrap_or("no VPC");
             let (inbound, outbound) = (group.ingress.len(), group.egress.len());
             if inbound + outbound == 0 {

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use crate::declare_check;
 use crate::networks::environment_of;
+use crate::snapshot::VpcId;
 use crate::{CheckConfig, Collected, Findings, Snapshot};
 
 declare_check! {
@@ -35,6 +36,8 @@ declare_check! {
         title: "Non-production VPC has a network path to production",
         severity: High,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 delete-vpc-peering-connection --vpc-peering-connection-id PCX_ID\n# or associate the VPC's transit gateway attachment with a route table of its own environment:\naws ec2 disassociate-transit-gateway-route-table --transit-gateway-route-table-id TGW_RTB_ID --transit-gateway-attachment-id ATTACHMENT_ID",
@@ -130,7 +133,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         if environment == PRODUCTION {
             continue;
         }
-        let resource = out.arn_resource("ec2", region, &format!("vpc/{vpc}"), "AWS::EC2::VPC");
+        let resource = out.resource(region, &VpcId(vpc));
         match (paths.get(vpc), unknown.get(region)) {
             (Some(found), _) => out.fail(
                 resource,

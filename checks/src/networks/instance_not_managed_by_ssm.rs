@@ -28,6 +28,8 @@ declare_check! {
         title: "Running instance not managed by Systems Manager",
         severity: Medium,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["SSM.1"],
         cis: [],
         remediation_cli: "# Give the instance a role with AmazonSSMManagedInstanceCore (the agent ships with most AMIs):\naws ec2 associate-iam-instance-profile --instance-id INSTANCE_ID --iam-instance-profile Name=ssm-managed\n# or turn on Default Host Management for the region:\naws ssm update-service-setting --setting-id arn:aws:ssm:REGION:ACCOUNT_ID:servicesetting/ssm/managed-instance/default-ec2-instance-management-role --setting-value service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
@@ -53,12 +55,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             .map(|m| (m.instance_id.as_str(), m.ping_status.as_deref()))
             .collect();
         for instance in running {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("instance/{}", instance.id),
-                "AWS::EC2::Instance",
-            );
+            let resource = out.resource(region, instance);
             match status.get(instance.id.as_str()) {
                 Some(Some("Online")) => out.pass(
                     resource,

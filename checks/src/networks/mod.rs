@@ -14,7 +14,12 @@ pub mod environments_not_separated;
 pub mod instance_admin_port_open_to_internet;
 pub mod instance_not_managed_by_ssm;
 pub mod network_acl_admin_ports_open;
+pub(crate) mod path;
+pub mod rds_instance_reachable_from_internet;
+pub mod security_group_admits_whole_network;
 pub mod security_group_open_to_internet;
+pub(crate) mod shared;
+pub mod vpc_instances_share_flat_group;
 pub mod vpc_mixes_environments;
 pub mod vpc_without_private_endpoints;
 
@@ -30,12 +35,7 @@ pub(crate) fn live_client_vpn_endpoints<'s>(
             continue;
         };
         for endpoint in endpoints.iter().filter(|e| e.status != "deleted") {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("client-vpn-endpoint/{}", endpoint.id),
-                "AWS::EC2::ClientVpnEndpoint",
-            );
+            let resource = out.resource(region, endpoint);
             live.push((endpoint, resource));
         }
     }

@@ -1,11 +1,9 @@
 use crate::declare_check;
-use crate::net::{
-    describe_ports, internet_wide_rules, is_covered_by, set_aside_trusted, Protocol, Source,
-};
-use crate::networks::security_group_open_to_internet::trusted_note;
-use crate::snapshot::{AclEntry, Cidr, NetworkAcl};
+use crate::net::{describe_ports, AddrSet, Internet};
+use crate::networks::path::acl_inbound;
+use crate::networks::shared::{push_unique, trusted_note};
+use crate::snapshot::AclEntry;
 use crate::{CheckConfig, Findings, Snapshot};
-use ipnet::IpNet;
 
 declare_check! {
     /// ## What it does
@@ -18,14 +16,17 @@ declare_check! {
     /// defence in depth that "assume breach" asks for is gone.
     ///
     /// ## How it is evaluated
-    /// - Inbound entries are read in rule-number order, first match wins, as AWS applies them. A
-    ///   deny entry shadows later entries for the addresses it covers.
-    /// - Allowed sources wholly inside the configured trusted ranges are not the internet; the
-    ///   PASS message names the entries they made acceptable.
-    /// - FAIL: the allow entries that are reached for TCP to an admin port cover the whole IPv4
-    ///   or IPv6 space (`0.0.0.0/0`, `::/0`, or pieces that add up to it). A narrower deny placed
-    ///   before them (a block list) does not make the port private.
-    /// - PASS: they do not.
+    /// - Inbound entries are read in rule-number order, first match wins, as AWS applies them:
+    ///   each entry decides for the addresses no earlier entry matched, and the final deny for
+    ///   the rest. The ACL is judged by the set of sources it admits to TCP on an admin port,
+    ///   never by how its entries are split, exactly as the network-path model (ZT304) reads it.
+    /// - The internet is every address but the configured trusted ranges; the admitted sources
+    ///   are the internet when they leave out at most a /8's worth of it (see ZT301). So a
+    ///   block list (a narrow deny before an allow-all) does not make the port private, and an
+    ///   ACL that admits half the space does not admit the internet, however its allows are
+    ///   written. The PASS message names the entries that admit only trusted ranges.
+    /// - FAIL: the sources admitted to TCP on an admin port are the internet of IPv4 or IPv6.
+    /// - PASS: they are not.
     /// - ERROR: the network ACLs of the region could not be read.
     ///
     /// ## References
@@ -46,6 +47,8 @@ declare_check! {
 }
 
 fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
+    let internet = Internet::new(&config.trusted_cidrs);
+    let trusted = AddrSet::from_nets(config.trusted_cidrs.iter().copied());
     for (region, data) in &snapshot.regions {
         let Some(acls) = out.require("ec2", region, &data.ec2.network_acls) else {
             continue;
@@ -58,19 +61,27 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 "AWS::EC2::NetworkAcl",
             );
             let mut open: Vec<String> = Vec::new();
-            let mut trusted: Vec<String> = Vec::new();
+            let mut trusted_rules: Vec<String> = Vec::new();
             for &port in &config.admin_ports {
-                let (untrusted, trusted_rules) =
-                    set_aside_trusted(reachable_allows(acl, port), &config.trusted_cidrs);
-                for rule in trusted_rules {
-                    let rule = describe(rule);
-                    if !trusted.contains(&rule) {
-                        trusted.push(rule);
+                let reach = acl_inbound(acl, port);
+                let allows = reach
+                    .decided
+                    .iter()
+                    .filter_map(|(entry, set)| Some((entry.filter(|e| e.allow)?, set)));
+                if internet.admitted(&reach.allowed) {
+                    let mut rules: Vec<String> = Vec::new();
+                    for (entry, set) in allows {
+                        if set.intersects(internet.addresses()) {
+                            push_unique(&mut rules, describe(entry));
+                        }
                     }
-                }
-                if let Some(rules) = internet_wide_rules(&untrusted) {
-                    let rules: Vec<String> = rules.into_iter().map(describe).collect();
                     open.push(format!("tcp/{port} ({})", rules.join(", ")));
+                } else {
+                    for (entry, set) in allows {
+                        if trusted.contains_all(set) {
+                            push_unique(&mut trusted_rules, describe(entry));
+                        }
+                    }
                 }
             }
             if open.is_empty() {
@@ -79,7 +90,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     format!(
                         "{} admits no internet traffic to admin ports{}",
                         acl.id,
-                        trusted_note(&trusted)
+                        trusted_note(&trusted_rules)
                     ),
                 );
             } else {
@@ -92,38 +103,14 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     }
 }
 
-/// An allow entry and a range it admits, described only if it reaches a message.
-type AclRule<'a> = (&'a AclEntry, IpNet);
-
 /// `rule 100 allowing tcp/22 from 0.0.0.0/0`.
-fn describe((entry, net): AclRule) -> String {
+fn describe(entry: &AclEntry) -> String {
     let ports = describe_ports(&entry.protocol, entry.from_port, entry.to_port);
-    format!("rule {} allowing {ports} from {net}", entry.rule_number)
-}
-
-/// The allow entries for inbound TCP to `port` that some address reaches before a deny.
-fn reachable_allows(acl: &NetworkAcl, port: u16) -> Vec<Source<AclRule<'_>>> {
-    let mut inbound: Vec<_> = acl.entries.iter().filter(|entry| !entry.egress).collect();
-    inbound.sort_by_key(|entry| entry.rule_number);
-    let mut denied = Vec::new();
-    let mut allowed = Vec::new();
-    for entry in inbound {
-        let admits = Protocol::parse(&entry.protocol)
-            .is_some_and(|protocol| protocol.admits_tcp_port(entry.from_port, entry.to_port, port));
-        if !admits {
-            continue;
-        }
-        let cidrs = entry.cidr_block.iter().chain(&entry.ipv6_cidr_block);
-        for net in cidrs.filter_map(Cidr::net) {
-            if !entry.allow {
-                denied.push(net);
-            } else if !is_covered_by(&net, &denied) {
-                allowed.push(Source {
-                    net,
-                    rule: (entry, net),
-                });
-            }
-        }
-    }
-    allowed
+    let cidr = entry
+        .cidr_block
+        .as_ref()
+        .or(entry.ipv6_cidr_block.as_ref())
+        .map(|cidr| cidr.as_str())
+        .unwrap_or_default();
+    format!("rule {} allowing {ports} from {cidr}", entry.rule_number)
 }

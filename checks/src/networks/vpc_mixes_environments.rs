@@ -2,6 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::declare_check;
 use crate::networks::environment_of;
+use crate::snapshot::VpcId;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -30,6 +31,8 @@ declare_check! {
         title: "VPC holds workloads of several environments",
         severity: Medium,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "# Move each environment's workloads into a VPC (or account) of its own, e.g. relaunch from an AMI:\naws ec2 create-image --instance-id INSTANCE_ID --name staging-app\naws ec2 run-instances --image-id AMI_ID --subnet-id STAGING_SUBNET_ID ...",
@@ -59,7 +62,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 .or_insert(instance.id.as_str());
         }
         for (vpc, environments) in by_vpc {
-            let resource = out.arn_resource("ec2", region, &format!("vpc/{vpc}"), "AWS::EC2::VPC");
+            let resource = out.resource(region, &VpcId(vpc));
             let names: BTreeSet<&str> = environments.keys().map(String::as_str).collect();
             if names.len() == 1 {
                 out.pass(

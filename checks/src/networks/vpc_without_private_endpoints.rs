@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::declare_check;
+use crate::snapshot::VpcId;
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -30,6 +31,8 @@ declare_check! {
         title: "VPC with workloads lacks endpoints for core AWS services",
         severity: Info,
         pillar: Networks,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws ec2 create-vpc-endpoint --vpc-id VPC_ID --vpc-endpoint-type Gateway --service-name com.amazonaws.REGION.s3 --route-table-ids RTB_ID\nfor service in sts ssm kms; do\n  aws ec2 create-vpc-endpoint --vpc-id VPC_ID --vpc-endpoint-type Interface \\\n    --service-name com.amazonaws.REGION.$service --subnet-ids SUBNET_IDS --security-group-ids SG_ID --private-dns-enabled\ndone",
@@ -59,7 +62,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for vpc in with_workloads {
-            let resource = out.arn_resource("ec2", region, &format!("vpc/{vpc}"), "AWS::EC2::VPC");
+            let resource = out.resource(region, &VpcId(vpc));
             let present: BTreeSet<&str> = endpoints
                 .iter()
                 .filter(|e| e.vpc_id == vpc && (e.state == "available" || e.state == "pending"))

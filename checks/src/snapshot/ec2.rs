@@ -1,5 +1,6 @@
-//! EC2 and VPC data of one region: security groups, network interfaces, VPCs, network ACLs,
-//! flow logs, EBS volumes and the EBS encryption default.
+//! EC2 and VPC data of one region: security groups, network interfaces, VPCs, subnets, route
+//! tables, gateways, Elastic IPs, network ACLs, flow logs, EBS volumes and the EBS encryption
+//! default.
 
 use std::collections::BTreeMap;
 
@@ -15,11 +16,12 @@ pub struct Ec2Region {
     /// `DescribeSecurityGroups`.
     #[serde(default)]
     pub security_groups: Collected<Vec<SecurityGroup>>,
-    /// `GetManagedPrefixListEntries` for each prefix list that a security group rule references,
-    /// keyed by prefix list id: the CIDRs it holds.
+    /// `GetManagedPrefixListEntries` for each prefix list that a security group rule or a route
+    /// references, keyed by prefix list id: the CIDRs it holds.
     #[serde(default)]
     pub prefix_list_entries: Collected<BTreeMap<String, Collected<Vec<Cidr>>>>,
-    /// `DescribeNetworkInterfaces`: which security groups are in use.
+    /// `DescribeNetworkInterfaces`: which security groups are in use, and each interface's
+    /// subnet and addresses.
     #[serde(default)]
     pub network_interfaces: Collected<Vec<NetworkInterface>>,
     /// `DescribeVpcs`.
@@ -52,6 +54,24 @@ pub struct Ec2Region {
     /// `DescribeClientVpnEndpoints`.
     #[serde(default)]
     pub client_vpn_endpoints: Collected<Vec<ClientVpnEndpoint>>,
+    /// `DescribeSubnets`.
+    #[serde(default)]
+    pub subnets: Collected<Vec<Subnet>>,
+    /// `DescribeRouteTables`: every table with its associations and routes.
+    #[serde(default)]
+    pub route_tables: Collected<Vec<RouteTable>>,
+    /// `DescribeInternetGateways`, with the VPCs they are attached to.
+    #[serde(default)]
+    pub internet_gateways: Collected<Vec<InternetGateway>>,
+    /// `DescribeEgressOnlyInternetGateways` (IPv6 out, nothing in).
+    #[serde(default)]
+    pub egress_only_internet_gateways: Collected<Vec<InternetGateway>>,
+    /// `DescribeNatGateways`.
+    #[serde(default)]
+    pub nat_gateways: Collected<Vec<NatGateway>>,
+    /// `DescribeAddresses`: Elastic IPs and what they are associated with.
+    #[serde(default)]
+    pub addresses: Collected<Vec<ElasticIp>>,
 }
 
 impl Ec2Region {
@@ -70,6 +90,12 @@ impl Ec2Region {
             self.vpc_peering_connections.error(),
             self.transit_gateway_attachments.error(),
             self.client_vpn_endpoints.error(),
+            self.subnets.error(),
+            self.route_tables.error(),
+            self.internet_gateways.error(),
+            self.egress_only_internet_gateways.error(),
+            self.nat_gateways.error(),
+            self.addresses.error(),
         ];
         if let Collected::Ok(lists) = &self.prefix_list_entries {
             errors.extend(lists.values().map(Collected::error));
@@ -172,6 +198,189 @@ pub struct NetworkInterface {
     pub id: String,
     #[serde(default)]
     pub security_group_ids: Vec<String>,
+    /// The instance it is attached to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Its private IPv4 addresses, primary first, each with the public IPv4 associated with it
+    /// (an auto-assigned public IP or an Elastic IP).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_ips: Vec<PrivateIp>,
+    /// Its IPv6 addresses: every one is globally routable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_addresses: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateIp {
+    pub address: String,
+    #[serde(default)]
+    pub primary: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_blocks: Vec<String>,
+    /// Whether instances launched here get a public IPv4 address by default.
+    #[serde(default)]
+    pub map_public_ip_on_launch: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub associations: Vec<RouteTableAssociation>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+impl RouteTable {
+    /// Whether this is its VPC's main route table, the one of every subnet without an explicit
+    /// association.
+    pub fn is_main(&self) -> bool {
+        self.associations.iter().any(|association| association.main)
+    }
+}
+
+/// An association of a route table: with a subnet, with a gateway (edge association), or the
+/// main-table marker.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTableAssociation {
+    #[serde(default)]
+    pub main: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+    /// `associated`, `associating`, `disassociating`, `disassociated`, `failed`; absent
+    /// (older snapshots, moto) is taken as associated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_cidr: Option<Cidr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_ipv6_cidr: Option<Cidr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_prefix_list_id: Option<String>,
+    /// `active` or `blackhole` (its target is gone).
+    pub state: String,
+    pub target: RouteTarget,
+}
+
+/// Where a route sends traffic, as AWS names the target.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteTarget {
+    /// `GatewayId`: `local`, an internet gateway `igw-…`, a virtual private gateway `vgw-…`,
+    /// or a gateway endpoint `vpce-…`.
+    Gateway(String),
+    NatGateway(String),
+    EgressOnlyInternetGateway(String),
+    TransitGateway(String),
+    VpcPeeringConnection(String),
+    NetworkInterface(String),
+    Instance(String),
+    CarrierGateway(String),
+    LocalGateway(String),
+    CoreNetwork(String),
+    /// A target this version does not know.
+    Other(String),
+}
+
+impl RouteTarget {
+    pub fn id(&self) -> &str {
+        match self {
+            RouteTarget::Gateway(id)
+            | RouteTarget::NatGateway(id)
+            | RouteTarget::EgressOnlyInternetGateway(id)
+            | RouteTarget::TransitGateway(id)
+            | RouteTarget::VpcPeeringConnection(id)
+            | RouteTarget::NetworkInterface(id)
+            | RouteTarget::Instance(id)
+            | RouteTarget::CarrierGateway(id)
+            | RouteTarget::LocalGateway(id)
+            | RouteTarget::CoreNetwork(id)
+            | RouteTarget::Other(id) => id,
+        }
+    }
+}
+
+/// An internet gateway or an egress-only internet gateway.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InternetGateway {
+    pub id: String,
+    #[serde(default)]
+    pub attachments: Vec<GatewayAttachment>,
+}
+
+impl InternetGateway {
+    /// Whether the gateway is attached to `vpc_id` now. AWS reports an attached internet
+    /// gateway's attachment as `available` (and an egress-only one's as `attached`).
+    pub fn is_attached_to(&self, vpc_id: &str) -> bool {
+        self.attachments.iter().any(|attachment| {
+            attachment.vpc_id == vpc_id
+                && matches!(attachment.state.as_str(), "available" | "attached")
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayAttachment {
+    pub vpc_id: String,
+    /// `attaching`, `attached`/`available`, `detaching`, `detached`.
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NatGateway {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `pending`, `available`, `deleting`, `deleted`, `failed`.
+    pub state: String,
+    /// `public` or `private`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connectivity_type: Option<String>,
+}
+
+/// An Elastic IP address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElasticIp {
+    pub public_ip: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    /// The private address of the interface it is associated with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }

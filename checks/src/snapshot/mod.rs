@@ -8,6 +8,7 @@
 //!
 //! Every list is sorted by the collector, so two collections of the same account diff cleanly.
 
+mod arn;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -29,6 +30,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use arn::*;
 pub use cloudtrail::*;
 pub use config::*;
 pub use ec2::*;
@@ -154,11 +156,6 @@ impl Snapshot {
             }
         }
         tags
-    }
-
-    /// The scanned regions, in order.
-    pub fn region_names(&self) -> impl Iterator<Item = &str> {
-        self.regions.keys().map(String::as_str)
     }
 
     /// Every call error recorded anywhere in the snapshot.

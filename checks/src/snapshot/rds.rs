@@ -1,4 +1,5 @@
-//! RDS data of one region: DB instances and clusters, for storage encryption.
+//! RDS data of one region: DB instances and clusters, for storage encryption and for whether
+//! the internet can reach them.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,33 @@ pub struct DbInstance {
     /// The cluster the instance belongs to; its storage is the cluster's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
+    /// Where the instance sits on the network, from the same `DescribeDBInstances` answer.
+    /// Absent (snapshots of older versions) means not collected: the checks that need it
+    /// report ERROR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<DbNetwork>,
+}
+
+/// How a DB instance can be reached: whether it has a public address, on which port, in which
+/// subnets and behind which security groups.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbNetwork {
+    /// `PubliclyAccessible`: its endpoint resolves to a public address. Absent when AWS did
+    /// not say, which the checks answer with ERROR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
+    /// The port it listens on (`Endpoint.Port`, else `DbInstancePort`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// The subnets of its DB subnet group: it runs in one of them, and fails over to another.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// Its VPC security groups that are active.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 use crate::declare_check;
-use crate::visibility::trails::{evaluated_trails, is_owned_by};
+use crate::visibility::shared::{evaluated_trails, is_owned_by};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -31,6 +31,8 @@ declare_check! {
         title: "CloudTrail trail without log file validation",
         severity: Low,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["CloudTrail.4"],
         cis: ["3.2"],
         remediation_cli: "aws cloudtrail update-trail --name TRAIL_NAME --enable-log-file-validation --region HOME_REGION",
@@ -47,7 +49,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         if !is_owned_by(trail, &snapshot.account) {
             continue;
         }
-        let resource = out.resource_with_arn(&trail.arn, region, "AWS::CloudTrail::Trail");
+        let resource = out.resource(region, trail);
         if trail.log_file_validation {
             out.pass(
                 resource,

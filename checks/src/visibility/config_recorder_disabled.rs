@@ -32,6 +32,8 @@ declare_check! {
         title: "AWS Config not recording all resources in the region",
         severity: Medium,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["Config.1"],
         cis: ["3.3"],
         remediation_cli: "aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=ROLE_ARN --recording-group allSupported=true,includeGlobalResourceTypes=true --region REGION\naws configservice put-delivery-channel --delivery-channel name=default,s3BucketName=BUCKET --region REGION\naws configservice start-configuration-recorder --configuration-recorder-name default --region REGION",

@@ -29,6 +29,8 @@ declare_check! {
         title: "GuardDuty not enabled in the region",
         severity: High,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["GuardDuty.1"],
         cis: [],
         remediation_cli: "aws guardduty create-detector --enable --region REGION\n# or, for a suspended detector:\naws guardduty update-detector --detector-id DETECTOR_ID --enable --region REGION",

@@ -6,5 +6,5 @@ pub mod config_recorder_disabled;
 pub mod guardduty_disabled;
 pub mod region_not_covered_by_cloudtrail;
 pub mod security_hub_disabled;
-mod trails;
+mod shared;
 pub mod vpc_flow_logs_disabled;

@@ -1,6 +1,6 @@
 use crate::declare_check;
 use crate::snapshot::Collected;
-use crate::visibility::trails::{evaluated_trails, management_coverage};
+use crate::visibility::shared::{evaluated_trails, management_coverage};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -42,6 +42,8 @@ declare_check! {
         title: "Region not covered by a logging multi-region CloudTrail trail",
         severity: High,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["CloudTrail.1"],
         cis: ["3.1"],
         remediation_cli: "aws cloudtrail create-trail --name management-events --s3-bucket-name BUCKET --is-multi-region-trail --enable-log-file-validation --kms-key-id KMS_KEY_ARN\naws cloudtrail put-event-selectors --trail-name management-events --event-selectors '[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'\naws cloudtrail start-logging --name management-events",

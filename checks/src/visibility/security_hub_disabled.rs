@@ -31,6 +31,8 @@ declare_check! {
         title: "Security Hub not enabled in the region",
         severity: Medium,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: ["4.16"],
         remediation_cli: "aws securityhub enable-security-hub --enable-default-standards --region REGION",

@@ -25,6 +25,8 @@ declare_check! {
         title: "VPC without flow logs",
         severity: Medium,
         pillar: VisibilityAnalytics,
+        status: Stable,
+        since: "0.1.0",
         fsbp: ["EC2.6"],
         cis: ["3.7"],
         remediation_cli: "aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC_ID --traffic-type ALL --log-destination-type cloud-watch-logs --log-group-name vpc-flow-logs --deliver-logs-permission-arn ROLE_ARN",
@@ -42,8 +44,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for vpc in vpcs {
-            let resource =
-                out.arn_resource("ec2", region, &format!("vpc/{}", vpc.id), "AWS::EC2::VPC");
+            let resource = out.resource(region, vpc);
             let logs: Vec<_> = flow_logs
                 .iter()
                 .filter(|log| log.resource_id == vpc.id)

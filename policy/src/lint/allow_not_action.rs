@@ -1,21 +1,4 @@
-//! ## What it does
-//! Finds `Allow` statements written with `NotAction`.
-//!
-//! ## Why is this bad?
-//! `Allow` + `NotAction` grants every action *except* the listed ones — in every service,
-//! including services and actions AWS launches after the policy was written. It is almost
-//! always broader than its author meant ("IAM JSON policy elements: NotAction" warns of exactly
-//! this). `NotAction` is the right tool in a `Deny` (deny all but ...), not in an `Allow`.
-//!
-//! ## Example
-//! ```json
-//! {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
-//! ```
-//! This is administrator access minus IAM — it still includes `organizations:*`,
-//! `kms:ScheduleKeyDeletion` and `cloudtrail:StopLogging`. List the allowed actions instead.
-//!
-//! ## References
-//! - "IAM JSON policy elements: NotAction"
+//! The `allow-not-action` rule, documented for users as check ZT105 `allow-with-not-action`.
 
 use crate::document::{ActionElement, Effect, Statement};
 use crate::eval::StatementRef;

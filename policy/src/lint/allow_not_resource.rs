@@ -1,20 +1,4 @@
-//! ## What it does
-//! Finds `Allow` statements written with `NotResource`.
-//!
-//! ## Why is this bad?
-//! `Allow` + `NotResource` grants the actions on every resource *except* the listed ones — in
-//! every account, region and service the actions reach, including resources created later.
-//! "IAM JSON policy elements: NotResource" recommends against it for exactly this reason: one
-//! misspelt ARN in the exception list silently widens the grant to everything.
-//!
-//! ## Example
-//! ```json
-//! {"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::payroll/*"}
-//! ```
-//! List the resources that are allowed instead.
-//!
-//! ## References
-//! - "IAM JSON policy elements: NotResource"
+//! The `allow-not-resource` rule, documented for users as check ZT105 `allow-with-not-action`.
 
 use crate::document::{ActionElement, Effect, ResourceElement, Statement};
 use crate::eval::StatementRef;

@@ -1,22 +1,4 @@
-//! ## What it does
-//! Finds `Allow` statements that grant every action (`*`, or `*:*`) on every resource.
-//!
-//! ## Why is this bad?
-//! Whoever holds the policy is an administrator of the account: they can grant themselves or
-//! anyone else anything, switch off logging and detection, and delete data. Zero Trust asks that
-//! each identity hold only what its task needs ("Security best practices in IAM": apply
-//! least-privilege permissions).
-//!
-//! ## Example
-//! ```json
-//! {"Effect": "Allow", "Action": "*", "Resource": "*"}
-//! ```
-//! Use: the AWS managed job-function policies, or a list of the actions the task needs.
-//!
-//! ## References
-//! - "Security best practices in IAM" (grant least privilege)
-//! - CIS AWS Foundations Benchmark v3.0 1.16 (no full `*:*` administrative privileges)
-//! - AWS FSBP IAM.1
+//! The `full-admin` rule, documented for users as check ZT103 `full-admin-policy`.
 
 use crate::document::{ActionElement, ActionPattern, Effect, Statement};
 use crate::eval::StatementRef;

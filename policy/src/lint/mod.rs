@@ -1,7 +1,8 @@
 //! Statement-level lints the checks build findings from.
 //!
-//! One rule per file, each with its documentation (what it finds, why it matters, an example,
-//! references) beside its logic. [`lint`] runs the four permission-breadth rules;
+//! One rule per file. Each is documented once, for users, in the ztaudit check that reports it
+//! (`ztaudit explain ZT102` … `ZT105`); its file says which. [`lint`] runs the four
+//! permission-breadth rules;
 //! [`ineffective_mfa_guards`] is separate because it answers a different question ("does this
 //! Deny do what it was written for?") and has a richer result.
 //!
@@ -22,7 +23,10 @@ use serde::Serialize;
 use crate::document::{PolicyDocument, ResourceElement, Statement};
 use crate::eval::StatementRef;
 
-pub use ineffective_mfa_guard::{ineffective_mfa_guards, IneffectiveMfaGuard};
+pub use ineffective_mfa_guard::{
+    ineffective_mfa_guards, mfa_guards, EffectiveMfaGuard, GuardProblem, IneffectiveMfaGuard,
+    MfaGuards,
+};
 
 /// Which rule a [`Lint`] comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,22 +1,4 @@
-//! ## What it does
-//! Finds `Allow` statements that grant every action of a service, such as `iam:*`, `kms:*` or
-//! `s3:*` (a pattern `service:*` whose service part has no wildcard).
-//!
-//! ## Why is this bad?
-//! A service wildcard grants today's actions and every action the service adds later,
-//! including the destructive and the privilege-granting ones: `iam:*` is account
-//! administration in all but name, `kms:*` includes `ScheduleKeyDeletion` and `PutKeyPolicy`,
-//! `s3:*` includes `DeleteBucket` and `PutBucketPolicy`.
-//!
-//! ## Example
-//! ```json
-//! {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::reports/*"}
-//! ```
-//! Use the actions the task needs: `["s3:GetObject", "s3:PutObject"]`.
-//!
-//! ## References
-//! - "Security best practices in IAM" (grant least privilege)
-//! - "IAM JSON policy elements: Action"
+//! The `service-wildcard` rule, documented for users as check ZT104 `service-wide-wildcard`.
 
 use crate::document::{ActionElement, Effect, Statement};
 use crate::eval::StatementRef;

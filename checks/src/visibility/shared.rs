@@ -1,9 +1,9 @@
-//! What the CloudTrail checks share: finding the one copy of each trail to judge, and reading
-//! its event selectors for management events.
+//! What the CloudTrail checks share; no check lives here: finding the one copy of each trail
+//! to judge, and reading its event selectors for management events.
 
 use std::collections::BTreeMap;
 
-use crate::snapshot::{EventSelectors, Trail};
+use crate::snapshot::{arn_account, EventSelectors, Trail};
 use crate::Snapshot;
 
 /// The copy of each trail that carries its status and selectors, by trail ARN, with the region
@@ -27,7 +27,7 @@ pub fn evaluated_trails(snapshot: &Snapshot) -> BTreeMap<&str, (&str, &Trail)> {
 /// Whether a trail belongs to the scanned account (an organization trail may belong to the
 /// organization's management account, which alone can change it).
 pub fn is_owned_by(trail: &Trail, account: &str) -> bool {
-    trail.arn.split(':').nth(4) == Some(account)
+    arn_account(&trail.arn) == Some(account)
 }
 
 /// Which management events a trail's selectors record in full: every event source, read and

@@ -2,9 +2,9 @@ use ztaudit_policy::lint::LintKind;
 
 use ztaudit_policy::PolicyDocument;
 
-use super::policies::{judge_each_policy, lint_verdict, Verdict};
+use super::shared::{judge_each_policy, lint_verdict};
 use crate::declare_check;
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -23,16 +23,19 @@ declare_check! {
     ///
     /// ## References
     /// - IAM User Guide, "IAM JSON policy elements: NotAction" and "NotResource"
-    pub AllowNotAction {
+    pub AllowWithNotAction {
         id: "ZT105",
         name: "allow-with-not-action",
         title: "Policy allows with NotAction or NotResource",
         severity: Medium,
         pillar: Identity,
+        status: Stable,
+        since: "0.1.0",
         fsbp: [],
         cis: [],
         remediation_cli: "aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://explicit-actions.json --set-as-default",
         remediation_terraform: "data \"aws_iam_policy_document\" \"app\" {\n  statement {\n    effect    = \"Allow\"\n    actions   = [\"ec2:DescribeInstances\"] # list what is allowed, not what is not\n    resources = [\"*\"]\n  }\n}",
+        judge_policy: judge,
         run: evaluate,
     }
 }
@@ -41,7 +44,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     judge_each_policy(snapshot, config, out, judge);
 }
 
-pub(crate) fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> Verdict {
+fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {
     lint_verdict(
         document,
         &[LintKind::AllowNotAction, LintKind::AllowNotResource],

@@ -1,22 +1,80 @@
-//! The account's IAM policies as the policy engine sees them, each with the resource its
-//! findings are reported against. Shared by the policy checks and by `ztaudit policy lint`, so
-//! a policy file and the same policy in an account get the same verdict.
+//! What the identity checks share; no check lives here.
+//!
+//! - The account's IAM policies as the policy engine sees them, each with the resource its
+//!   findings are reported against, and the ways the policy checks judge one document. The
+//!   same functions serve a scan and `ztaudit policy lint`, so a policy file and the same
+//!   policy in an account get the same verdict.
+//! - Ages measured against the collection, and values of the account summary.
 
+use std::collections::BTreeMap;
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 use ztaudit_policy::lint::{self, LintKind};
 use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
 use crate::findings::GLOBAL_REGION;
-use crate::snapshot::{Authorization, InlinePolicy};
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::snapshot::{ArnScope, Authorization, AwsResource, InlinePolicy, ManagedPolicy};
+use crate::{CheckConfig, Findings, PolicyJudge, PolicyVerdict, Resource, Snapshot};
+
+/// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
+/// snapshot evaluates the same way whenever it is replayed.
+pub(crate) fn days_before_collection(snapshot: &Snapshot, earlier: &str) -> Option<i64> {
+    let now = OffsetDateTime::parse(&snapshot.collection.started_at, &Rfc3339).ok()?;
+    let then = OffsetDateTime::parse(earlier, &Rfc3339).ok()?;
+    Some((now - then).whole_days())
+}
+
+/// A key of `GetAccountSummary`; a missing key is an error, never a guess.
+pub(crate) fn summary_value(summary: &BTreeMap<String, i64>, key: &str) -> Result<i64, String> {
+    summary
+        .get(key)
+        .copied()
+        .ok_or_else(|| format!("iam:GetAccountSummary did not report {key}"))
+}
 
 /// One policy document and where it lives.
 pub struct PolicySource<'a> {
-    /// The managed policy's ARN, or `PRINCIPAL_ARN#POLICY_NAME` for an inline policy (inline
-    /// policies have no ARN of their own).
+    /// The managed policy's ARN, or the inline policy's id within its principal
+    /// ([`InlinePolicy::id_within`]).
     pub resource: String,
+    /// [`ManagedPolicy::RESOURCE_TYPE`] or [`InlinePolicy::RESOURCE_TYPE`].
+    pub resource_type: &'static str,
     /// For messages: `policy reader`, `inline policy admin of user alice`.
     pub label: String,
     pub text: &'a str,
+}
+
+impl<'a> PolicySource<'a> {
+    pub fn managed(policy: &'a ManagedPolicy) -> Self {
+        PolicySource {
+            resource: policy.arn.clone(),
+            resource_type: ManagedPolicy::RESOURCE_TYPE,
+            label: format!("policy {}", policy.name),
+            text: &policy.document,
+        }
+    }
+
+    /// The inline policy `policy` of the principal `owner` (a `user`, `group` or `role`, as
+    /// `kind` says) whose ARN is `owner_arn`.
+    pub fn inline(kind: &str, owner: &str, owner_arn: &str, policy: &'a InlinePolicy) -> Self {
+        PolicySource {
+            resource: policy.id_within(owner_arn),
+            resource_type: InlinePolicy::RESOURCE_TYPE,
+            label: format!("inline policy {} of {kind} {owner}", policy.name),
+            text: &policy.document,
+        }
+    }
+}
+
+impl AwsResource for PolicySource<'_> {
+    fn resource_type(&self) -> &'static str {
+        self.resource_type
+    }
+
+    fn arn(&self, _: ArnScope<'_>) -> String {
+        self.resource.clone()
+    }
 }
 
 /// Customer-managed policies and every inline policy, in a stable order. AWS-managed policies
@@ -26,11 +84,7 @@ pub fn account_policies(authorization: &Authorization) -> Vec<PolicySource<'_>> 
         .policies
         .iter()
         .filter(|policy| !policy.aws_managed)
-        .map(|policy| PolicySource {
-            resource: policy.arn.clone(),
-            label: format!("policy {}", policy.name),
-            text: &policy.document,
-        })
+        .map(PolicySource::managed)
         .collect();
     let principals = authorization
         .users
@@ -52,23 +106,10 @@ pub fn account_policies(authorization: &Authorization) -> Vec<PolicySource<'_>> 
         sources.extend(
             inline
                 .iter()
-                .map(|policy| inline_source(kind, name, arn, policy)),
+                .map(|policy| PolicySource::inline(kind, name, arn, policy)),
         );
     }
     sources
-}
-
-fn inline_source<'a>(
-    kind: &str,
-    owner: &str,
-    owner_arn: &str,
-    policy: &'a InlinePolicy,
-) -> PolicySource<'a> {
-    PolicySource {
-        resource: format!("{owner_arn}#{}", policy.name),
-        label: format!("inline policy {} of {kind} {owner}", policy.name),
-        text: &policy.document,
-    }
 }
 
 /// Parses a stored document, with an error that names the policy.
@@ -153,50 +194,56 @@ pub fn mfa_gap_message(
     ))
 }
 
-/// A policy check's verdict on one document: `Some(Ok(why it passes))`, `Some(Err(why it
-/// fails))`, or `None` when the check has nothing to say about it.
-pub type Verdict = Option<Result<String, String>>;
-
-/// How a policy check judges one document named `name`; the same function serves the account
-/// check and `ztaudit policy lint`.
-pub type Judge = fn(name: &str, document: &PolicyDocument, config: &CheckConfig) -> Verdict;
-
 /// Runs `judge` over every customer-managed and inline policy of the account.
 pub fn judge_each_policy(
     snapshot: &Snapshot,
     config: &CheckConfig,
     out: &mut Findings,
-    judge: Judge,
+    judge: PolicyJudge,
 ) {
     let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
         return;
     };
     for source in account_policies(authorization) {
-        let resource = out.resource_with_arn(&source.resource, GLOBAL_REGION, policy_kind(&source));
-        match parse(&source).map(|document| judge(&source.label, &document, config)) {
-            Err(reason) => out.unevaluable(resource, reason),
-            Ok(None) => {}
-            Ok(Some(Ok(message))) => out.pass(resource, format!("{} {message}", source.label)),
-            Ok(Some(Err(message))) => out.fail(resource, format!("{}: {message}", source.label)),
-        }
+        judge_source(out, &source, judge, config);
+    }
+}
+
+/// Reports `judge`'s verdict on one policy of the account; ERROR when it does not parse.
+pub fn judge_source(
+    out: &mut Findings,
+    source: &PolicySource<'_>,
+    judge: PolicyJudge,
+    config: &CheckConfig,
+) {
+    let resource = out.resource(GLOBAL_REGION, source);
+    match parse(source) {
+        Ok(document) => push_verdict(
+            out,
+            resource,
+            &source.label,
+            judge(&source.label, &document, config),
+        ),
+        Err(reason) => out.unevaluable(resource, reason),
+    }
+}
+
+/// Pushes a policy check's verdict on the document named `label`: PASS or FAIL, with the
+/// label, or nothing when the check had nothing to say.
+pub fn push_verdict(out: &mut Findings, resource: Resource, label: &str, verdict: PolicyVerdict) {
+    match verdict {
+        Some(Ok(message)) => out.pass(resource, format!("{label} {message}")),
+        Some(Err(message)) => out.fail(resource, format!("{label}: {message}")),
+        None => {}
     }
 }
 
 /// The verdict of the permission-breadth lints of `kinds`.
-pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) -> Verdict {
+pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) -> PolicyVerdict {
     let messages = lint_messages(document, kinds);
     Some(if messages.is_empty() {
         Ok(clean.to_owned())
     } else {
         Err(messages.join("; "))
     })
-}
-
-/// The resource type of a policy source.
-pub fn policy_kind(source: &PolicySource<'_>) -> &'static str {
-    if source.resource.contains('#') {
-        "AWS::IAM::InlinePolicy"
-    } else {
-        "AWS::IAM::ManagedPolicy"
-    }
 }

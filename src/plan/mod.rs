@@ -1,0 +1,574 @@
+//! The run plan: everything one run of `scan`, `collect`, `policy lint` or `diff` needs, typed
+//! and validated, built once from the command line and `ztaudit.toml` before anything is read
+//! or collected. Commands (`crate::commands`) start from it and only read it.
+//!
+//! A plan says where the findings come from ([`Source`]), what is evaluated ([`Evaluation`]),
+//! what annotates the findings ([`Annotations`]), when the run fails ([`Gate`]) and where it
+//! is written ([`Outputs`]). [`RunPlan::build`] is the only way to make one: it reads the
+//! settings file, turns the flags into a settings layer and lays it over the file's
+//! (`Settings::over`, the one place where a flag and a key of the same setting meet), loads the
+//! baseline, and checks every output before the first AWS call.
+//!
+//! What comes next is a small addition here, not a branch in a command: an organization scan
+//! is more fields of [`AwsSource`] (and of `Settings`, for the same keys in the file); Terraform
+//! plans and reports to merge are more [`Source`]s, evaluated, annotated, gated and written as
+//! a scan's findings are.
+
+mod outputs;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ztaudit_checks::{Check, CheckConfig, Severity, CHECKS};
+use ztaudit_policy::Catalogue;
+use ztaudit_settings::{FailOn, Settings, Suppression, FILE_NAME};
+
+use crate::cli::{AwsArgs, CollectArgs, DiffArgs, LintArgs, ScanArgs};
+use crate::collect::CollectOptions;
+use crate::error::AppError;
+use crate::files;
+use crate::report::baseline::PriorFinding;
+use crate::report::Format;
+use crate::selection;
+
+pub use outputs::{Destination, Outputs, ReportDestinations, ReportOutput};
+
+/// One run, validated.
+pub struct RunPlan {
+    pub source: Source,
+    pub evaluation: Evaluation,
+    pub annotations: Annotations,
+    pub gate: Gate,
+    pub outputs: Outputs,
+    pub feedback: Feedback,
+}
+
+/// A command that starts from a plan, with its arguments as clap parsed them.
+pub enum Request {
+    Scan(Box<ScanArgs>),
+    Collect(CollectArgs),
+    PolicyLint(LintArgs),
+    Diff(DiffArgs),
+}
+
+/// Where a run's findings (or snapshot, or reports) come from.
+#[derive(Debug)]
+pub enum Source {
+    /// Collected from AWS by this run.
+    Aws(AwsSource),
+    /// A snapshot saved by `ztaudit collect`; no AWS call is made.
+    Snapshot(PathBuf),
+    /// IAM policy documents in files (`-` is standard input).
+    PolicyFiles(Vec<PathBuf>),
+    /// Two saved JSON reports, compared.
+    Reports { old: PathBuf, new: PathBuf },
+}
+
+/// How to collect from AWS.
+#[derive(Debug)]
+pub struct AwsSource {
+    pub options: CollectOptions,
+    /// How long the whole collection may take.
+    pub max_scan_time: Duration,
+}
+
+/// The checks to run, and the settings they read. No check runs for `collect` and `diff`.
+pub struct Evaluation {
+    pub checks: Vec<&'static dyn Check>,
+    pub config: CheckConfig,
+}
+
+/// What annotates the findings once evaluated.
+#[derive(Debug, Default)]
+pub struct Annotations {
+    /// The settings file's suppressions, when it has any.
+    pub suppressions: Option<Suppressions>,
+    /// `--baseline`.
+    pub baseline: Option<Baseline>,
+}
+
+#[derive(Debug)]
+pub struct Suppressions {
+    /// The settings file they are written in, named in warnings.
+    pub file: PathBuf,
+    pub entries: Vec<Suppression>,
+}
+
+#[derive(Debug)]
+pub struct Baseline {
+    /// As named on the command line.
+    pub file: PathBuf,
+    pub findings: Vec<PriorFinding>,
+}
+
+impl Baseline {
+    fn load(file: PathBuf) -> Result<Baseline, AppError> {
+        let findings = files::load_report(&file)?;
+        Ok(Baseline { file, findings })
+    }
+}
+
+/// When the run fails (exit code 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gate {
+    pub fail_on: FailOn,
+    /// Only failing findings the baseline did not have count.
+    pub only_new: bool,
+}
+
+impl Gate {
+    pub fn threshold(&self) -> Option<Severity> {
+        self.fail_on.threshold()
+    }
+}
+
+/// What the run says on stderr besides errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Feedback {
+    /// Errors only: no progress, no warnings.
+    pub quiet: bool,
+    /// `--stats`: calls per operation and time per phase, when done.
+    pub stats: bool,
+}
+
+impl RunPlan {
+    /// The plan of `request`. `quiet` is the global `--quiet`.
+    pub fn build(request: Request, quiet: bool) -> Result<RunPlan, AppError> {
+        match request {
+            Request::Scan(args) => scan_plan(*args, quiet),
+            Request::Collect(args) => collect_plan(args, quiet),
+            Request::PolicyLint(args) => policy_lint_plan(args, quiet),
+            Request::Diff(args) => Ok(diff_plan(args, quiet)),
+        }
+    }
+}
+
+impl Source {
+    /// The files this source reads, which no output may replace.
+    pub fn inputs(&self) -> Vec<&Path> {
+        match self {
+            Source::Aws(_) => Vec::new(),
+            Source::Snapshot(path) => vec![path.as_path()],
+            Source::PolicyFiles(paths) => paths
+                .iter()
+                .map(PathBuf::as_path)
+                .filter(|path| *path != Path::new("-"))
+                .collect(),
+            Source::Reports { old, new } => vec![old.as_path(), new.as_path()],
+        }
+    }
+}
+
+/// `ztaudit scan`: flags over `ztaudit.toml`, then the checks, the baseline and the outputs.
+fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let file = settings_file(args.config.as_deref())?;
+    let flags = scan_flags(&args)?;
+    let (settings_path, file_settings) = file.unzip();
+    let settings = flags.over(file_settings.unwrap_or_default());
+
+    let checks = selection::select(
+        CHECKS,
+        settings.checks.as_deref().unwrap_or_default(),
+        settings.skip_checks.as_deref().unwrap_or_default(),
+    )?;
+    let config = settings.check_config();
+    let baseline = args.baseline.map(Baseline::load).transpose()?;
+    let source = match args.snapshot {
+        Some(path) => Source::Snapshot(path),
+        None => Source::Aws(aws_source(&args.aws, quiet)?),
+    };
+
+    let mut inputs = source.inputs();
+    inputs.extend(baseline.as_ref().map(|baseline| baseline.file.as_path()));
+    inputs.extend(settings_path.as_deref());
+    let formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
+    let outputs = Outputs::report(
+        ReportDestinations {
+            formats: &formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+        },
+        &inputs,
+    )?;
+
+    let suppressions = settings_path
+        .filter(|_| !settings.suppressions.is_empty())
+        .map(|file| Suppressions {
+            file,
+            entries: settings.suppressions,
+        });
+    Ok(RunPlan {
+        source,
+        evaluation: Evaluation { checks, config },
+        annotations: Annotations {
+            suppressions,
+            baseline,
+        },
+        gate: Gate {
+            fail_on: settings.fail_on.unwrap_or(FailOn::Critical),
+            only_new: args.fail_on_new,
+        },
+        outputs,
+        feedback: Feedback {
+            quiet,
+            stats: args.aws.stats,
+        },
+    })
+}
+
+/// `ztaudit collect`: the collection and the file it is written to; nothing is evaluated.
+fn collect_plan(args: CollectArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let source = Source::Aws(aws_source(&args.aws, quiet)?);
+    let outputs = Outputs::snapshot(args.output, &source.inputs())?;
+    Ok(RunPlan {
+        source,
+        evaluation: nothing_evaluated(),
+        annotations: Annotations::default(),
+        gate: Gate {
+            fail_on: FailOn::Never,
+            only_new: false,
+        },
+        outputs,
+        feedback: Feedback {
+            quiet,
+            stats: args.aws.stats,
+        },
+    })
+}
+
+/// `ztaudit policy lint`: the policy-document checks over files; it reads no settings file.
+fn policy_lint_plan(args: LintArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let settings = Settings {
+        sensitive_actions: sensitive_actions_flag(&args.sensitive_actions)?,
+        ..Settings::default()
+    };
+    let source = Source::PolicyFiles(args.files);
+    let outputs = Outputs::report(
+        ReportDestinations {
+            formats: &[Format::from(args.format)],
+            output: args.output.as_deref(),
+            output_dir: None,
+            force: false,
+        },
+        &source.inputs(),
+    )?;
+    Ok(RunPlan {
+        source,
+        evaluation: Evaluation {
+            checks: ztaudit_checks::policy_lint::lint_checks(),
+            config: settings.check_config(),
+        },
+        annotations: Annotations::default(),
+        gate: Gate {
+            fail_on: args.fail_on,
+            only_new: false,
+        },
+        outputs,
+        feedback: Feedback {
+            quiet,
+            stats: false,
+        },
+    })
+}
+
+/// `ztaudit diff OLD NEW`: gated on what is new in NEW.
+fn diff_plan(args: DiffArgs, quiet: bool) -> RunPlan {
+    RunPlan {
+        source: Source::Reports {
+            old: args.old,
+            new: args.new,
+        },
+        evaluation: nothing_evaluated(),
+        annotations: Annotations::default(),
+        gate: Gate {
+            fail_on: args.fail_on,
+            only_new: true,
+        },
+        outputs: Outputs::Diff(args.format.into()),
+        feedback: Feedback {
+            quiet,
+            stats: false,
+        },
+    }
+}
+
+fn nothing_evaluated() -> Evaluation {
+    Evaluation {
+        checks: Vec::new(),
+        config: CheckConfig::default(),
+    }
+}
+
+/// `--config FILE`, or `./ztaudit.toml` when it exists, read and validated.
+fn settings_file(config: Option<&Path>) -> Result<Option<(PathBuf, Settings)>, AppError> {
+    let path = match config {
+        Some(path) => path.to_owned(),
+        None => {
+            let default = PathBuf::from(FILE_NAME);
+            if !default.is_file() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let settings = files::load_settings(&path)?;
+    tracing::info!(
+        "settings from {} ({} suppressions)",
+        path.display(),
+        settings.suppressions.len()
+    );
+    Ok(Some((path, settings)))
+}
+
+/// The settings `scan`'s flags give: a layer laid over the file's. A repeatable flag given
+/// no time gives nothing, and the file (or the default) decides.
+fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
+    let patterns = |texts: &[String]| {
+        given(texts)
+            .map(|texts| selection::patterns(&texts))
+            .transpose()
+            .map_err(selection::SelectionError::from)
+    };
+    Ok(Settings {
+        fail_on: args.fail_on,
+        checks: patterns(&args.checks)?,
+        skip_checks: patterns(&args.skip_checks)?,
+        admin_ports: given(&args.admin_ports),
+        trusted_cidrs: given(&args.trusted_cidrs),
+        trust_cloudflare: args.trust_cloudflare.then_some(true),
+        sensitive_actions: sensitive_actions_flag(&args.sensitive_actions)?,
+        environment_tag_keys: given(&args.environment_tag_keys),
+        suppressions: Vec::new(),
+    })
+}
+
+/// The values of a repeatable flag, when it was given at all.
+fn given<T: Clone>(values: &[T]) -> Option<Vec<T>> {
+    (!values.is_empty()).then(|| values.to_vec())
+}
+
+/// `--sensitive-action`: the built-in catalogue plus the actions given.
+fn sensitive_actions_flag(additions: &[String]) -> Result<Option<Catalogue>, AppError> {
+    given(additions)
+        .map(|additions| {
+            Catalogue::builtin()
+                .with_additions(&additions)
+                .map_err(|err| AppError::Usage(format!("--sensitive-action: {err}")))
+        })
+        .transpose()
+}
+
+/// The collection `AwsArgs` describe; region names are checked here, before any call.
+fn aws_source(aws: &AwsArgs, quiet: bool) -> Result<AwsSource, AppError> {
+    for region in &aws.regions {
+        validate_region_name(region)?;
+    }
+    Ok(AwsSource {
+        options: CollectOptions {
+            profile: aws.profile.clone(),
+            regions: aws.regions.clone(),
+            concurrency: usize::from(aws.concurrency),
+            call_timeout: Duration::from_secs(aws.timeout),
+            max_attempts: aws.max_attempts,
+            show_progress: !quiet && std::io::stderr().is_terminal(),
+        },
+        max_scan_time: Duration::from_secs(aws.max_scan_time),
+    })
+}
+
+/// Region names look like `eu-west-1` or `us-gov-west-1`; anything else is a typo, caught
+/// before any call is made.
+fn validate_region_name(region: &str) -> Result<(), AppError> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(AppError::Usage(format!(
+            "invalid region name `{region}` (expected e.g. eu-west-1)"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use ztaudit_checks::Check;
+
+    use super::*;
+    use crate::cli::{Cli, Command, PolicyCommand};
+    use crate::files::FileError;
+
+    const DEMO: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/snapshots/demo-account.json"
+    );
+
+    fn request(args: &[&str]) -> Request {
+        let cli = Cli::try_parse_from(std::iter::once("ztaudit").chain(args.iter().copied()))
+            .expect("valid arguments");
+        match cli.command {
+            Command::Scan(args) => Request::Scan(args),
+            Command::Policy(PolicyCommand::Lint(args)) => Request::PolicyLint(args),
+            other => panic!("not a planned command in these tests: {other:?}"),
+        }
+    }
+
+    fn plan(args: &[&str]) -> Result<RunPlan, AppError> {
+        RunPlan::build(request(args), true)
+    }
+
+    fn ids(checks: &[&dyn Check]) -> Vec<&'static str> {
+        checks.iter().map(|check| check.meta().id).collect()
+    }
+
+    fn settings_file(text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("ztaudit.toml");
+        std::fs::write(&path, text).expect("written");
+        (dir, path.display().to_string())
+    }
+
+    const FILE: &str = r#"
+fail_on = "never"
+checks = ["ZT5*"]
+admin_ports = [5432]
+trusted_cidrs = ["198.51.100.0/24"]
+
+[[suppress]]
+check = "ZT501"
+resource = "*"
+reason = "lab account"
+"#;
+
+    #[test]
+    fn the_file_decides_what_no_flag_gives() {
+        let (_dir, config) = settings_file(FILE);
+        let plan = plan(&["scan", "--snapshot", DEMO, "--config", &config]).expect("a plan");
+        assert_eq!(plan.gate.fail_on, FailOn::Never);
+        assert!(ids(&plan.evaluation.checks)
+            .iter()
+            .all(|id| id.starts_with("ZT5")));
+        assert_eq!(plan.evaluation.config.admin_ports, [5432]);
+        assert_eq!(
+            plan.evaluation.config.trusted_cidrs,
+            ["198.51.100.0/24".parse::<ipnet::IpNet>().expect("a CIDR")]
+        );
+        let suppressions = plan
+            .annotations
+            .suppressions
+            .expect("the file's suppressions");
+        assert_eq!(suppressions.file.display().to_string(), config);
+        assert_eq!(suppressions.entries.len(), 1);
+        assert!(matches!(plan.source, Source::Snapshot(ref path) if path == Path::new(DEMO)));
+    }
+
+    #[test]
+    fn a_flag_replaces_the_files_value() {
+        let (_dir, config) = settings_file(FILE);
+        let plan = plan(&[
+            "scan",
+            "--snapshot",
+            DEMO,
+            "--config",
+            &config,
+            "--fail-on",
+            "medium",
+            "--checks",
+            "ZT301",
+            "--admin-port",
+            "2222",
+            "--trust-cloudflare",
+        ])
+        .expect("a plan");
+        assert_eq!(plan.gate.fail_on, FailOn::Medium);
+        assert_eq!(ids(&plan.evaluation.checks), ["ZT301"]);
+        assert_eq!(plan.evaluation.config.admin_ports, [2222]);
+        // Not given as a flag, the file's range stays; Cloudflare's are added to it.
+        let trusted = &plan.evaluation.config.trusted_cidrs;
+        assert_eq!(trusted.len(), 1 + CheckConfig::cloudflare_ranges().len());
+        assert_eq!(trusted[0].to_string(), "198.51.100.0/24");
+    }
+
+    #[test]
+    fn without_fail_on_anywhere_the_gate_is_critical() {
+        let (_dir, config) = settings_file("checks = [\"ZT3*\"]\n");
+        let plan = plan(&["scan", "--snapshot", DEMO, "--config", &config]).expect("a plan");
+        assert_eq!(plan.gate.fail_on, FailOn::Critical);
+        assert!(plan.annotations.suppressions.is_none());
+    }
+
+    #[test]
+    fn fail_on_takes_every_severity_and_never_as_written() {
+        for (value, expected) in [("info", FailOn::Info), ("never", FailOn::Never)] {
+            let plan = plan(&["scan", "--snapshot", DEMO, "--fail-on", value]).expect("a plan");
+            assert_eq!(plan.gate.fail_on, expected);
+        }
+        assert!(Cli::try_parse_from(["ztaudit", "scan", "--fail-on", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn outputs_are_planned_and_checked_before_anything_is_read() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let out = dir.path().join("out");
+        let out = out.to_str().expect("a UTF-8 path");
+        let plan = plan(&[
+            "scan",
+            "--snapshot",
+            DEMO,
+            "--format",
+            "sarif,json,sarif",
+            "--output-dir",
+            out,
+        ])
+        .expect("a plan");
+        let Outputs::Report(outputs) = &plan.outputs else {
+            panic!("report outputs");
+        };
+        let planned: Vec<(Format, &Path)> = outputs
+            .iter()
+            .map(|output| match &output.destination {
+                Destination::InFolder(path) => (output.format, path.as_path()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let folder = Path::new(out);
+        assert_eq!(
+            planned,
+            [
+                (Format::Json, folder.join("ztaudit.json").as_path()),
+                (Format::Sarif, folder.join("ztaudit.sarif").as_path()),
+            ]
+        );
+
+        // A linted file is an input: the report may not replace it.
+        let policy = dir.path().join("policy.json");
+        std::fs::write(&policy, "{}").expect("written");
+        let policy = policy.to_str().expect("a UTF-8 path");
+        let refused = RunPlan::build(request(&["policy", "lint", policy, "-o", policy]), true);
+        assert!(matches!(
+            refused,
+            Err(AppError::File(FileError::OutputIsInput { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_region_name_is_checked_before_any_call() {
+        let refused = plan(&["scan", "--region", "EU_WEST"]);
+        assert!(
+            matches!(&refused, Err(AppError::Usage(message)) if message.contains("EU_WEST")),
+            "{:?}",
+            refused.err()
+        );
+    }
+}
