@@ -3,12 +3,13 @@
 //! Hub checks (ZT804, ZT805) both make.
 
 use crate::snapshot::{CallError, Collected, OrganizationAdminAccount, RegionData};
+use crate::findings::GLOBAL_REGION;
 use crate::{Findings, Resource, Snapshot};
 
 /// The account as a whole, in region `global`: `arn:PARTITION:organizations::ACCOUNT:account`
 /// (the resource `Findings::require_global("organizations", …)` reports ERRORs against).
 pub(crate) fn account_resource(out: &Findings) -> Resource {
-    out.global_resource("organizations", "account", "AWS::::Account")
+    out.account_resource("organizations", GLOBAL_REGION)
 }
 
 /// `a`, `a and b`, `a, b and c` (with `conjunction` in place of `and`).
