@@ -184,24 +184,6 @@ impl Findings {
         }
     }
 
-    /// A regional resource named by its ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:PATH`.
-    ///
-    /// Kept for ZT301, ZT303 and ZT304 until they use [`Findings::resource`] with the
-    /// `SecurityGroup`, `NetworkAcl` and `Instance` they report on, which builds the same ARN.
-    pub fn arn_resource(
-        &self,
-        service: &str,
-        region: &str,
-        path: &str,
-        kind: &'static str,
-    ) -> Resource {
-        Resource {
-            id: self.scope(region).arn(service, path),
-            kind,
-            region: region.to_owned(),
-        }
-    }
-
     /// The account in one region, the resource of account- and region-level checks:
     /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:account`.
     pub fn account_resource(&self, service: &str, region: &str) -> Resource {

@@ -35,6 +35,8 @@ pub use check::{
 pub use config::CheckConfig;
 pub use findings::{Finding, Findings, Resource, Status};
 pub use registry::CHECKS;
+
+use rayon::prelude::*;
 pub use snapshot::{CallError, Collected, ErrorKind, Snapshot};
 
 /// Runs `checks` against `snapshot` and returns every finding, sorted so that two runs over the
@@ -43,20 +45,24 @@ pub fn evaluate(checks: &[&dyn Check], snapshot: &Snapshot, config: &CheckConfig
     // Sorted check by check (ids are unique), which spares comparing check ids.
     let mut ordered: Vec<&dyn Check> = checks.to_vec();
     ordered.sort_by_key(|check| check.meta().id);
-    let mut all = Vec::new();
-    for check in ordered {
-        let mut out = Findings::new(check.meta(), snapshot);
-        check.run(snapshot, config, &mut out);
-        let mut findings = out.into_vec();
-        findings.sort_by(|a, b| {
-            (&a.region, &a.resource, a.status, &a.message).cmp(&(
-                &b.region,
-                &b.resource,
-                b.status,
-                &b.message,
-            ))
-        });
-        all.append(&mut findings);
-    }
-    all
+    // Checks are independent pure functions of the snapshot: they run on every core, and their
+    // findings are joined in check order, so the result does not depend on the scheduling.
+    let per_check: Vec<Vec<Finding>> = ordered
+        .par_iter()
+        .map(|check| {
+            let mut out = Findings::new(check.meta(), snapshot);
+            check.run(snapshot, config, &mut out);
+            let mut findings = out.into_vec();
+            findings.sort_by(|a, b| {
+                (&a.region, &a.resource, a.status, &a.message).cmp(&(
+                    &b.region,
+                    &b.resource,
+                    b.status,
+                    &b.message,
+                ))
+            });
+            findings
+        })
+        .collect();
+    per_check.into_iter().flatten().collect()
 }

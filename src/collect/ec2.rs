@@ -21,13 +21,13 @@ const SERVICE: &str = "ec2";
 pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
     let (
         security_groups,
-        network_interfaces,
+        mut network_interfaces,
         vpcs,
         network_acls,
         flow_logs,
         ebs_encryption_by_default,
         volumes,
-        instances,
+        (instances, instance_addresses),
         vpc_endpoints,
         vpc_peering_connections,
         transit_gateway_attachments,
@@ -56,6 +56,7 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> Ec2Region {
         nat_gateways,
         addresses,
     } = network;
+    add_instance_addresses(&mut network_interfaces, &instance_addresses);
     let prefix_list_entries =
         collect_prefix_lists(client, calls, &security_groups, &route_tables).await;
     Ec2Region {
@@ -100,11 +101,61 @@ async fn network_paths(client: &Client, calls: &RegionCalls) -> NetworkPaths {
         nat_gateways,
         addresses,
     ) = tokio::join!(
-        calls.list(SERVICE, "DescribeSubnets", || client.describe_subnets().max_results(1000).into_paginator().items().send(), subnet),
-        calls.list(SERVICE, "DescribeRouteTables", || client.describe_route_tables().max_results(100).into_paginator().items().send(), route_table),
-        calls.list(SERVICE, "DescribeInternetGateways", || client.describe_internet_gateways().max_results(1000).into_paginator().items().send(), internet_gateway),
-        calls.list(SERVICE, "DescribeEgressOnlyInternetGateways", || client.describe_egress_only_internet_gateways().max_results(255).into_paginator().items().send(), egress_only_internet_gateway),
-        calls.list(SERVICE, "DescribeNatGateways", || client.describe_nat_gateways().max_results(1000).into_paginator().items().send(), nat_gateway),
+        calls.list(
+            SERVICE,
+            "DescribeSubnets",
+            || client
+                .describe_subnets()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send(),
+            subnet
+        ),
+        calls.list(
+            SERVICE,
+            "DescribeRouteTables",
+            || client
+                .describe_route_tables()
+                .max_results(100)
+                .into_paginator()
+                .items()
+                .send(),
+            route_table
+        ),
+        calls.list(
+            SERVICE,
+            "DescribeInternetGateways",
+            || client
+                .describe_internet_gateways()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send(),
+            internet_gateway
+        ),
+        calls.list(
+            SERVICE,
+            "DescribeEgressOnlyInternetGateways",
+            || client
+                .describe_egress_only_internet_gateways()
+                .max_results(255)
+                .into_paginator()
+                .items()
+                .send(),
+            egress_only_internet_gateway
+        ),
+        calls.list(
+            SERVICE,
+            "DescribeNatGateways",
+            || client
+                .describe_nat_gateways()
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send(),
+            nat_gateway
+        ),
         elastic_ips(client, calls),
     );
     NetworkPaths {
@@ -251,8 +302,16 @@ fn elastic_ip(address: &types::Address) -> ElasticIp {
     }
 }
 
-async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instance>> {
-    calls
+/// The public IPv4 address associated with each private address of an interface, as
+/// `DescribeInstances` reports it, by (interface, private address).
+type InstanceAddresses = BTreeMap<(String, String), String>;
+
+/// The region's instances, and the public addresses their interfaces carry in this answer.
+async fn instances(
+    client: &Client,
+    calls: &RegionCalls,
+) -> (Collected<Vec<Instance>>, InstanceAddresses) {
+    let listed = calls
         .paginate(
             SERVICE,
             "DescribeInstances",
@@ -266,17 +325,61 @@ async fn instances(client: &Client, calls: &RegionCalls) -> Collected<Vec<Instan
             },
             // The items are reservations, each holding instances.
             |reservations| {
-                sorted(
+                let live = || {
                     reservations
                         .iter()
                         .flat_map(|reservation| reservation.instances())
-                        .map(instance)
-                        .filter(|instance| instance.state != "terminated")
-                        .collect(),
-                )
+                        .filter(|instance| {
+                            instance.state().and_then(|state| state.name())
+                                != Some(&types::InstanceStateName::Terminated)
+                        })
+                };
+                let addresses: InstanceAddresses = live()
+                    .flat_map(|instance| instance.network_interfaces())
+                    .flat_map(|eni| {
+                        eni.private_ip_addresses()
+                            .iter()
+                            .filter_map(move |private| {
+                                Some((
+                                    (
+                                        eni.network_interface_id()?.to_owned(),
+                                        private.private_ip_address()?.to_owned(),
+                                    ),
+                                    private.association()?.public_ip()?.to_owned(),
+                                ))
+                            })
+                    })
+                    .collect();
+                (sorted(live().map(instance).collect()), addresses)
             },
         )
-        .await
+        .await;
+    match listed {
+        Collected::Ok((instances, addresses)) => (Collected::Ok(instances), addresses),
+        Collected::Error(error) => (Collected::Error(error), InstanceAddresses::new()),
+    }
+}
+
+/// `DescribeNetworkInterfaces` and `DescribeInstances` both report the public address of each
+/// private address; one either reports is kept, so that an interface is never taken for
+/// private because one answer left its address out (moto 5.2.5's `DescribeNetworkInterfaces`
+/// does for the addresses EC2 assigns at launch).
+fn add_instance_addresses(
+    interfaces: &mut Collected<Vec<NetworkInterface>>,
+    from_instances: &InstanceAddresses,
+) {
+    let Collected::Ok(interfaces) = interfaces else {
+        return;
+    };
+    for interface in interfaces {
+        for private in &mut interface.private_ips {
+            if private.public_ip.is_none() {
+                private.public_ip = from_instances
+                    .get(&(interface.id.clone(), private.address.clone()))
+                    .cloned();
+            }
+        }
+    }
 }
 
 async fn security_groups(client: &Client, calls: &RegionCalls) -> Collected<Vec<SecurityGroup>> {
@@ -506,32 +609,35 @@ async fn collect_prefix_lists(
         .flat_map(|table| &table.routes)
         .filter_map(|route| route.destination_prefix_list_id.as_deref());
     let referenced: BTreeSet<&str> = from_groups.chain(from_routes).collect();
-    get_each(Collected::Ok(referenced.into_iter().collect()), |list_id| async move {
-        let entries = calls
-            .paginate(
-                SERVICE,
-                "GetManagedPrefixListEntries",
-                || {
-                    client
-                        .get_managed_prefix_list_entries()
-                        .prefix_list_id(list_id)
-                        .max_results(100)
-                        .into_paginator()
-                        .items()
-                        .send()
-                },
-                |entries| {
-                    sorted(
-                        entries
-                            .iter()
-                            .filter_map(|entry| entry.cidr().map(Cidr::from))
-                            .collect(),
-                    )
-                },
-            )
-            .await;
-        (list_id.to_owned(), entries)
-    })
+    get_each(
+        Collected::Ok(referenced.into_iter().collect()),
+        |list_id| async move {
+            let entries = calls
+                .paginate(
+                    SERVICE,
+                    "GetManagedPrefixListEntries",
+                    || {
+                        client
+                            .get_managed_prefix_list_entries()
+                            .prefix_list_id(list_id)
+                            .max_results(100)
+                            .into_paginator()
+                            .items()
+                            .send()
+                    },
+                    |entries| {
+                        sorted(
+                            entries
+                                .iter()
+                                .filter_map(|entry| entry.cidr().map(Cidr::from))
+                                .collect(),
+                        )
+                    },
+                )
+                .await;
+            (list_id.to_owned(), entries)
+        },
+    )
     .await
 }
 

@@ -51,8 +51,10 @@ fn every_access_check_gives_each_seeded_resource_its_intended_verdict() {
     }
 }
 
-/// A rule admitting SSH from 0.0.0.0/1 and 128.0.0.0/1 together is the whole internet; with
-/// 128.0.0.0/1 trusted, what is left is not, and the PASS message says which rule was trusted.
+/// A rule admitting SSH from 0.0.0.0/1 and 128.0.0.0/1 together is the whole internet. With
+/// 128.0.0.0/1 trusted, the internet is what is left, 0.0.0.0/1 admits all of it and the FAIL
+/// names that rule alone (the group admits the same addresses as one from 0.0.0.0/0 would);
+/// with both halves trusted it is a PASS whose message says which rules were trusted.
 #[test]
 fn trusted_ranges_are_not_the_internet_and_the_message_says_so() {
     let moto = Moto::start();
@@ -79,9 +81,25 @@ fn trusted_ranges_are_not_the_internet_and_the_message_says_so() {
         &moto,
         &["--checks", "ZT301", "--trusted-cidr", "128.0.0.0/1"],
     ));
-    assert_eq!(status, "PASS");
+    assert_eq!(status, "FAIL", "{message}");
     assert!(
-        message.contains("trusted ranges with tcp/22 from 128.0.0.0/1"),
+        message.contains("on tcp/22 (rule tcp/22 from 0.0.0.0/1)"),
+        "{message}"
+    );
+    let (status, message) = judged(&eu_west_1_findings(
+        &moto,
+        &[
+            "--checks",
+            "ZT301",
+            "--trusted-cidr",
+            "128.0.0.0/1",
+            "--trusted-cidr",
+            "0.0.0.0/1",
+        ],
+    ));
+    assert_eq!(status, "PASS", "{message}");
+    assert!(
+        message.contains("trusted ranges with tcp/22 from 0.0.0.0/1, tcp/22 from 128.0.0.0/1"),
         "{message}"
     );
 }

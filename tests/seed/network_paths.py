@@ -9,6 +9,7 @@ address moto chose (at random) to a stable name, so that messages can be compare
 moto's default VPC has no internet route in its main table (AWS's has one), so everything here
 is built in VPCs of its own.
 """
+import ipaddress
 import json
 import sys
 
@@ -39,6 +40,11 @@ def make_vpc(name, cidr):
     acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
                                              {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]
     label(acl["NetworkAclId"], f"acl-{name}-default")
+    # AWS gives the default ACL of a VPC with an IPv6 block rules 101 allowing ::/0 both ways;
+    # moto 5.2.5 adds only the IPv4 rules 100.
+    for egress in (False, True):
+        ec2.create_network_acl_entry(NetworkAclId=acl["NetworkAclId"], RuleNumber=101, Protocol="-1",
+                                     RuleAction="allow", Egress=egress, Ipv6CidrBlock="::/0")
     return vpc_id, ipv6, igw, main["RouteTableId"]
 
 
@@ -56,7 +62,7 @@ def subnet(name, table_routes=None, acl_entries=None):
     (as (destination, target kwargs) pairs); with `acl_entries`, an explicit network ACL."""
     global subnet_count
     subnet_count += 1
-    ipv6_block = vpc_ipv6.replace("::/56", f"{subnet_count:02x}::/64")
+    ipv6_block = str(list(ipaddress.ip_network(vpc_ipv6).subnets(new_prefix=64))[subnet_count])
     made = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.40.{subnet_count}.0/24",
                              Ipv6CidrBlock=ipv6_block)["Subnet"]["SubnetId"]
     label(made, f"subnet-{name}")
@@ -117,7 +123,14 @@ def prefix_list(name, cidrs, family="IPv4"):
 def instance(name, subnet_id, groups, verdict, public=False, ipv6=0):
     interface = {"DeviceIndex": 0, "SubnetId": subnet_id, "Groups": groups, "AssociatePublicIpAddress": public}
     if ipv6:
-        interface["Ipv6AddressCount"] = ipv6
+        # moto 5.2.5 answers Ipv6AddressCount with a server error: the interface is made first
+        # with addresses of its subnet named explicitly, then the instance is launched on it.
+        block = ipaddress.ip_network(ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
+                                     ["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
+        made = ec2.create_network_interface(
+            SubnetId=subnet_id, Groups=groups,
+            Ipv6Addresses=[{"Ipv6Address": str(block[0x10 + n])} for n in range(ipv6)])
+        interface = {"DeviceIndex": 0, "NetworkInterfaceId": made["NetworkInterface"]["NetworkInterfaceId"]}
     made = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                              NetworkInterfaces=[interface],
                              TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}])
@@ -153,10 +166,9 @@ egress_only = subnet("egress-only", [("0.0.0.0/0", {"NatGatewayId": nat}),
 split = subnet("split-routes", [("0.0.0.0/1", {"GatewayId": igw}), ("128.0.0.0/1", {"GatewayId": igw})])
 world_routes = prefix_list("world-routes", ["0.0.0.0/1", "128.0.0.0/1"])
 prefix_route = subnet("prefix-list-route", [(world_routes, {"GatewayId": igw})])
+# A route to the other VPC's gateway (AWS refuses it; moto does not): it lets nothing in here.
+other_vpcs_gateway = subnet("other-vpcs-gateway", [("0.0.0.0/0", {"GatewayId": other_igw})])
 # A gateway attached when the route was made, detached since.
-loose_igw = label(ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"], "igw-detached")
-ec2.attach_internet_gateway(InternetGatewayId=loose_igw, VpcId=other_vpc)
-other_vpcs_gateway = subnet("other-vpcs-gateway", [("0.0.0.0/0", {"GatewayId": loose_igw})])
 detached_igw = label(ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"], "igw-was-attached")
 ec2.attach_internet_gateway(InternetGatewayId=detached_igw, VpcId=vpc)
 detached = subnet("detached-gateway", [("0.0.0.0/0", {"GatewayId": detached_igw})])
@@ -213,13 +225,18 @@ for reservation in ec2.describe_instances()["Reservations"]:
         name = labels.get(made["InstanceId"], "")[2:]
         for eni in made.get("NetworkInterfaces", []):
             label(eni["NetworkInterfaceId"], f"eni-{name}")
+            # moto 5.2.5 reports launch-time public addresses here, not in the interface view.
+            for address in eni.get("PrivateIpAddresses", []):
+                public_ip = address.get("Association", {}).get("PublicIp")
+                if public_ip and public_ip not in labels:
+                    label(public_ip, f"<public ip of {name}>")
 for eni in ec2.describe_network_interfaces()["NetworkInterfaces"]:
     if eni["NetworkInterfaceId"] not in labels:
         continue  # the NAT gateway's
     owner = labels[eni["NetworkInterfaceId"]][4:]
     for address in eni.get("PrivateIpAddresses", []):
         public_ip = address.get("Association", {}).get("PublicIp")
-        if public_ip:
+        if public_ip and public_ip not in labels:
             label(public_ip, f"<public ip of {owner}>")
     for address in eni.get("Ipv6Addresses", []):
         label(address["Ipv6Address"], f"<ipv6 of {owner}>")

@@ -100,12 +100,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
             }
         }
         for instance in running {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("instance/{}", instance.id),
-                "AWS::EC2::Instance",
-            );
+            let resource = out.resource(region, instance);
             let attached = by_instance
                 .get(instance.id.as_str())
                 .cloned()

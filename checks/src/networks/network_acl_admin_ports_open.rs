@@ -54,12 +54,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
             continue;
         };
         for acl in acls {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("network-acl/{}", acl.id),
-                "AWS::EC2::NetworkAcl",
-            );
+            let resource = out.resource(region, acl);
             let mut open: Vec<String> = Vec::new();
             let mut trusted_rules: Vec<String> = Vec::new();
             for &port in &config.admin_ports {

@@ -59,7 +59,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         // Read only if some instance is publicly accessible.
         let mut network = None;
         for db in instances {
-            let resource = out.resource_with_arn(&db.arn, region, "AWS::RDS::DBInstance");
+            let resource = out.resource(region, db);
             let Some(placement) = &db.network else {
                 out.unevaluable(
                     resource,

@@ -63,12 +63,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             .map(|vpc| (vpc.id.as_str(), vpc.cidr_block.as_deref()))
             .collect();
         for group in groups {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("security-group/{}", group.id),
-                "AWS::EC2::SecurityGroup",
-            );
+            let resource = out.resource(region, group);
             let vpc_cidr = group
                 .vpc_id
                 .as_deref()

@@ -67,12 +67,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     .collect()
             });
         for group in groups {
-            let resource = out.arn_resource(
-                "ec2",
-                region,
-                &format!("security-group/{}", group.id),
-                "AWS::EC2::SecurityGroup",
-            );
+            let resource = out.resource(region, group);
             match internet_exposure(group, &ec2.prefix_list_entries, config, &internet) {
                 Exposure::Open(doors) => {
                     let attachment = match &attached {

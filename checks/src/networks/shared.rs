@@ -229,7 +229,11 @@ pub(crate) struct FlatRule {
 
 impl fmt::Display for FlatRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} from {} ({})", self.ports, self.source, self.covers)
+        write!(
+            f,
+            "{} from {} (spans {})",
+            self.ports, self.source, self.covers
+        )
     }
 }
 
@@ -275,7 +279,7 @@ pub(crate) fn flat_rules(
         unresolved = error.or(unresolved);
         for source in sources {
             let covers = if let Some((_, text)) = vpc.filter(|(net, _)| source.net.contains(net)) {
-                format!("its whole VPC, {text}")
+                format!("its whole VPC {text}")
             } else if let Some((_, text)) =
                 supernets.iter().find(|(net, _)| source.net.contains(net))
             {

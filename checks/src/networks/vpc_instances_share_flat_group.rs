@@ -64,8 +64,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             }
         }
         for vpc in vpcs {
-            let resource =
-                out.arn_resource("ec2", region, &format!("vpc/{}", vpc.id), "AWS::EC2::VPC");
+            let resource = out.resource(region, vpc);
             let members = running
                 .get(vpc.id.as_str())
                 .map(Vec::as_slice)
