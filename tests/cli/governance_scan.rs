@@ -18,24 +18,20 @@ use serde_json::Value;
 use ztaudit::collect::organizations::read_view;
 use ztaudit::collect::CallRecorder;
 
-use crate::support::{stdout_json, Moto};
+use crate::support::{
+    assert_verdict, findings, run_json_scan, the_finding, write_json, Moto, On, JSON_SCAN,
+};
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
 
-/// The finding of `check` in `region` (`global` for account-wide checks).
-fn finding<'a>(report: &'a Value, check: &str, region: &str) -> &'a Value {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["check_id"] == check && f["region"] == region)
-        .unwrap_or_else(|| panic!("no {check} finding in {region}: {report:#}"))
-}
-
-fn assert_verdict(report: &Value, check: &str, region: &str, status: &str, words: &[&str]) {
-    let found = finding(report, check, region);
-    let message = found["message"].as_str().unwrap_or_default();
-    assert_eq!(found["status"], status, "{check} in {region}: {message}");
+/// Asserts the status of `check`'s one finding on the account in `region` (`global` for
+/// account-wide checks), and that its message says each of `words`.
+fn assert_verdict_saying(report: &Value, check: &str, region: &str, status: &str, words: &[&str]) {
+    let findings = findings(report);
+    assert_verdict(findings, check, On::IdOrRegion(region), status);
+    let message = the_finding(findings, check, On::IdOrRegion(region))["message"]
+        .as_str()
+        .unwrap_or_default();
     for word in words {
         assert!(
             message.contains(word),
@@ -70,20 +66,9 @@ fn as_member(moto: &Moto, seeded: &Value, name: &str) -> assert_cmd::Command {
 }
 
 fn scan(mut cmd: assert_cmd::Command, checks: &str) -> (Value, Option<i32>) {
-    let output = cmd
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--checks",
-            checks,
-        ])
-        .args(REGIONS)
-        .output()
-        .expect("ztaudit runs");
-    (stdout_json(&output), output.status.code())
+    let scanned = run_json_scan(cmd.args(JSON_SCAN).args(["--checks", checks]).args(REGIONS));
+    let code = scanned.code();
+    (scanned.report, code)
 }
 
 #[test]
@@ -95,14 +80,14 @@ fn the_management_account_sees_its_own_organization() {
 
     let (report, _) = scan(moto.ztaudit(), "ZT8*");
 
-    assert_verdict(
+    assert_verdict_saying(
         &report,
         "ZT802",
         "global",
         "PASS",
         &["is the management account of organization", organization],
     );
-    assert_verdict(
+    assert_verdict_saying(
         &report,
         "ZT803",
         "global",
@@ -110,8 +95,8 @@ fn the_management_account_sees_its_own_organization() {
         &["SCPs never apply"],
     );
     // GuardDuty is delegated to the security account in us-east-1 only.
-    assert_verdict(&report, "ZT804", "us-east-1", "NOT_APPLICABLE", &[security]);
-    assert_verdict(
+    assert_verdict_saying(&report, "ZT804", "us-east-1", "NOT_APPLICABLE", &[security]);
+    assert_verdict_saying(
         &report,
         "ZT804",
         "eu-west-1",
@@ -122,7 +107,7 @@ fn the_management_account_sees_its_own_organization() {
     // Hub's administrator in Organizations, so nothing says who administers Security Hub: never
     // a PASS, and the message names the call.
     for region in ["us-east-1", "eu-west-1"] {
-        assert_verdict(
+        assert_verdict_saying(
             &report,
             "ZT805",
             region,
@@ -131,7 +116,7 @@ fn the_management_account_sees_its_own_organization() {
         );
     }
     // Nothing in the management account names an environment.
-    assert_verdict(&report, "ZT801", "global", "NOT_APPLICABLE", &[]);
+    assert_verdict_saying(&report, "ZT801", "global", "NOT_APPLICABLE", &[]);
 }
 
 #[test]
@@ -141,7 +126,7 @@ fn a_member_scanned_with_its_own_credentials_cannot_see_its_guardrails() {
 
     let (report, code) = scan(as_member(&moto, &seeded, "prod"), "ZT8*");
 
-    assert_verdict(
+    assert_verdict_saying(
         &report,
         "ZT802",
         "global",
@@ -150,7 +135,7 @@ fn a_member_scanned_with_its_own_credentials_cannot_see_its_guardrails() {
     );
     // AWS refuses a member ListParents (AccessDeniedException); moto answers
     // AccountNotFoundException. Either way the guardrails are unknown: ERROR, naming the call.
-    assert_verdict(
+    assert_verdict_saying(
         &report,
         "ZT803",
         "global",
@@ -158,7 +143,7 @@ fn a_member_scanned_with_its_own_credentials_cannot_see_its_guardrails() {
         &["organizations:ListParents"],
     );
     // Its VPC is production, but its OUs and tags might name another environment.
-    assert_verdict(&report, "ZT801", "global", "ERROR", &["organizations:"]);
+    assert_verdict_saying(&report, "ZT801", "global", "ERROR", &["organizations:"]);
     assert_eq!(code, Some(3), "an incomplete scan");
 }
 
@@ -173,24 +158,24 @@ fn members_as_an_organization_scan_sees_them() {
     let security = str_at(&seeded, "/accounts/security");
 
     let prod = scan_with_management_view(&moto, &seeded, "prod", dir.path());
-    assert_verdict(
+    assert_verdict_saying(
         &prod,
         "ZT803",
         "global",
         "PASS",
         &["15 denied by SCP ProtectSecurityServices", "OU Prod"],
     );
-    assert_verdict(
+    assert_verdict_saying(
         &prod,
         "ZT801",
         "global",
         "PASS",
         &["holds only production", "the account's tags", "OU Prod"],
     );
-    assert_verdict(&prod, "ZT804", "us-east-1", "NOT_APPLICABLE", &[security]);
+    assert_verdict_saying(&prod, "ZT804", "us-east-1", "NOT_APPLICABLE", &[security]);
 
     let dev = scan_with_management_view(&moto, &seeded, "dev", dir.path());
-    assert_verdict(
+    assert_verdict_saying(
         &dev,
         "ZT803",
         "global",
@@ -210,7 +195,7 @@ fn members_as_an_organization_scan_sees_them() {
             "does not apply to an IAM role (condition on aws:PrincipalArn)",
         ],
     );
-    assert_verdict(
+    assert_verdict_saying(
         &dev,
         "ZT801",
         "global",
@@ -232,7 +217,7 @@ fn security_hub_auto_enable_is_judged_by_the_administrator_s_view() {
     let security = str_at(&seeded, "/accounts/security");
 
     let (report, _) = scan(as_member(&moto, &seeded, "security"), "ZT805");
-    assert_verdict(
+    assert_verdict_saying(
         &report,
         "ZT805",
         "us-east-1",
@@ -248,7 +233,7 @@ fn security_hub_auto_enable_is_judged_by_the_administrator_s_view() {
         &["security-hub-auto-enable", security, "false"],
     );
     let (report, _) = scan(as_member(&moto, &seeded, "security"), "ZT805");
-    assert_verdict(
+    assert_verdict_saying(
         &report,
         "ZT805",
         "us-east-1",
@@ -298,23 +283,12 @@ fn scan_with_management_view(moto: &Moto, seeded: &Value, name: &str, dir: &Path
         view.call_errors()
     );
     snapshot["global"]["organizations"] = serde_json::to_value(&view).expect("serializable");
-    let patched =
-        crate::support::write_json(dir, &format!("{name}-organization-view.json"), &snapshot);
-
-    let output = moto
-        .ztaudit()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--checks",
-            "ZT8*",
-            "--snapshot",
-        ])
-        .arg(&patched)
-        .output()
-        .expect("scan runs");
-    stdout_json(&output)
+    let patched = write_json(dir, &format!("{name}-organization-view.json"), &snapshot);
+    let scanned = run_json_scan(
+        moto.ztaudit()
+            .args(JSON_SCAN)
+            .args(["--checks", "ZT8*", "--snapshot"])
+            .arg(&patched),
+    );
+    scanned.report
 }

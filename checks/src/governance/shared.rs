@@ -2,8 +2,8 @@
 //! one reading of "is this security service organization-wide?" that the GuardDuty and Security
 //! Hub checks (ZT804, ZT805) both make.
 
-use crate::snapshot::{CallError, Collected, OrganizationAdminAccount, RegionData};
 use crate::findings::GLOBAL_REGION;
+use crate::snapshot::{CallError, Collected, OrganizationAdminAccount, RegionData};
 use crate::{Findings, Resource, Snapshot};
 
 /// The account as a whole, in region `global`: `arn:PARTITION:organizations::ACCOUNT:account`
