@@ -332,7 +332,7 @@ async fn path_to(client: &Client, account: &str, calls: &RegionCalls) -> Collect
     let named = join_all(upwards.into_iter().map(|(kind, id)| async move {
         if kind == LevelKind::Root {
             // Named from ListRoots, with the policy types.
-            return Ok(Level {
+            return Collected::Ok(Level {
                 kind,
                 name: String::new(),
                 id,
@@ -352,13 +352,12 @@ async fn path_to(client: &Client, account: &str, calls: &RegionCalls) -> Collect
                     .to_owned())
             })
             .await
-            .into_result()
             .map(|name| Level { kind, id, name })
     }))
     .await;
-    let mut levels = match named.into_iter().collect::<Result<Vec<Level>, CallError>>() {
-        Ok(levels) => levels,
-        Err(error) => return Collected::Error(error),
+    let mut levels = match named.into_iter().collect::<Collected<Vec<Level>>>() {
+        Collected::Ok(levels) => levels,
+        Collected::Error(error) => return Collected::Error(error),
     };
     levels.push(Level {
         kind: LevelKind::Account,
@@ -430,19 +429,20 @@ async fn with_policies(
                     .map(|summary| {
                         let document = match documents.get(summary.id.as_str()) {
                             Some(Collected::Ok(document)) => document.clone(),
-                            Some(Collected::Error(error)) => return Err(error.clone()),
-                            None => return Err(CallError::not_collected()),
+                            Some(Collected::Error(error)) => {
+                                return Collected::Error(error.clone())
+                            }
+                            None => return Collected::Error(CallError::not_collected()),
                         };
-                        Ok(ServiceControlPolicy {
+                        Collected::Ok(ServiceControlPolicy {
                             id: summary.id.clone(),
                             name: summary.name.clone(),
                             aws_managed: summary.aws_managed,
                             document,
                         })
                     })
-                    .collect::<Result<Vec<_>, CallError>>()
-                    .map(super::sorted)
-                    .into(),
+                    .collect::<Collected<Vec<_>>>()
+                    .map(super::sorted),
             };
             OrganizationLevel {
                 kind: level.kind,
@@ -532,15 +532,14 @@ async fn delegated_administrators(
                     .collect::<Vec<String>>())
             })
             .await
-            .into_result()
             .map(|principals| (account, principals))
     }))
     .await;
     let mut by_principal: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for listed in services {
         let (account, principals) = match listed {
-            Ok(listed) => listed,
-            Err(error) => return Collected::Error(error),
+            Collected::Ok(listed) => listed,
+            Collected::Error(error) => return Collected::Error(error),
         };
         for principal in principals {
             by_principal

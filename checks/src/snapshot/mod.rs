@@ -197,11 +197,27 @@ impl<T> Collected<T> {
         self.as_result().err()
     }
 
-    pub fn into_result(self) -> Result<T, CallError> {
+    /// The value made from what was collected; an error stays the error.
+    pub fn map<U>(self, make: impl FnOnce(T) -> U) -> Collected<U> {
         match self {
-            Collected::Ok(value) => Ok(value),
-            Collected::Error(err) => Err(err),
+            Collected::Ok(value) => Collected::Ok(make(value)),
+            Collected::Error(err) => Collected::Error(err),
         }
+    }
+}
+
+/// Every part collected, or the first part's error: a whole made of parts is known only when
+/// each part is.
+impl<T> FromIterator<Collected<T>> for Collected<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = Collected<T>>>(parts: I) -> Self {
+        let mut whole = Vec::new();
+        for part in parts {
+            match part {
+                Collected::Ok(value) => whole.push(value),
+                Collected::Error(err) => return Collected::Error(err),
+            }
+        }
+        Collected::Ok(whole)
     }
 }
 
