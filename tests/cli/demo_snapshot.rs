@@ -173,3 +173,28 @@ fn check_selection_by_glob_and_skip() {
         ]
     );
 }
+
+/// The README's first screen is an excerpt of what the demo command prints at `--width 100`:
+/// every line it shows (but the `…` marking what is left out) is a line of the real output.
+#[test]
+fn the_readme_first_screen_is_the_demo_output() {
+    let readme =
+        std::fs::read_to_string(crate::support::workspace().join("README.md")).expect("README");
+    let start = readme.find("```text\n").expect("the README shows the demo's output") + 8;
+    let excerpt = &readme[start..start + readme[start..].find("```").expect("a closed block")];
+    let output = ztaudit()
+        .args(["scan", "--width", "100", "--snapshot"])
+        .arg(demo_snapshot())
+        .output()
+        .expect("scan");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let printed: Vec<&str> = printed.lines().collect();
+    let shown: Vec<&str> = excerpt
+        .lines()
+        .filter(|line| !line.is_empty() && *line != "…")
+        .collect();
+    assert!(shown.len() > 10, "{excerpt}");
+    for line in shown {
+        assert!(printed.contains(&line), "not in the demo's output: {line}");
+    }
+}
