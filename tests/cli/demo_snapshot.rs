@@ -29,15 +29,20 @@ fn table_lines(text: &str) -> impl Iterator<Item = &str> {
         .filter(|line| line.starts_with(['┌', '│', '╞', '├', '└']))
 }
 
-/// `--width 0`: no limit, one line per finding however long.
-#[test]
-fn demo_table_without_a_width_limit() {
+/// The demo's table with `--width WIDTH`, as printed.
+fn demo_table_at(width: &str) -> String {
     let output = ztaudit()
-        .args(["scan", "--width", "0", "--snapshot"])
+        .args(["scan", "--width", width, "--snapshot"])
         .arg(demo_snapshot())
         .output()
         .expect("scan");
-    let text = String::from_utf8_lossy(&output.stdout);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `--width 0`: no limit, one line per finding however long.
+#[test]
+fn demo_table_without_a_width_limit() {
+    let text = demo_table_at("0");
     assert!(
         table_lines(&text).any(|line| line.chars().count() > 200),
         "{text}"
@@ -180,14 +185,12 @@ fn check_selection_by_glob_and_skip() {
 fn the_readme_first_screen_is_the_demo_output() {
     let readme =
         std::fs::read_to_string(crate::support::workspace().join("README.md")).expect("README");
-    let start = readme.find("```text\n").expect("the README shows the demo's output") + 8;
+    let start = readme
+        .find("```text\n")
+        .expect("the README shows the demo's output")
+        + 8;
     let excerpt = &readme[start..start + readme[start..].find("```").expect("a closed block")];
-    let output = ztaudit()
-        .args(["scan", "--width", "100", "--snapshot"])
-        .arg(demo_snapshot())
-        .output()
-        .expect("scan");
-    let printed = String::from_utf8_lossy(&output.stdout);
+    let printed = demo_table_at("100");
     let printed: Vec<&str> = printed.lines().collect();
     let shown: Vec<&str> = excerpt
         .lines()
