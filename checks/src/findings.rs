@@ -68,6 +68,37 @@ pub struct Finding {
     pub account: String,
     pub message: String,
     pub compliance: Compliance,
+    /// The structured data behind the message, for checks that have some; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<FindingDetails>,
+}
+
+/// What a finding is about, in full and structured, for the programs that read the JSON
+/// report: a message may shorten a long list for people ("… and 77 more"), the details never
+/// do. Each list is left out when empty; a check fills the ones that fit what it found, and a
+/// new kind of detail is a new list here, so existing readers are never broken.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FindingDetails {
+    /// Actions the finding is about, each with a statement that allows it: one entry per
+    /// (action, statement) pair, in the order of the message. ZT101: every sensitive action
+    /// allowed without MFA and every statement that grants it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<AllowedAction>,
+}
+
+/// An action and a policy statement that allows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AllowedAction {
+    /// As the catalogue or the policy spells it, e.g. `iam:CreateUser`.
+    pub action: String,
+    /// The policy holding the statement, as messages name it: `policy NAME`, `inline policy
+    /// NAME of user USER`, or the file `ztaudit policy lint` read.
+    pub policy: String,
+    /// The statement's position in the policy's `Statement` list, from 0.
+    pub statement: usize,
+    /// The statement's `Sid`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// The region findings of global services (IAM) are reported in.
@@ -112,6 +143,19 @@ impl Findings {
 
     pub fn fail(&mut self, resource: Resource, message: impl Into<String>) {
         self.push(Status::Fail, resource, message.into());
+    }
+
+    /// A FAIL finding with the structured data behind its message.
+    pub fn fail_with_details(
+        &mut self,
+        resource: Resource,
+        message: impl Into<String>,
+        details: FindingDetails,
+    ) {
+        self.push(Status::Fail, resource, message.into());
+        if let Some(finding) = self.findings.last_mut() {
+            finding.details = Some(details);
+        }
     }
 
     pub fn not_applicable(&mut self, resource: Resource, message: impl Into<String>) {
@@ -213,6 +257,7 @@ impl Findings {
                 fsbp: self.meta.fsbp.iter().map(|s| Cow::Borrowed(*s)).collect(),
                 cis: self.meta.cis.iter().map(|s| Cow::Borrowed(*s)).collect(),
             },
+            details: None,
         });
     }
 

@@ -30,10 +30,11 @@ mod networks;
 mod visibility;
 
 pub use check::{
-    Check, CheckMeta, CheckStatus, Pillar, PolicyJudge, PolicyVerdict, Remediation, Severity,
+    Check, CheckMeta, CheckStatus, Pillar, PolicyFailure, PolicyJudge, PolicyVerdict, Remediation,
+    Severity,
 };
 pub use config::CheckConfig;
-pub use findings::{Finding, Findings, Resource, Status};
+pub use findings::{AllowedAction, Finding, FindingDetails, Findings, Resource, Status};
 pub use registry::CHECKS;
 
 use rayon::prelude::*;

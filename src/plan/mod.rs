@@ -32,7 +32,7 @@ use crate::report::baseline::PriorFinding;
 use crate::report::Format;
 use crate::selection;
 
-pub use outputs::{Destination, Outputs, ReportDestinations, ReportOutput};
+pub use outputs::{Destination, Outputs, ReportDestinations, ReportOutput, WidthSources};
 
 /// One run, validated.
 pub struct RunPlan {
@@ -189,6 +189,7 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
             output: args.output.as_deref(),
             output_dir: args.output_dir.as_deref(),
             force: args.force,
+            width: WidthSources::of_this_process(args.width),
         },
         &inputs,
     )?;
@@ -251,6 +252,7 @@ fn policy_lint_plan(args: LintArgs, quiet: bool) -> Result<RunPlan, AppError> {
             output: args.output.as_deref(),
             output_dir: None,
             force: false,
+            width: WidthSources::of_this_process(args.width),
         },
         &source.inputs(),
     )?;

@@ -141,6 +141,7 @@ mod tests {
                 fsbp: vec![],
                 cis: vec![],
             },
+            details: None,
         }
     }
 

@@ -301,9 +301,10 @@ impl fmt::Display for CallError {
             write!(f, " in {region}")?;
         }
         write!(f, " {}", self.kind)?;
-        match &self.code {
-            Some(code) => write!(f, " ({code}: {})", self.message),
-            None => write!(f, " ({})", self.message),
+        match (&self.code, self.message.is_empty()) {
+            (Some(code), true) => write!(f, " ({code})"),
+            (Some(code), false) => write!(f, " ({code}: {})", self.message),
+            (None, _) => write!(f, " ({})", self.message),
         }
     }
 }
