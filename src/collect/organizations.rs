@@ -221,20 +221,23 @@ async fn account_tags(
     calls: &RegionCalls,
 ) -> Collected<BTreeMap<String, String>> {
     calls
-        .run(SERVICE, "ListTagsForResource", || async {
-            let tags: Vec<_> = client
-                .list_tags_for_resource()
-                .resource_id(account)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(tags
-                .iter()
-                .map(|tag| (tag.key().to_owned(), tag.value().to_owned()))
-                .collect())
-        })
+        .paginate(
+            SERVICE,
+            "ListTagsForResource",
+            || {
+                client
+                    .list_tags_for_resource()
+                    .resource_id(account)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |tags| {
+                tags.iter()
+                    .map(|tag| (tag.key().to_owned(), tag.value().to_owned()))
+                    .collect()
+            },
+        )
         .await
 }
 
@@ -247,26 +250,25 @@ struct Root {
 
 async fn roots(client: &Client, calls: &RegionCalls) -> Collected<Vec<Root>> {
     calls
-        .run(SERVICE, "ListRoots", || async {
-            let pages: Vec<_> = client
-                .list_roots()
-                .into_paginator()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(pages
-                .iter()
-                .flat_map(|page| page.roots())
-                .map(|root| Root {
-                    id: root.id().unwrap_or_default().to_owned(),
-                    name: root.name().unwrap_or_default().to_owned(),
-                    scp_enabled: root.policy_types().iter().any(|policy_type| {
-                        policy_type.r#type() == Some(&PolicyType::ServiceControlPolicy)
-                            && policy_type.status() == Some(&PolicyTypeStatus::Enabled)
-                    }),
-                })
-                .collect())
-        })
+        .paginate(
+            SERVICE,
+            "ListRoots",
+            || client.list_roots().into_paginator().send(),
+            |pages| {
+                pages
+                    .iter()
+                    .flat_map(|page| page.roots())
+                    .map(|root| Root {
+                        id: root.id().unwrap_or_default().to_owned(),
+                        name: root.name().unwrap_or_default().to_owned(),
+                        scp_enabled: root.policy_types().iter().any(|policy_type| {
+                            policy_type.r#type() == Some(&PolicyType::ServiceControlPolicy)
+                                && policy_type.status() == Some(&PolicyTypeStatus::Enabled)
+                        }),
+                    })
+                    .collect()
+            },
+        )
         .await
 }
 
@@ -290,25 +292,29 @@ async fn path_to(client: &Client, account: &str, calls: &RegionCalls) -> Collect
             ));
         }
         let parent = calls
-            .run(SERVICE, "ListParents", || async {
-                let pages: Vec<_> = client
-                    .list_parents()
-                    .child_id(&child)
-                    .into_paginator()
-                    .send()
-                    .try_collect()
-                    .await?;
-                Ok(pages
-                    .iter()
-                    .flat_map(|page| page.parents())
-                    .next()
-                    .map(|parent| {
-                        (
-                            parent.r#type() == Some(&ParentType::Root),
-                            parent.id().unwrap_or_default().to_owned(),
-                        )
-                    }))
-            })
+            .paginate(
+                SERVICE,
+                "ListParents",
+                || {
+                    client
+                        .list_parents()
+                        .child_id(&child)
+                        .into_paginator()
+                        .send()
+                },
+                |pages| {
+                    pages
+                        .iter()
+                        .flat_map(|page| page.parents())
+                        .next()
+                        .map(|parent| {
+                            (
+                                parent.r#type() == Some(&ParentType::Root),
+                                parent.id().unwrap_or_default().to_owned(),
+                            )
+                        })
+                },
+            )
             .await;
         match parent {
             Collected::Error(error) => return Collected::Error(error),
@@ -467,25 +473,29 @@ async fn attached_policies(
     calls: &RegionCalls,
 ) -> Collected<Vec<PolicySummary>> {
     calls
-        .run(SERVICE, "ListPoliciesForTarget", || async {
-            let pages: Vec<_> = client
-                .list_policies_for_target()
-                .target_id(target)
-                .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-                .into_paginator()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(pages
-                .iter()
-                .flat_map(|page| page.policies())
-                .map(|summary| PolicySummary {
-                    id: summary.id().unwrap_or_default().to_owned(),
-                    name: summary.name().unwrap_or_default().to_owned(),
-                    aws_managed: summary.aws_managed(),
-                })
-                .collect())
-        })
+        .paginate(
+            SERVICE,
+            "ListPoliciesForTarget",
+            || {
+                client
+                    .list_policies_for_target()
+                    .target_id(target)
+                    .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+                    .into_paginator()
+                    .send()
+            },
+            |pages| {
+                pages
+                    .iter()
+                    .flat_map(|page| page.policies())
+                    .map(|summary| PolicySummary {
+                        id: summary.id().unwrap_or_default().to_owned(),
+                        name: summary.name().unwrap_or_default().to_owned(),
+                        aws_managed: summary.aws_managed(),
+                    })
+                    .collect()
+            },
+        )
         .await
 }
 
@@ -497,19 +507,23 @@ async fn delegated_administrators(
     calls: &RegionCalls,
 ) -> Collected<BTreeMap<String, Vec<String>>> {
     let administrators = calls
-        .run(SERVICE, "ListDelegatedAdministrators", || async {
-            let administrators: Vec<_> = client
-                .list_delegated_administrators()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            Ok(administrators
-                .iter()
-                .filter_map(|administrator| administrator.id().map(str::to_owned))
-                .collect::<Vec<String>>())
-        })
+        .paginate(
+            SERVICE,
+            "ListDelegatedAdministrators",
+            || {
+                client
+                    .list_delegated_administrators()
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |administrators| {
+                administrators
+                    .iter()
+                    .filter_map(|administrator| administrator.id().map(str::to_owned))
+                    .collect::<Vec<String>>()
+            },
+        )
         .await;
     let administrators = match administrators {
         Collected::Ok(administrators) => administrators,
@@ -517,20 +531,24 @@ async fn delegated_administrators(
     };
     let services = join_all(administrators.iter().map(|account| async move {
         calls
-            .run(SERVICE, "ListDelegatedServicesForAccount", || async {
-                let services: Vec<_> = client
-                    .list_delegated_services_for_account()
-                    .account_id(account)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await?;
-                Ok(services
-                    .iter()
-                    .filter_map(|service| service.service_principal().map(str::to_owned))
-                    .collect::<Vec<String>>())
-            })
+            .paginate(
+                SERVICE,
+                "ListDelegatedServicesForAccount",
+                || {
+                    client
+                        .list_delegated_services_for_account()
+                        .account_id(account)
+                        .into_paginator()
+                        .items()
+                        .send()
+                },
+                |services| {
+                    services
+                        .iter()
+                        .filter_map(|service| service.service_principal().map(str::to_owned))
+                        .collect::<Vec<String>>()
+                },
+            )
             .await
             .map(|principals| (account, principals))
     }))

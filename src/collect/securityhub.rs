@@ -75,28 +75,27 @@ async fn organization_admin_accounts(
         return Collected::Ok(None);
     }
     calls
-        .run(SERVICE, "ListOrganizationAdminAccounts", || async {
-            let admins: Vec<_> = client
-                .list_organization_admin_accounts()
-                .max_results(10)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await?;
-            let admins = admins
-                .iter()
-                .map(|admin| OrganizationAdminAccount {
-                    account_id: admin.account_id().unwrap_or_default().to_owned(),
-                    status: admin
-                        .status()
-                        .map(|status| status.as_str().to_owned())
-                        .unwrap_or_default(),
-                })
-                .collect();
-            Ok(Some(super::sorted(admins)))
-        })
+        .list(
+            SERVICE,
+            "ListOrganizationAdminAccounts",
+            || {
+                client
+                    .list_organization_admin_accounts()
+                    .max_results(10)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |admin| OrganizationAdminAccount {
+                account_id: admin.account_id().unwrap_or_default().to_owned(),
+                status: admin
+                    .status()
+                    .map(|status| status.as_str().to_owned())
+                    .unwrap_or_default(),
+            },
+        )
         .await
+        .map(Some)
 }
 
 async fn organization_configuration(
