@@ -75,6 +75,11 @@ pub struct User {
     /// Names of the groups the user belongs to.
     #[serde(default)]
     pub groups: Vec<String>,
+    /// The ARN of the managed policy set as the permissions boundary (`PermissionsBoundary`
+    /// of `GetAccountAuthorizationDetails`), `None` when there is none. An action is allowed
+    /// only when both the identity policies and the boundary allow it.
+    #[serde(default)]
+    pub permissions_boundary: Collected<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -102,6 +107,11 @@ pub struct Role {
     /// ARNs of the instance profiles that carry this role to EC2.
     #[serde(default)]
     pub instance_profiles: Vec<String>,
+    /// The ARN of the managed policy set as the permissions boundary (`PermissionsBoundary`
+    /// of `GetAccountAuthorizationDetails`), `None` when there is none. An action is allowed
+    /// only when both the identity policies and the boundary allow it.
+    #[serde(default)]
+    pub permissions_boundary: Collected<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
