@@ -31,7 +31,7 @@ pub struct IamData {
 
 impl IamData {
     pub fn call_errors(&self) -> Vec<&CallError> {
-        [
+        let mut errors: Vec<&CallError> = [
             self.authorization.error(),
             self.credential_report.error(),
             self.account_summary.error(),
@@ -40,7 +40,11 @@ impl IamData {
         ]
         .into_iter()
         .flatten()
-        .collect()
+        .collect();
+        if let Collected::Ok(authorization) = &self.authorization {
+            errors.extend(authorization.boundary_errors());
+        }
+        errors
     }
 }
 
@@ -52,6 +56,15 @@ pub struct Authorization {
     pub roles: Vec<Role>,
     /// Customer-managed policies, and AWS-managed policies attached to something.
     pub policies: Vec<ManagedPolicy>,
+}
+
+impl Authorization {
+    /// The permissions boundaries that could not be read.
+    pub fn boundary_errors(&self) -> impl Iterator<Item = &CallError> {
+        let users = self.users.iter().map(|user| &user.permissions_boundary);
+        let roles = self.roles.iter().map(|role| &role.permissions_boundary);
+        users.chain(roles).filter_map(Collected::error)
+    }
 }
 
 /// An inline policy: its name and document.
