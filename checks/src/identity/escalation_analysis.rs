@@ -140,6 +140,20 @@ pub fn analyse<'a>(input: &AnalysisInput<'a>) -> Vec<PrincipalOutcome<'a>> {
         .collect()
 }
 
+/// How many of the privileged actions `boundary` allows on every resource whatever the open
+/// condition keys, and how many there are: what a permissions boundary leaves of an
+/// administrator policy, for the messages of the policy checks.
+pub fn privileged_actions_allowed_by(
+    boundary: &PolicyDocument,
+    catalogue: &Catalogue,
+) -> (usize, usize) {
+    let probes = Probes::new(catalogue, escalation_methods());
+    let allowed = probe_set(&probes, |request| {
+        evaluate_open(&[boundary], request, &[PASSED_TO_SERVICE])
+    });
+    (allowed.indices(probes.len()).count(), probes.len())
+}
+
 /// The privileged actions: lowercased (what requests are made with), sorted, unique, each
 /// with its name as the catalogue or the method spells it (what messages show).
 struct Probes {
