@@ -27,9 +27,9 @@
 //! - becoming another principal (`target`): what that user or role is allowed, or what a group
 //!   allows within the principal's own boundary;
 //! - so a target is more privileged exactly when it holds some privileged action, without
-//!   condition, that the principal lacks. A principal allowed every
-//!   privileged action is an administrator: ZT103 and ZT101 speak about it, and it is not
-//!   analysed here.
+//!   condition, that the principal lacks. A principal allowed every privileged action the
+//!   SCPs leave to the account is an administrator: ZT103 and ZT101 speak about it, and it is
+//!   not analysed here.
 //!
 //! Both sides are decided soundly: an action counts as gained only when the target surely has
 //! it and the principal surely lacks it, so a reported gain is true. What this misses is
@@ -71,7 +71,7 @@ pub struct PrincipalOutcome<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    /// Allowed every privileged action already.
+    /// Allowed every privileged action already (every one the SCPs leave to the account).
     Administrator,
     /// No method applies; `methods` were tried.
     NoPath { methods: usize },
@@ -251,6 +251,25 @@ struct Privileges {
     denied: ActionSet,
     /// Allowed by the boundary and the SCPs alone: the most it could ever hold.
     ceiling: ActionSet,
+    /// Allowed by the SCPs alone: what an administrator of the account holds.
+    account_ceiling: ActionSet,
+}
+
+impl Privileges {
+    fn none(len: usize) -> Privileges {
+        Privileges {
+            allowed: ActionSet::empty(len),
+            denied: ActionSet::empty(len),
+            ceiling: ActionSet::empty(len),
+            account_ceiling: ActionSet::empty(len),
+        }
+    }
+
+    /// Holding every privileged action the SCPs leave to the account: an administrator
+    /// (with no SCP, every privileged action).
+    fn is_administrator(&self) -> bool {
+        self.allowed == self.account_ceiling
+    }
 }
 
 struct AnalysedGroup<'a> {
@@ -386,7 +405,7 @@ impl<'a> Account<'a> {
         if let Some(reason) = &principal.unreadable {
             return Verdict::Unevaluable(reason.clone());
         }
-        if principal.privileges.allowed == self.everything {
+        if principal.privileges.is_administrator() {
             return Verdict::Administrator;
         }
         let mut paths = Vec::new();
@@ -647,11 +666,7 @@ impl<'a> Analysed<'a> {
             attached,
             trust,
             instance_profile,
-            privileges: Privileges {
-                allowed: ActionSet::empty(probes.len()),
-                denied: ActionSet::empty(probes.len()),
-                ceiling: ActionSet::empty(probes.len()),
-            },
+            privileges: Privileges::none(probes.len()),
         };
         if analysed.unreadable.is_none() {
             analysed.privileges = analysed.probe(input, probes);
@@ -664,14 +679,15 @@ impl<'a> Analysed<'a> {
         let unlimited = self.boundary.is_none() && input.scp_levels.is_empty();
         let mut request = Request::new("", "*");
         request.context = self.context.clone();
-        let mut privileges = Privileges {
-            allowed: ActionSet::empty(probes.len()),
-            denied: ActionSet::empty(probes.len()),
-            ceiling: ActionSet::empty(probes.len()),
-        };
+        let mut privileges = Privileges::none(probes.len());
         for (index, action) in probes.lowercase.iter().enumerate() {
             request.action.clone_from(action);
             let absent = self.absent_keys(action);
+            if input.scp_levels.is_empty()
+                || judge(None, None, input.scp_levels, &request, &absent).is_allowed()
+            {
+                privileges.account_ceiling.insert(index);
+            }
             let identity = evaluate_open(&self.identity, &request, &absent);
             let effective = if unlimited {
                 privileges.ceiling.insert(index);

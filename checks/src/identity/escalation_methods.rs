@@ -150,6 +150,26 @@ mod tests {
         }
     }
 
+    /// The README's table of methods names every method of the data file, and no other.
+    #[test]
+    fn the_readme_lists_every_method() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+            .expect("the README is readable");
+        let table = readme
+            .split("<!-- escalation-methods:begin -->")
+            .nth(1)
+            .and_then(|rest| rest.split("<!-- escalation-methods:end -->").next())
+            .expect("the README has the escalation-methods block");
+        let listed: BTreeSet<&str> = table
+            .lines()
+            .filter_map(|line| line.split('|').nth(1))
+            .flat_map(|cell| cell.split(','))
+            .filter_map(|id| id.trim().strip_prefix('`')?.strip_suffix('`'))
+            .collect();
+        let ids: BTreeSet<&str> = escalation_methods().iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(listed, ids);
+    }
+
     #[test]
     fn templates_are_filled_and_the_target_is_substituted() {
         let step = MethodStep {
