@@ -285,10 +285,24 @@ pub fn judge_each_held_policy(
     out: &mut Findings,
     judge: PolicyJudge,
 ) {
+    judge_policies(snapshot, config, out, judge, true);
+}
+
+fn judge_policies(
+    snapshot: &Snapshot,
+    config: &CheckConfig,
+    out: &mut Findings,
+    judge: PolicyJudge,
+    note_boundaries: bool,
+) {
     let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
         return;
     };
     for source in account_policies(authorization) {
+        if !note_boundaries {
+            judge_source(out, &source, judge, config);
+            continue;
+        }
         let resource = out.resource(GLOBAL_REGION, &source);
         match parse(&source) {
             Ok(document) => {
@@ -391,12 +405,7 @@ pub fn judge_each_policy(
     out: &mut Findings,
     judge: PolicyJudge,
 ) {
-    let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
-        return;
-    };
-    for source in account_policies(authorization) {
-        judge_source(out, &source, judge, config);
-    }
+    judge_policies(snapshot, config, out, judge, false);
 }
 
 /// Reports `judge`'s verdict on one policy of the account; ERROR when it does not parse.
