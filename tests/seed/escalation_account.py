@@ -15,7 +15,6 @@ iam = boto3.client(
     aws_access_key_id="testing", aws_secret_access_key="testing",
 )
 ACCOUNT = "123456789012"
-ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 expect = {}
 
 
@@ -44,7 +43,12 @@ def user(name, *statements):
         iam.put_user_policy(UserName=name, PolicyName="own", PolicyDocument=doc(*statements))
 
 
-# The administrators whose rights the others could take.
+# The administrators whose rights the others could take. moto serves no AWS-managed policy
+# unless told to, so the administrator policy is the account's own.
+ADMIN = iam.create_policy(
+    PolicyName="administrator",
+    PolicyDocument=doc({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+)["Policy"]["Arn"]
 iam.create_user(UserName="admin")
 iam.attach_user_policy(UserName="admin", PolicyArn=ADMIN)
 verdict("user/admin", "NOT_APPLICABLE")
