@@ -35,6 +35,8 @@ pub use check::{
 };
 pub use config::CheckConfig;
 pub use findings::{AllowedAction, Finding, FindingDetails, Findings, Resource, Status};
+/// The privilege-escalation analysis behind ZT117, for its corpus and benchmark.
+pub use identity::escalation_analysis as escalation;
 pub use registry::CHECKS;
 
 use rayon::prelude::*;

@@ -18,9 +18,9 @@ use crate::governance::{
 use crate::identity::{
     access_key_not_rotated, access_key_unused, allow_with_not_action, console_user_without_mfa,
     ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
-    ineffective_mfa_guard, policy_attached_to_user, role_trust_too_open, root_access_keys,
-    root_without_hardware_mfa, root_without_mfa, secret_not_rotated, sensitive_actions_without_mfa,
-    service_wide_wildcard,
+    ineffective_mfa_guard, policy_attached_to_user, privilege_escalation_path, role_trust_too_open,
+    root_access_keys, root_without_hardware_mfa, root_without_mfa, secret_not_rotated,
+    sensitive_actions_without_mfa, service_wide_wildcard,
 };
 use crate::networks::{
     client_vpn_connection_logging_disabled, client_vpn_split_tunnel,
@@ -53,6 +53,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &ec2_instance_without_role::Ec2InstanceWithoutRole,
     &role_trust_too_open::RoleTrustTooOpen,
     &secret_not_rotated::SecretNotRotated,
+    &privilege_escalation_path::PrivilegeEscalationPath,
     &security_group_open_to_internet::SecurityGroupOpenToInternet,
     &default_security_group_has_rules::DefaultSecurityGroupHasRules,
     &network_acl_admin_ports_open::NetworkAclAdminPortsOpen,

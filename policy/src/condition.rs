@@ -351,6 +351,11 @@ impl Condition {
         self.patterns().any(Pattern::has_variables)
     }
 
+    /// The (lowercased) context keys its values refer to through policy variables.
+    pub(crate) fn variable_keys(&self) -> impl Iterator<Item = &str> {
+        self.patterns().flat_map(Pattern::variable_keys)
+    }
+
     /// Whether this condition holds for `context`.
     pub fn holds(&self, context: &RequestContext) -> bool {
         let request_values = context.values_of(&self.lowercase_key);

@@ -48,6 +48,7 @@
 //! | [`lint::lint`]`(&PolicyDocument)` | `Vec<`[`lint::Lint`]`>` |
 //! | [`lint::ineffective_mfa_guards`]`(&PolicyDocument)` | `Vec<`[`lint::IneffectiveMfaGuard`]`>` |
 //! | [`Catalogue::builtin`]`()`, [`Catalogue::with_additions`]`(names)` | [`Catalogue`] |
+//! | [`evaluate_open`]`(&[&PolicyDocument], &Request, absent)` | [`OpenDecision`]: allowed, denied, or conditional on named keys |
 //! | [`scp::judge`]`(&[ScpLevel], action, resources, &[ScpPrincipal])` | `Vec<`[`scp::PrincipalVerdict`]`>` |
 //!
 //! # Semantics chosen where AWS is silent
@@ -68,6 +69,7 @@ pub mod global_keys;
 mod json;
 pub mod lint;
 pub mod mfa;
+pub mod open;
 mod parse;
 mod pattern;
 pub mod resource_types;
@@ -83,3 +85,4 @@ pub use document::{
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, Request, StatementRef};
 pub use mfa::{MfaAbsence, MfaGap, MfaGrant, NamedPolicy};
+pub use open::{evaluate_open, OpenDecision};

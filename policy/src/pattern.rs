@@ -145,6 +145,14 @@ impl Pattern {
         self.has_variables
     }
 
+    /// The (lowercased) context keys of its policy variables, defaults or not.
+    pub(crate) fn variable_keys(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().filter_map(|token| match token {
+            Token::Variable { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
+    }
+
     /// Whole-string match. Variables take their values from `variables`; a variable with no
     /// value and no default makes the pattern match nothing.
     pub(crate) fn matches_with(&self, text: &str, variables: &dyn VariableValues) -> bool {

@@ -71,12 +71,22 @@ async fn authorization(client: &Client, calls: &RegionCalls) -> Collected<Author
                         .roles
                         .extend(page.role_detail_list().iter().map(role));
                     // AWS-managed policies nobody uses are noise; the rest are what principals
-                    // hold.
+                    // hold, or what bounds them (a boundary is not counted as an attachment).
                     details.policies.extend(
                         page.policies()
                             .iter()
-                            .map(managed_policy)
-                            .filter(|p| !p.aws_managed || p.attachment_count > 0),
+                            .filter(|detail| {
+                                detail
+                                    .permissions_boundary_usage_count()
+                                    .unwrap_or_default()
+                                    > 0
+                                    || detail.attachment_count().unwrap_or_default() > 0
+                                    || !detail
+                                        .arn()
+                                        .unwrap_or_default()
+                                        .contains(AWS_MANAGED_POLICY)
+                            })
+                            .map(managed_policy),
                     );
                 }
                 details.users.sort();
@@ -339,6 +349,7 @@ fn user(detail: &types::UserDetail) -> User {
         inline_policies: inline(detail.user_policy_list()),
         attached_policies: attached(detail.attached_managed_policies()),
         groups,
+        permissions_boundary: boundary(detail.permissions_boundary()),
     }
 }
 
@@ -365,8 +376,18 @@ fn role(detail: &types::RoleDetail) -> Role {
         inline_policies: inline(detail.role_policy_list()),
         attached_policies: attached(detail.attached_managed_policies()),
         instance_profiles,
+        permissions_boundary: boundary(detail.permissions_boundary()),
     }
 }
+
+/// The boundary's policy ARN. `GetAccountAuthorizationDetails` includes `PermissionsBoundary`
+/// whenever one is set, so its absence means there is none.
+fn boundary(boundary: Option<&types::AttachedPermissionsBoundary>) -> Collected<Option<String>> {
+    Collected::Ok(boundary.and_then(|b| b.permissions_boundary_arn().map(str::to_owned)))
+}
+
+/// What the ARN of an AWS-managed policy holds.
+const AWS_MANAGED_POLICY: &str = ":iam::aws:policy/";
 
 fn managed_policy(detail: &types::ManagedPolicyDetail) -> ManagedPolicy {
     let arn = detail.arn().unwrap_or_default().to_owned();
@@ -386,7 +407,7 @@ fn managed_policy(detail: &types::ManagedPolicyDetail) -> ManagedPolicy {
         .to_owned();
     ManagedPolicy {
         name,
-        aws_managed: arn.contains(":iam::aws:policy/"),
+        aws_managed: arn.contains(AWS_MANAGED_POLICY),
         arn,
         attachment_count: detail.attachment_count().unwrap_or_default(),
         document,
@@ -440,6 +461,16 @@ mod tests {
                             .role_name("app")
                             .arn("arn:aws:iam::123456789012:role/app")
                             .assume_role_policy_document("%7B%22Statement%22%3A%5B%5D%7D")
+                            .permissions_boundary(
+                                types::AttachedPermissionsBoundary::builder()
+                                    .permissions_boundary_type(
+                                        types::PermissionsBoundaryAttachmentType::Policy,
+                                    )
+                                    .permissions_boundary_arn(
+                                        "arn:aws:iam::123456789012:policy/boundary",
+                                    )
+                                    .build(),
+                            )
                             .build(),
                     )
                     .is_truncated(false)
@@ -453,6 +484,11 @@ mod tests {
         let users: Vec<&str> = details.users.iter().map(|u| u.name.as_str()).collect();
         assert_eq!(users, ["adam", "zoe"]);
         assert_eq!(details.roles[0].assume_role_policy, r#"{"Statement":[]}"#);
+        assert_eq!(
+            details.roles[0].permissions_boundary,
+            Collected::Ok(Some("arn:aws:iam::123456789012:policy/boundary".to_owned()))
+        );
+        assert_eq!(details.users[0].permissions_boundary, Collected::Ok(None));
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
     }
 

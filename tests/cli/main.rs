@@ -9,6 +9,7 @@ mod canary;
 mod catalog;
 mod data_scan;
 mod demo_snapshot;
+mod escalation_scan;
 mod exit_codes;
 mod fault_proxy;
 mod faults;

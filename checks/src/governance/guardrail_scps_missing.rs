@@ -3,10 +3,10 @@ use std::collections::BTreeMap;
 use ztaudit_policy::scp::{
     self, PrincipalVerdict, ScpDecision, ScpLevel, ScpPrincipal, WeakDenyReason,
 };
-use ztaudit_policy::{NamedPolicy, PolicyDocument, RequestContext};
+use ztaudit_policy::{NamedPolicy, RequestContext};
 
 use super::guardrail_actions::{guardrail_actions, GuardrailAction};
-use super::shared::{account_resource, join_listing};
+use super::shared::{account_resource, join_listing, parse_levels, Unreadable};
 use crate::declare_check;
 use crate::snapshot::{LevelKind, Organization, OrganizationLevel};
 use crate::{CheckConfig, Findings, Snapshot};
@@ -194,47 +194,6 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
     } else {
         out.fail(resource, open_message(account, &open, &level_names));
     }
-}
-
-/// One level with its SCPs parsed, each named for messages.
-struct ParsedLevel {
-    name: String,
-    policies: Vec<(String, PolicyDocument)>,
-}
-
-enum Unreadable<'s> {
-    Call(&'s crate::CallError),
-    Document(String),
-}
-
-fn parse_levels(levels: &[OrganizationLevel]) -> Result<Vec<ParsedLevel>, Unreadable<'_>> {
-    levels
-        .iter()
-        .map(|level| {
-            let policies = level
-                .service_control_policies
-                .as_result()
-                .map_err(Unreadable::Call)?;
-            let policies = policies
-                .iter()
-                .map(|policy| {
-                    let label = format!("SCP {} ({})", policy.name, policy.id);
-                    PolicyDocument::parse(&policy.document)
-                        .map(|document| (label.clone(), document))
-                        .map_err(|error| {
-                            Unreadable::Document(format!(
-                                "{label} attached to {} could not be parsed: {error}",
-                                level.describe()
-                            ))
-                        })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(ParsedLevel {
-                name: level.describe(),
-                policies,
-            })
-        })
-        .collect()
 }
 
 /// The principals a guardrail must hold against: a role and a user of the account that no SCP

@@ -7,5 +7,5 @@ pub mod guardduty_not_organization_wide;
 mod guardrail_actions;
 pub mod guardrail_scps_missing;
 pub mod security_hub_not_organization_wide;
-mod shared;
+pub(crate) mod shared;
 pub mod workloads_not_split_across_accounts;

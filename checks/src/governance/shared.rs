@@ -1,9 +1,14 @@
 //! Helpers shared by the governance checks: the account resource they report against, and the
 //! one reading of "is this security service organization-wide?" that the GuardDuty and Security
-//! Hub checks (ZT804, ZT805) both make.
+//! Hub checks (ZT804, ZT805) both make, and the parsed SCPs of each level of an account's
+//! path (ZT803, and ZT117's escalation paths).
 
 use crate::findings::GLOBAL_REGION;
-use crate::snapshot::{CallError, Collected, OrganizationAdminAccount, RegionData};
+use ztaudit_policy::PolicyDocument;
+
+use crate::snapshot::{
+    CallError, Collected, OrganizationAdminAccount, OrganizationLevel, RegionData,
+};
 use crate::{Findings, Resource, Snapshot};
 
 /// The account as a whole, in region `global`: `arn:PARTITION:organizations::ACCOUNT:account`
@@ -182,4 +187,49 @@ pub(crate) fn judge_organization_wide<C>(
             Administrator::Unknown(reason) => out.error(resource, reason),
         }
     }
+}
+
+/// One level with its SCPs parsed, each named for messages.
+pub(crate) struct ParsedLevel {
+    pub name: String,
+    pub policies: Vec<(String, PolicyDocument)>,
+}
+
+/// Why the SCP levels cannot be judged.
+pub(crate) enum Unreadable<'s> {
+    Call(&'s crate::CallError),
+    Document(String),
+}
+
+/// Each level's SCPs, parsed and named (`SCP Name (p-id)`), in order from the root.
+pub(crate) fn parse_levels(
+    levels: &[OrganizationLevel],
+) -> Result<Vec<ParsedLevel>, Unreadable<'_>> {
+    levels
+        .iter()
+        .map(|level| {
+            let policies = level
+                .service_control_policies
+                .as_result()
+                .map_err(Unreadable::Call)?;
+            let policies = policies
+                .iter()
+                .map(|policy| {
+                    let label = format!("SCP {} ({})", policy.name, policy.id);
+                    PolicyDocument::parse(&policy.document)
+                        .map(|document| (label.clone(), document))
+                        .map_err(|error| {
+                            Unreadable::Document(format!(
+                                "{label} attached to {} could not be parsed: {error}",
+                                level.describe()
+                            ))
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ParsedLevel {
+                name: level.describe(),
+                policies,
+            })
+        })
+        .collect()
 }

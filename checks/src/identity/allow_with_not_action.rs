@@ -2,7 +2,7 @@ use ztaudit_policy::lint::LintKind;
 
 use ztaudit_policy::PolicyDocument;
 
-use super::shared::{judge_each_policy, lint_verdict};
+use super::shared::{judge_each_held_policy, lint_verdict};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
@@ -20,6 +20,10 @@ declare_check! {
     /// - FAIL: a statement has `"Effect": "Allow"` with `NotAction` or `NotResource`.
     /// - PASS: none has. (`Deny` + `NotAction` is a legitimate guard and is not reported.)
     /// - ERROR: the authorization details could not be read, or a document could not be parsed.
+    /// - Permissions boundaries: when a user or role holding the policy (directly or through a
+    ///   group) has one, the FAIL names it and how many privileged actions it allows on every
+    ///   resource (ZT117's list): the policy is still reported — a boundary can be removed, and
+    ///   the policy is over-broad for whoever gets it next — but its holders can do less.
     ///
     /// ## References
     /// - IAM User Guide, "IAM JSON policy elements: NotAction" and "NotResource"
@@ -41,7 +45,7 @@ declare_check! {
 }
 
 fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
-    judge_each_policy(snapshot, config, out, judge);
+    judge_each_held_policy(snapshot, config, out, judge);
 }
 
 fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {

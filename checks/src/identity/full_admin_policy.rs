@@ -2,7 +2,7 @@ use ztaudit_policy::lint::LintKind;
 
 use ztaudit_policy::PolicyDocument;
 
-use super::shared::{judge_each_policy, lint_verdict};
+use super::shared::{judge_each_held_policy, lint_verdict};
 use crate::declare_check;
 use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
 
@@ -21,6 +21,10 @@ declare_check! {
     ///   `Allow` statement whose actions match every action and resources match every resource.
     /// - FAIL: the policy has such a statement. PASS: it has none.
     /// - ERROR: the authorization details could not be read, or a document could not be parsed.
+    /// - Permissions boundaries: when a user or role holding the policy (directly or through a
+    ///   group) has one, the FAIL names it and how many privileged actions it allows on every
+    ///   resource (ZT117's list): the policy is still reported — a boundary can be removed, and
+    ///   the policy is over-broad for whoever gets it next — but its holders can do less.
     /// - AWS-managed policies (such as `AdministratorAccess`) are AWS's and are not reported;
     ///   who holds them shows in ZT101.
     ///
@@ -45,7 +49,7 @@ declare_check! {
 }
 
 fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
-    judge_each_policy(snapshot, config, out, judge);
+    judge_each_held_policy(snapshot, config, out, judge);
 }
 
 fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {

@@ -1,14 +1,14 @@
 use std::collections::BTreeMap;
 
-use ztaudit_policy::mfa::{self, MfaAbsence, NamedPolicy};
+use ztaudit_policy::mfa::{MfaAbsence, MfaGap, NamedPolicy};
 use ztaudit_policy::{
     Catalogue, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
 };
 
-use super::shared::{first_few, judge_source, mfa_gap_failure, parse, PolicySource};
+use super::shared::{first_few, judge_source, mfa_gap_failure, mfa_gaps, parse, PolicySource};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
-use crate::snapshot::{InlinePolicy, Role};
+use crate::snapshot::{Collected, InlinePolicy, Role};
 use crate::{CheckConfig, Findings, PolicyFailure, PolicyVerdict, Snapshot};
 
 declare_check! {
@@ -48,8 +48,12 @@ declare_check! {
     /// - The message groups the actions by the statement that grants them (`inline policy admin
     ///   of user alice, statement 0: iam:CreateUser, …`), five of each group and "and N more";
     ///   the JSON finding's `details.allowed_actions` lists every (action, statement) pair.
+    /// - Permissions boundaries: an action counts only when the principal's boundary allows it
+    ///   too in the same mode (judged the same way); the message names the boundary. A
+    ///   boundary that could not be read leaves the verdict to the identity policies, and the
+    ///   message says so.
     /// - ERROR: the authorization details could not be read, a document could not be parsed, or
-    ///   an attached policy is missing from them.
+    ///   an attached policy (or a boundary) is missing from them.
     ///
     /// ## References
     /// - IAM User Guide, "Policy evaluation logic"
@@ -102,19 +106,27 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
             ));
             attached.extend(group.attached_policies.iter().map(String::as_str));
         }
-        match parsed(&sources, &attached, &managed) {
+        let boundary = boundary_of(&user.permissions_boundary, &managed);
+        match parsed(&sources, &attached, &managed).and_then(|docs| Ok((docs, boundary?))) {
             Err(reason) => out.unevaluable(resource, reason),
-            Ok(documents) => match gap_failure(&named(&documents), catalogue, &MfaAbsence::ALL) {
-                Some(gaps) => out.fail_with_details(
-                    resource,
-                    format!("user {}: {}", user.name, gaps.message),
-                    gaps.details.unwrap_or_default(),
-                ),
-                None => out.pass(
-                    resource,
-                    format!("user {} can do no sensitive action without MFA", user.name),
-                ),
-            },
+            Ok((documents, boundary)) => {
+                let gaps = bounded_gaps(&documents, &boundary, catalogue, &MfaAbsence::ALL);
+                match gap_failure(&gaps, &MfaAbsence::ALL) {
+                    Some(gaps) => out.fail_with_details(
+                        resource,
+                        format!("user {}: {}{}", user.name, gaps.message, boundary.note()),
+                        gaps.details.unwrap_or_default(),
+                    ),
+                    None => out.pass(
+                        resource,
+                        format!(
+                            "user {} can do no sensitive action without MFA{}",
+                            user.name,
+                            boundary.note()
+                        ),
+                    ),
+                }
+            }
         }
     }
 
@@ -140,26 +152,33 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 let sources = inline_sources("role", &role.name, &role.arn, &role.inline_policies);
                 let attached: Vec<&str> =
                     role.attached_policies.iter().map(String::as_str).collect();
-                match parsed(&sources, &attached, &managed) {
+                let boundary = boundary_of(&role.permissions_boundary, &managed);
+                let modes = [MfaAbsence::TemporaryCredentialsWithoutMfa];
+                match parsed(&sources, &attached, &managed).and_then(|docs| Ok((docs, boundary?))) {
                     Err(reason) => out.unevaluable(resource, reason),
-                    Ok(documents) => match gap_failure(
-                        &named(&documents),
-                        catalogue,
-                        &[MfaAbsence::TemporaryCredentialsWithoutMfa],
-                    ) {
-                        Some(gaps) => out.fail_with_details(
-                            resource,
-                            format!(
-                                "role {} (assumable without MFA): {}",
-                                role.name, gaps.message
+                    Ok((documents, boundary)) => {
+                        let gaps = bounded_gaps(&documents, &boundary, catalogue, &modes);
+                        match gap_failure(&gaps, &modes) {
+                            Some(gaps) => out.fail_with_details(
+                                resource,
+                                format!(
+                                    "role {} (assumable without MFA): {}{}",
+                                    role.name,
+                                    gaps.message,
+                                    boundary.note()
+                                ),
+                                gaps.details.unwrap_or_default(),
                             ),
-                            gaps.details.unwrap_or_default(),
-                        ),
-                        None => out.pass(
-                            resource,
-                            format!("role {} allows no sensitive action without MFA", role.name),
-                        ),
-                    },
+                            None => out.pass(
+                                resource,
+                                format!(
+                                    "role {} allows no sensitive action without MFA{}",
+                                    role.name,
+                                    boundary.note()
+                                ),
+                            ),
+                        }
+                    }
                 }
             }
         }
@@ -176,24 +195,19 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 /// A policy judged alone, in both MFA-absence modes: what it grants whoever holds it.
 fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
     let policies = [NamedPolicy { name, document }];
-    Some(
-        match gap_failure(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
-            Some(gaps) => Err(gaps),
-            None => Ok("allows no sensitive action without MFA".to_owned()),
-        },
-    )
+    let gaps = mfa_gaps(&policies, None, &config.sensitive_actions, &MfaAbsence::ALL);
+    Some(match gap_failure(&gaps, &MfaAbsence::ALL) {
+        Some(gaps) => Err(gaps),
+        None => Ok("allows no sensitive action without MFA".to_owned()),
+    })
 }
 
 /// [`mfa_gap_failure`], saying which of the actions only an AWS service acting for the
 /// principal can perform without MFA, and why.
-fn gap_failure(
-    policies: &[NamedPolicy<'_>],
-    catalogue: &Catalogue,
-    modes: &[MfaAbsence],
-) -> Option<PolicyFailure> {
-    let failure = mfa_gap_failure(policies, catalogue, modes)?;
-    let forwarded_only: Vec<String> = mfa::analyse(policies, catalogue)
-        .into_iter()
+fn gap_failure(gaps: &[MfaGap], modes: &[MfaAbsence]) -> Option<PolicyFailure> {
+    let failure = mfa_gap_failure(gaps, modes)?;
+    let forwarded_only: Vec<&str> = gaps
+        .iter()
         .filter(|gap| {
             gap.modes.iter().any(|mode| {
                 modes.contains(mode)
@@ -202,12 +216,11 @@ fn gap_failure(
                     })
             })
         })
-        .map(|gap| gap.action)
+        .map(|gap| gap.action.as_str())
         .collect();
     if forwarded_only.is_empty() {
         return Some(failure);
     }
-    let forwarded_only: Vec<&str> = forwarded_only.iter().map(String::as_str).collect();
     Some(PolicyFailure {
         message: format!(
             "{}; of these, {} only through an AWS service acting for the principal: a Deny \
@@ -250,6 +263,59 @@ fn parsed(
         documents.push((source.label.clone(), parse(source)?));
     }
     Ok(documents)
+}
+
+/// A principal's permissions boundary, as far as it could be read.
+enum Boundary {
+    None,
+    Parsed(String, PolicyDocument),
+    /// Not read: the verdict is on the identity policies alone (which cannot make a false
+    /// PASS: a boundary only takes away), and says so.
+    Unread(String),
+}
+
+impl Boundary {
+    /// What a message adds about the boundary.
+    fn note(&self) -> String {
+        match self {
+            Boundary::None => String::new(),
+            Boundary::Parsed(label, _) => format!(" (within its permissions boundary, {label})"),
+            Boundary::Unread(reason) => {
+                format!(" (its permissions boundary, if any, was not read: {reason})")
+            }
+        }
+    }
+}
+
+/// The boundary of a principal; an error when its policy is missing or does not parse.
+fn boundary_of(
+    boundary: &Collected<Option<String>>,
+    managed: &BTreeMap<&str, PolicySource<'_>>,
+) -> Result<Boundary, String> {
+    match boundary {
+        Collected::Ok(None) => Ok(Boundary::None),
+        Collected::Error(error) => Ok(Boundary::Unread(error.to_string())),
+        Collected::Ok(Some(arn)) => {
+            let source = managed.get(arn.as_str()).ok_or_else(|| {
+                format!("permissions boundary {arn} is not in the authorization details")
+            })?;
+            Ok(Boundary::Parsed(source.label.clone(), parse(source)?))
+        }
+    }
+}
+
+/// [`mfa_gaps`] of the identity policies within the boundary.
+fn bounded_gaps(
+    documents: &[(String, PolicyDocument)],
+    boundary: &Boundary,
+    catalogue: &Catalogue,
+    modes: &[MfaAbsence],
+) -> Vec<MfaGap> {
+    let boundary = match boundary {
+        Boundary::Parsed(name, document) => Some(NamedPolicy { name, document }),
+        Boundary::None | Boundary::Unread(_) => None,
+    };
+    mfa_gaps(&named(documents), boundary.as_ref(), catalogue, modes)
 }
 
 fn named(documents: &[(String, PolicyDocument)]) -> Vec<NamedPolicy<'_>> {

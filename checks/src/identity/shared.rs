@@ -13,9 +13,12 @@ use time::OffsetDateTime;
 use ztaudit_policy::lint::{self, LintKind};
 use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
+use super::escalation_analysis::privileged_actions_allowed_by;
 use crate::findings::GLOBAL_REGION;
 use crate::findings::{AllowedAction, FindingDetails};
-use crate::snapshot::{ArnScope, Authorization, AwsResource, InlinePolicy, ManagedPolicy};
+use crate::snapshot::{
+    ArnScope, Authorization, AwsResource, Collected, InlinePolicy, ManagedPolicy,
+};
 use crate::{CheckConfig, Findings, PolicyFailure, PolicyJudge, PolicyVerdict, Resource, Snapshot};
 
 /// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
@@ -149,17 +152,46 @@ pub fn guard_messages(document: &PolicyDocument) -> Option<Vec<String>> {
     )
 }
 
-/// Sensitive actions the documents together allow without MFA, or `None`: a message that
+/// Sensitive actions the identity policies allow without MFA, in one of `modes`, and that
+/// the permissions boundary (when there is one) allows too in the same mode: an action is
+/// allowed only when both allow it ("Permissions boundaries for IAM entities"). Both
+/// analyses over-approximate what is allowed, so their intersection does too: an action the
+/// boundary could allow is kept.
+pub fn mfa_gaps(
+    policies: &[mfa::NamedPolicy<'_>],
+    boundary: Option<&mfa::NamedPolicy<'_>>,
+    catalogue: &Catalogue,
+    modes: &[mfa::MfaAbsence],
+) -> Vec<mfa::MfaGap> {
+    let bounded: Option<BTreeMap<String, Vec<mfa::MfaAbsence>>> = boundary.map(|boundary| {
+        mfa::analyse(std::slice::from_ref(boundary), catalogue)
+            .into_iter()
+            .map(|gap| (gap.action, gap.modes))
+            .collect()
+    });
+    mfa::analyse(policies, catalogue)
+        .into_iter()
+        .filter_map(|mut gap| {
+            gap.modes.retain(|mode| {
+                modes.contains(mode)
+                    && bounded.as_ref().is_none_or(|bounded| {
+                        bounded
+                            .get(&gap.action)
+                            .is_some_and(|allowed| allowed.contains(mode))
+                    })
+            });
+            (!gap.modes.is_empty()).then_some(gap)
+        })
+        .collect()
+}
+
+/// The failure for `gaps` ([`mfa_gaps`]), or `None` when there are none: a message that
 /// groups the actions by the statement that grants them (a few of each group, then "and N
 /// more"), with every (action, statement) pair in the details. Only gaps open in one of
 /// `modes` count.
-pub fn mfa_gap_failure(
-    policies: &[mfa::NamedPolicy<'_>],
-    catalogue: &Catalogue,
-    modes: &[mfa::MfaAbsence],
-) -> Option<PolicyFailure> {
-    let gaps: Vec<mfa::MfaGap> = mfa::analyse(policies, catalogue)
-        .into_iter()
+pub fn mfa_gap_failure(gaps: &[mfa::MfaGap], modes: &[mfa::MfaAbsence]) -> Option<PolicyFailure> {
+    let gaps: Vec<&mfa::MfaGap> = gaps
+        .iter()
         .filter(|gap| gap.modes.iter().any(|mode| modes.contains(mode)))
         .collect();
     if gaps.is_empty() {
@@ -219,7 +251,7 @@ pub fn first_few(items: &[&str]) -> String {
 /// The actions of `gaps` grouped by the first statement that grants each (`policy, statement
 /// N`), groups in order of appearance: every action is in exactly one group, so the groups'
 /// counts add up to the total. Several statements granting one action are all in the details.
-fn grouped_by_first_grant(gaps: &[mfa::MfaGap]) -> Vec<(Option<String>, Vec<&str>)> {
+fn grouped_by_first_grant<'g>(gaps: &[&'g mfa::MfaGap]) -> Vec<(Option<String>, Vec<&'g str>)> {
     let mut groups: Vec<(Option<String>, Vec<&str>)> = Vec::new();
     for gap in gaps {
         let statement = gap
@@ -244,6 +276,128 @@ fn short_mode(mode: mfa::MfaAbsence) -> &'static str {
     }
 }
 
+/// Runs `judge` over every customer-managed and inline policy of the account, and says in a
+/// FAIL when permissions boundaries limit the principals holding the policy
+/// ([`boundary_note`]): what the policy grants is then not what they can do.
+pub fn judge_each_held_policy(
+    snapshot: &Snapshot,
+    config: &CheckConfig,
+    out: &mut Findings,
+    judge: PolicyJudge,
+) {
+    judge_policies(snapshot, config, out, judge, true);
+}
+
+fn judge_policies(
+    snapshot: &Snapshot,
+    config: &CheckConfig,
+    out: &mut Findings,
+    judge: PolicyJudge,
+    note_boundaries: bool,
+) {
+    let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
+        return;
+    };
+    for source in account_policies(authorization) {
+        if !note_boundaries {
+            judge_source(out, &source, judge, config);
+            continue;
+        }
+        let resource = out.resource(GLOBAL_REGION, &source);
+        match parse(&source) {
+            Ok(document) => {
+                let verdict = judge(&source.label, &document, config).map(|verdict| {
+                    verdict.map_err(|mut failure| {
+                        if let Some(note) = boundary_note(authorization, &source, config) {
+                            failure.message.push_str(&note);
+                        }
+                        failure
+                    })
+                });
+                push_verdict(out, resource, &source.label, verdict);
+            }
+            Err(reason) => out.unevaluable(resource, reason),
+        }
+    }
+}
+
+/// `; user alice holds it under the permissions boundary developer-boundary, which allows 3
+/// of the 92 privileged actions`, when some principal holding the policy (directly, or
+/// through a group) has a boundary; `None` when none does.
+pub fn boundary_note(
+    authorization: &Authorization,
+    source: &PolicySource<'_>,
+    config: &CheckConfig,
+) -> Option<String> {
+    let holders = holders_of(authorization, source);
+    let bounded: Vec<(String, &str)> = holders
+        .iter()
+        .filter_map(|(who, boundary)| match boundary {
+            Collected::Ok(Some(arn)) => Some((who.clone(), arn.as_str())),
+            _ => None,
+        })
+        .collect();
+    if bounded.is_empty() {
+        return None;
+    }
+    let described: Vec<String> = bounded
+        .iter()
+        .map(|(who, arn)| {
+            let policy = authorization.policies.iter().find(|p| p.arn == *arn);
+            let limit = policy
+                .and_then(|policy| PolicyDocument::parse(&policy.document).ok())
+                .map(|boundary| {
+                    let (allowed, total) =
+                        privileged_actions_allowed_by(&boundary, &config.sensitive_actions);
+                    format!(", which allows {allowed} of the {total} privileged actions")
+                })
+                .unwrap_or_default();
+            let name = policy.map_or(*arn, |policy| policy.name.as_str());
+            format!("{who} holds it under the permissions boundary {name}{limit}")
+        })
+        .collect();
+    let unbounded = holders.len() - bounded.len();
+    let rest = match unbounded {
+        0 => " (every holder is limited by a boundary)".to_owned(),
+        1 => "; 1 other holder has no boundary".to_owned(),
+        n => format!("; {n} other holders have no boundary"),
+    };
+    Some(format!("; {}{rest}", described.join("; ")))
+}
+
+/// The users and roles holding `source` (attached, inline, or through a group), each with
+/// its boundary, as `user alice`.
+fn holders_of<'a>(
+    authorization: &'a Authorization,
+    source: &PolicySource<'_>,
+) -> Vec<(String, &'a Collected<Option<String>>)> {
+    let holds = |owner_arn: &str, attached: &[String]| {
+        if source.resource_type == ManagedPolicy::RESOURCE_TYPE {
+            attached.contains(&source.resource)
+        } else {
+            source.resource.starts_with(&format!("{owner_arn}#"))
+        }
+    };
+    let through_group = |groups: &[String]| {
+        authorization
+            .groups
+            .iter()
+            .filter(|group| groups.contains(&group.name))
+            .any(|group| holds(&group.arn, &group.attached_policies))
+    };
+    let users = authorization
+        .users
+        .iter()
+        .filter(|user| holds(&user.arn, &user.attached_policies) || through_group(&user.groups))
+        .map(|user| (format!("user {}", user.name), &user.permissions_boundary));
+    let roles = authorization
+        .roles
+        .iter()
+        .filter(|role| holds(&role.arn, &role.attached_policies))
+        .map(|role| (format!("role {}", role.name), &role.permissions_boundary));
+    users.chain(roles).collect()
+}
+
 /// Runs `judge` over every customer-managed and inline policy of the account.
 pub fn judge_each_policy(
     snapshot: &Snapshot,
@@ -251,12 +405,7 @@ pub fn judge_each_policy(
     out: &mut Findings,
     judge: PolicyJudge,
 ) {
-    let Some(authorization) = out.require_global("iam", &snapshot.global.iam.authorization) else {
-        return;
-    };
-    for source in account_policies(authorization) {
-        judge_source(out, &source, judge, config);
-    }
+    judge_policies(snapshot, config, out, judge, false);
 }
 
 /// Reports `judge`'s verdict on one policy of the account; ERROR when it does not parse.

@@ -31,7 +31,7 @@ pub struct IamData {
 
 impl IamData {
     pub fn call_errors(&self) -> Vec<&CallError> {
-        [
+        let mut errors: Vec<&CallError> = [
             self.authorization.error(),
             self.credential_report.error(),
             self.account_summary.error(),
@@ -40,7 +40,11 @@ impl IamData {
         ]
         .into_iter()
         .flatten()
-        .collect()
+        .collect();
+        if let Collected::Ok(authorization) = &self.authorization {
+            errors.extend(authorization.boundary_errors());
+        }
+        errors
     }
 }
 
@@ -52,6 +56,15 @@ pub struct Authorization {
     pub roles: Vec<Role>,
     /// Customer-managed policies, and AWS-managed policies attached to something.
     pub policies: Vec<ManagedPolicy>,
+}
+
+impl Authorization {
+    /// The permissions boundaries that could not be read.
+    pub fn boundary_errors(&self) -> impl Iterator<Item = &CallError> {
+        let users = self.users.iter().map(|user| &user.permissions_boundary);
+        let roles = self.roles.iter().map(|role| &role.permissions_boundary);
+        users.chain(roles).filter_map(Collected::error)
+    }
 }
 
 /// An inline policy: its name and document.
@@ -75,6 +88,11 @@ pub struct User {
     /// Names of the groups the user belongs to.
     #[serde(default)]
     pub groups: Vec<String>,
+    /// The ARN of the managed policy set as the permissions boundary (`PermissionsBoundary`
+    /// of `GetAccountAuthorizationDetails`), `None` when there is none. An action is allowed
+    /// only when both the identity policies and the boundary allow it.
+    #[serde(default)]
+    pub permissions_boundary: Collected<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -102,6 +120,11 @@ pub struct Role {
     /// ARNs of the instance profiles that carry this role to EC2.
     #[serde(default)]
     pub instance_profiles: Vec<String>,
+    /// The ARN of the managed policy set as the permissions boundary (`PermissionsBoundary`
+    /// of `GetAccountAuthorizationDetails`), `None` when there is none. An action is allowed
+    /// only when both the identity policies and the boundary allow it.
+    #[serde(default)]
+    pub permissions_boundary: Collected<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -172,7 +172,7 @@ impl Snapshot {
 ///
 /// Serialized as `{"ok": …}` or `{"error": {…}}`. Defaults to an error of kind
 /// [`ErrorKind::NotCollected`], which is what a snapshot field that is absent means.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Collected<T> {
     Ok(T),
@@ -232,7 +232,7 @@ impl<T> From<Result<T, CallError>> for Collected<T> {
 
 /// Why an API call's data is missing. Recorded against the service, operation and region it
 /// concerns, so that the ERROR findings it causes can say exactly what failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallError {
     /// Service name as in IAM actions: `ec2`, `iam`, `s3`…
@@ -248,7 +248,7 @@ pub struct CallError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     AccessDenied,
