@@ -188,7 +188,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         .iter()
         .filter(|(arn, _)| !arn.contains(":iam::aws:policy/"))
     {
-        judge_source(out, source, judge, config);
+        judge_source(out, authorization, source, judge, config);
     }
 }
 

@@ -300,10 +300,14 @@ fn judge_policies(
     };
     for source in account_policies(authorization) {
         if !note_boundaries {
-            judge_source(out, &source, judge, config);
+            judge_source(out, authorization, &source, judge, config);
             continue;
         }
         let resource = out.resource(GLOBAL_REGION, &source);
+        if let Some(reason) = grants_nothing(authorization, &source) {
+            out.not_applicable(resource, reason);
+            continue;
+        }
         match parse(&source) {
             Ok(document) => {
                 let verdict = judge(&source.label, &document, config).map(|verdict| {
@@ -408,14 +412,50 @@ pub fn judge_each_policy(
     judge_policies(snapshot, config, out, judge, false);
 }
 
-/// Reports `judge`'s verdict on one policy of the account; ERROR when it does not parse.
+/// `policy developer-boundary is attached to nothing and used only as a permissions
+/// boundary, …` when the managed policy `source` grants nobody anything: a boundary only
+/// limits (`AttachmentCount` does not count boundary uses). Judging its document as a grant
+/// would be a false alarm.
+pub fn grants_nothing(authorization: &Authorization, source: &PolicySource<'_>) -> Option<String> {
+    if source.resource_type != ManagedPolicy::RESOURCE_TYPE {
+        return None;
+    }
+    let policy = authorization
+        .policies
+        .iter()
+        .find(|policy| policy.arn == source.resource)?;
+    let is_boundary = |boundary: &Collected<Option<String>>| {
+        matches!(boundary, Collected::Ok(Some(arn)) if *arn == policy.arn)
+    };
+    let used_as_boundary = authorization
+        .users
+        .iter()
+        .map(|user| &user.permissions_boundary)
+        .chain(authorization.roles.iter().map(|role| &role.permissions_boundary))
+        .any(is_boundary);
+    (policy.attachment_count == 0 && used_as_boundary).then(|| {
+        format!(
+            "{} is attached to nothing and used only as a permissions boundary, which limits \
+             what its principals may do and grants nothing",
+            source.label
+        )
+    })
+}
+
+/// Reports `judge`'s verdict on one policy of the account; ERROR when it does not parse, and
+/// NOT_APPLICABLE when it only serves as a permissions boundary ([`grants_nothing`]).
 pub fn judge_source(
     out: &mut Findings,
+    authorization: &Authorization,
     source: &PolicySource<'_>,
     judge: PolicyJudge,
     config: &CheckConfig,
 ) {
     let resource = out.resource(GLOBAL_REGION, source);
+    if let Some(reason) = grants_nothing(authorization, source) {
+        out.not_applicable(resource, reason);
+        return;
+    }
     match parse(source) {
         Ok(document) => push_verdict(
             out,
