@@ -275,7 +275,10 @@ mod tests {
     #[test]
     fn tags_need_a_key_and_an_equals_sign() {
         let tag: AccountTag = "Environment=production".parse().unwrap();
-        assert_eq!((tag.key.as_str(), tag.value.as_str()), ("Environment", "production"));
+        assert_eq!(
+            (tag.key.as_str(), tag.value.as_str()),
+            ("Environment", "production")
+        );
         assert_eq!("Team=".parse::<AccountTag>().unwrap().value, "");
         assert!("Environment".parse::<AccountTag>().is_err());
         assert!("=prod".parse::<AccountTag>().is_err());
@@ -295,7 +298,10 @@ mod tests {
 
     #[test]
     fn shards_are_k_of_n_from_zero() {
-        assert_eq!("2/3".parse::<Shard>().unwrap(), Shard { index: 2, count: 3 });
+        assert_eq!(
+            "2/3".parse::<Shard>().unwrap(),
+            Shard { index: 2, count: 3 }
+        );
         for bad in ["2/2", "0/0", "3", "a/3", "-1/3", "1/", "/3"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }

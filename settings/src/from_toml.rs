@@ -21,8 +21,8 @@ use ztaudit_checks::registry::CheckPattern;
 use ztaudit_policy::Catalogue;
 
 use crate::accounts::{
-    parse_account_concurrency, parse_account_id, parse_external_id, parse_ou_id,
-    parse_role_name, parse_role_path, parse_role_session_name, AccountTag,
+    parse_account_concurrency, parse_account_id, parse_external_id, parse_ou_id, parse_role_name,
+    parse_role_path, parse_role_session_name, AccountTag,
 };
 use crate::{parse_cidr, FailOn, Settings, Suppression};
 
@@ -163,10 +163,12 @@ impl Settings {
                         });
                 }
                 "role_name" => {
-                    settings.accounts.role_name = file.validated("role_name", value, parse_role_name);
+                    settings.accounts.role_name =
+                        file.validated("role_name", value, parse_role_name);
                 }
                 "role_path" => {
-                    settings.accounts.role_path = file.validated("role_path", value, parse_role_path);
+                    settings.accounts.role_path =
+                        file.validated("role_path", value, parse_role_path);
                 }
                 "role_session_name" => {
                     settings.accounts.role_session_name =
@@ -182,7 +184,10 @@ impl Settings {
                         match parse_account_concurrency(*number.get_ref()) {
                             Ok(valid) => Some(valid),
                             Err(error) => {
-                                file.problem(number.span(), format!("account_concurrency: {error}"));
+                                file.problem(
+                                    number.span(),
+                                    format!("account_concurrency: {error}"),
+                                );
                                 None
                             }
                         }
@@ -799,7 +804,10 @@ mod account_tests {
         assert_eq!(accounts.organization, Some(true));
         assert_eq!(accounts.role_name.as_deref(), Some("Audit"));
         assert_eq!(accounts.ous, Some(vec!["ou-ab12-cd34ef56".to_owned()]));
-        assert_eq!(accounts.exclude_accounts, Some(vec!["111111111111".to_owned()]));
+        assert_eq!(
+            accounts.exclude_accounts,
+            Some(vec!["111111111111".to_owned()])
+        );
         assert_eq!(
             accounts.account_tags,
             Some(vec![AccountTag {
@@ -818,6 +826,10 @@ mod account_tests {
         )
         .expect_err("mistakes");
         let lines: Vec<Option<usize>> = errors.iter().map(|error| error.line).collect();
-        assert_eq!(lines, [Some(1), Some(2), Some(3), Some(4), Some(5)], "{errors}");
+        assert_eq!(
+            lines,
+            [Some(1), Some(2), Some(3), Some(4), Some(5)],
+            "{errors}"
+        );
     }
 }
