@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use aws_sdk_organizations::types::ChildType;
 use aws_sdk_organizations::Client;
 use futures::future::join_all;
-use ztaudit_checks::{CallError, Collected};
+use ztaudit_checks::CallError;
 
 use indicatif::ProgressBar;
 
@@ -58,10 +58,11 @@ pub async fn read_directory(client: &Client, concurrency: usize) -> Result<Direc
         .paginate(
             SERVICE,
             "ListAccounts",
-            || client.list_accounts().into_paginator().items().send(),
-            |accounts| {
-                accounts
+            || client.list_accounts().into_paginator().send(),
+            |pages| {
+                pages
                     .iter()
+                    .flat_map(|page| page.accounts())
                     .map(|account| {
                         (
                             account.id().unwrap_or_default().to_owned(),
@@ -81,15 +82,21 @@ pub async fn read_directory(client: &Client, concurrency: usize) -> Result<Direc
         .await
         .into_result()?;
     let roots = calls
-        .list(
+        .paginate(
             SERVICE,
             "ListRoots",
-            || client.list_roots().into_paginator().items().send(),
-            |root| {
-                (
-                    root.id().unwrap_or_default().to_owned(),
-                    root.name().unwrap_or("Root").to_owned(),
-                )
+            || client.list_roots().into_paginator().send(),
+            |pages| {
+                pages
+                    .iter()
+                    .flat_map(|page| page.roots())
+                    .map(|root| {
+                        (
+                            root.id().unwrap_or_default().to_owned(),
+                            root.name().unwrap_or("Root").to_owned(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
             },
         )
         .await
@@ -157,7 +164,7 @@ async fn children(
     calls: &RegionCalls,
 ) -> Result<(Vec<(String, String)>, Vec<String>), CallError> {
     let (ous, accounts) = tokio::join!(
-        calls.list(
+        calls.paginate(
             SERVICE,
             "ListOrganizationalUnitsForParent",
             || {
@@ -165,17 +172,24 @@ async fn children(
                     .list_organizational_units_for_parent()
                     .parent_id(parent)
                     .into_paginator()
-                    .items()
                     .send()
             },
-            |ou| {
-                (
-                    ou.id().unwrap_or_default().to_owned(),
-                    ou.name().unwrap_or_default().to_owned(),
-                )
+            |pages| {
+                let mut ous: Vec<(String, String)> = pages
+                    .iter()
+                    .flat_map(|page| page.organizational_units())
+                    .map(|ou| {
+                        (
+                            ou.id().unwrap_or_default().to_owned(),
+                            ou.name().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect();
+                ous.sort();
+                ous
             },
         ),
-        calls.list(
+        calls.paginate(
             SERVICE,
             "ListChildren",
             || {
@@ -184,10 +198,15 @@ async fn children(
                     .parent_id(parent)
                     .child_type(ChildType::Account)
                     .into_paginator()
-                    .items()
                     .send()
             },
-            |child| child.id().unwrap_or_default().to_owned(),
+            |pages| {
+                pages
+                    .iter()
+                    .flat_map(|page| page.children())
+                    .map(|child| child.id().unwrap_or_default().to_owned())
+                    .collect::<Vec<_>>()
+            },
         ),
     );
     Ok((ous.into_result()?, accounts.into_result()?))

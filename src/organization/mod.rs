@@ -27,8 +27,9 @@ use std::path::{Path, PathBuf};
 use aws_config::SdkConfig;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ztaudit_checks::findings::GLOBAL_REGION;
 use ztaudit_checks::snapshot::CallError;
-use ztaudit_checks::{evaluate, Check, CheckConfig, Finding, Findings, Snapshot, GLOBAL_REGION};
+use ztaudit_checks::{evaluate, Check, CheckConfig, Finding, Findings, Snapshot};
 
 use crate::collect::organization_accounts::read_directory;
 use crate::collect::{self, organizations, CallRecorder, CollectError, OperationStats};
@@ -274,8 +275,7 @@ impl AccountContext<'_> {
         };
         match self.sink {
             AccountSink::Evaluate { checks, config } => {
-                outcome.findings =
-                    tokio::task::block_in_place(|| evaluate(checks, &snapshot, config));
+                outcome.findings = evaluate(checks, &snapshot, config);
                 outcome.tags = owned_tags(&snapshot);
             }
             AccountSink::Save(folder) => {

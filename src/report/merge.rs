@@ -125,7 +125,7 @@ pub fn merge(reports: Vec<(String, ShardReport)>) -> Result<Report, String> {
                             account.id
                         ));
                     }
-                    covered.insert(account.id.clone(), (account.clone(), name));
+                    covered.insert(account.id.clone(), (account.clone(), name.as_str()));
                 }
                 CoverageStatus::Excluded => {
                     excluded.insert(account.id.clone(), account.clone());

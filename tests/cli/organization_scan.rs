@@ -98,11 +98,17 @@ fn an_organization_scan_judges_every_account_and_one_refused_role_fails_only_tha
     // Coverage: the management account and the five members, one failed, with names and OUs.
     let accounts = report["coverage"]["accounts"].as_array().expect("coverage");
     assert_eq!(accounts.len(), 6, "{accounts:?}");
-    assert_eq!(report["coverage"]["selection"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        report["coverage"]["selection"].as_array().map(Vec::len),
+        Some(6)
+    );
     let failed = coverage_of(report, dev_a);
     assert_eq!(failed["status"], "failed");
     let reason = failed["reason"].as_str().unwrap_or_default();
-    assert!(reason.contains("sts:AssumeRole") && reason.contains(&refused), "{reason}");
+    assert!(
+        reason.contains("sts:AssumeRole") && reason.contains(&refused),
+        "{reason}"
+    );
     assert_eq!(failed["name"], "dev-a");
     assert_eq!(failed["ou_path"], "Root/Dev");
     let prod = coverage_of(report, prod_a);
@@ -121,8 +127,14 @@ fn an_organization_scan_judges_every_account_and_one_refused_role_fails_only_tha
     assert!(statuses_of(report, "ZT103", dev_b).contains(&"FAIL"));
     for clean in ["prod-b", "sandbox"] {
         let id = account(&seeded, clean);
-        assert!(!statuses_of(report, "ZT301", id).contains(&"FAIL"), "{clean}");
-        assert!(!statuses_of(report, "ZT103", id).contains(&"FAIL"), "{clean}");
+        assert!(
+            !statuses_of(report, "ZT301", id).contains(&"FAIL"),
+            "{clean}"
+        );
+        assert!(
+            !statuses_of(report, "ZT103", id).contains(&"FAIL"),
+            "{clean}"
+        );
     }
     // The refused account: every check ERROR, naming the account and the reason.
     let refused_findings: Vec<&Value> = findings(report)
@@ -133,7 +145,10 @@ fn an_organization_scan_judges_every_account_and_one_refused_role_fails_only_tha
     for finding in refused_findings {
         assert_eq!(finding["status"], "ERROR");
         let message = finding["message"].as_str().unwrap_or_default();
-        assert!(message.contains("dev-a") && message.contains("AssumeRole"), "{message}");
+        assert!(
+            message.contains("dev-a") && message.contains("AssumeRole"),
+            "{message}"
+        );
     }
     // The organization's view of members comes from the management account: their SCP paths
     // are read (a member's own credentials are refused them), so ZT803 judges them.
@@ -151,12 +166,18 @@ fn an_organization_scan_judges_every_account_and_one_refused_role_fails_only_tha
         .expect("runs");
     assert_eq!(gated.status.code(), Some(1));
     // The table prints the coverage, the failed account with its reason.
-    let table = org_scan(&moto, &proxy.endpoint, &["--format", "table", "--width", "0"])
-        .output()
-        .expect("runs");
+    let table = org_scan(
+        &moto,
+        &proxy.endpoint,
+        &["--format", "table", "--width", "0"],
+    )
+    .output()
+    .expect("runs");
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("ACCOUNTS · 5 scanned, 1 failed"), "{text}");
-    assert!(text.lines().any(|line| line.contains(dev_a) && line.contains("failed")));
+    assert!(text
+        .lines()
+        .any(|line| line.contains(dev_a) && line.contains("failed")));
 }
 
 #[test]
@@ -167,12 +188,26 @@ fn selection_by_ou_tag_and_exclusion_and_unknown_ids_refused_before_any_scan() {
     let scanned = run_json_scan(&mut org_scan(
         &moto,
         &moto.endpoint,
-        &["--ou", prod_ou, "--exclude-accounts", account(&seeded, "prod-b")],
+        &[
+            "--ou",
+            prod_ou,
+            "--exclude-accounts",
+            account(&seeded, "prod-b"),
+        ],
     ));
     let report = &scanned.report;
-    assert_eq!(report["coverage"]["selection"], serde_json::json!([account(&seeded, "prod-a")]));
-    assert_eq!(coverage_of(report, account(&seeded, "prod-b"))["status"], "excluded");
-    assert_eq!(coverage_of(report, account(&seeded, "dev-a"))["reason"], "not under --ou");
+    assert_eq!(
+        report["coverage"]["selection"],
+        serde_json::json!([account(&seeded, "prod-a")])
+    );
+    assert_eq!(
+        coverage_of(report, account(&seeded, "prod-b"))["status"],
+        "excluded"
+    );
+    assert_eq!(
+        coverage_of(report, account(&seeded, "dev-a"))["reason"],
+        "not under --ou"
+    );
 
     let tagged = run_json_scan(&mut org_scan(
         &moto,
@@ -191,7 +226,11 @@ fn selection_by_ou_tag_and_exclusion_and_unknown_ids_refused_before_any_scan() {
     );
 
     for (flag, value, says) in [
-        ("--accounts", "999999999999", "999999999999 is not in the organization"),
+        (
+            "--accounts",
+            "999999999999",
+            "999999999999 is not in the organization",
+        ),
         ("--ou", "ou-zzzz-zzzzzzzz", "ou-zzzz-zzzzzzzz is not an OU"),
     ] {
         let out = org_scan(&moto, &moto.endpoint, &[flag, value])
@@ -254,8 +293,14 @@ fn three_shards_merged_give_exactly_the_unsharded_scan_and_merge_refuses_mismatc
         })
         .collect();
     let first = read(&shards[0]);
-    assert_eq!(first["coverage"]["shard"], serde_json::json!({"index": 0, "count": 3}));
-    assert_eq!(first["coverage"]["selection"], whole["coverage"]["selection"]);
+    assert_eq!(
+        first["coverage"]["shard"],
+        serde_json::json!({"index": 0, "count": 3})
+    );
+    assert_eq!(
+        first["coverage"]["selection"],
+        whole["coverage"]["selection"]
+    );
 
     let merge = |paths: &[&Path], extra: &[&str]| {
         let mut cmd = moto.ztaudit();
@@ -269,7 +314,10 @@ fn three_shards_merged_give_exactly_the_unsharded_scan_and_merge_refuses_mismatc
     assert_eq!(verdicts(&merged), verdicts(&whole));
     assert_eq!(merged["summary"], whole["summary"]);
     assert_eq!(merged["score"], whole["score"]);
-    assert_eq!(merged["coverage"]["accounts"], whole["coverage"]["accounts"]);
+    assert_eq!(
+        merged["coverage"]["accounts"],
+        whole["coverage"]["accounts"]
+    );
     // Every format renders the merged report; the gate is the merge's own.
     let gated = merge(&paths, &["--fail-on", "critical"]);
     assert_eq!(gated.status.code(), Some(1));
@@ -305,7 +353,15 @@ fn three_shards_merged_give_exactly_the_unsharded_scan_and_merge_refuses_mismatc
     let single = dir.path().join("single.json");
     let out = moto
         .ztaudit()
-        .args(["scan", "--format", "json", "--region", "us-east-1", "--checks", "ZT301"])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--region",
+            "us-east-1",
+            "--checks",
+            "ZT301",
+        ])
         .args(["-o", single.to_str().expect("UTF-8")])
         .output()
         .expect("runs");
@@ -336,13 +392,22 @@ fn batch_and_kubernetes_variables_choose_the_shard_and_their_reports_merge() {
     let moto = Moto::start();
     moto.seed("organization_scan.py");
     let dir = tempfile::tempdir().expect("temporary folder");
-    let by_flag = read(&shard_report(&moto, dir.path(), "flag", &["--shard", "1/3"], &[]));
+    let by_flag = read(&shard_report(
+        &moto,
+        dir.path(),
+        "flag",
+        &["--shard", "1/3"],
+        &[],
+    ));
     let batch = shard_report(
         &moto,
         dir.path(),
         "batch-1",
         &[],
-        &[("AWS_BATCH_JOB_ARRAY_INDEX", "1"), ("AWS_BATCH_JOB_ARRAY_SIZE", "3")],
+        &[
+            ("AWS_BATCH_JOB_ARRAY_INDEX", "1"),
+            ("AWS_BATCH_JOB_ARRAY_SIZE", "3"),
+        ],
     );
     let kubernetes = shard_report(
         &moto,
@@ -353,7 +418,10 @@ fn batch_and_kubernetes_variables_choose_the_shard_and_their_reports_merge() {
     );
     for path in [&batch, &kubernetes] {
         let report = read(path);
-        assert_eq!(report["coverage"]["shard"], by_flag["coverage"]["shard"], "{path:?}");
+        assert_eq!(
+            report["coverage"]["shard"], by_flag["coverage"]["shard"],
+            "{path:?}"
+        );
         assert_eq!(selected_ids(&report), selected_ids(&by_flag), "{path:?}");
     }
     // The recipes' merge step: the Kubernetes job's three outputs.
@@ -375,12 +443,22 @@ fn batch_and_kubernetes_variables_choose_the_shard_and_their_reports_merge() {
         .ztaudit()
         .arg("merge")
         .args(&outputs)
-        .args(["--format", "html", "-o", html.to_str().expect("UTF-8"), "--fail-on", "never"])
+        .args([
+            "--format",
+            "html",
+            "-o",
+            html.to_str().expect("UTF-8"),
+            "--fail-on",
+            "never",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let page = std::fs::read_to_string(&html).expect("the merged page");
-    assert!(page.contains("prod-a") && page.contains("Root/Dev"), "the account filter");
+    assert!(
+        page.contains("prod-a") && page.contains("Root/Dev"),
+        "the account filter"
+    );
 
     // A variable that is not a number is a usage error before any call.
     let out = org_scan(&moto, &moto.endpoint, &[])
@@ -401,14 +479,27 @@ fn collect_organization_writes_one_snapshot_per_account_that_scan_reads_back() {
     let out = moto
         .ztaudit()
         .env("ZTAUDIT_MAX_ATTEMPTS", "1")
-        .args(["collect", "--organization", "--role-name", ROLE, "--region", "us-east-1"])
+        .args([
+            "collect",
+            "--organization",
+            "--role-name",
+            ROLE,
+            "--region",
+            "us-east-1",
+        ])
         .args(["-o", folder.to_str().expect("UTF-8")])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let written: BTreeSet<String> = std::fs::read_dir(&folder)
         .expect("the folder")
-        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     let expected: BTreeSet<String> = seeded["accounts"]
         .as_object()
@@ -422,9 +513,12 @@ fn collect_organization_writes_one_snapshot_per_account_that_scan_reads_back() {
 
     let live = run_json_scan(&mut org_scan(&moto, &moto.endpoint, &[]));
     let mut from_files = moto.ztaudit();
-    from_files
-        .args(JSON_SCAN)
-        .args(["--checks", CHECKS, "--snapshot", folder.to_str().expect("UTF-8")]);
+    from_files.args(JSON_SCAN).args([
+        "--checks",
+        CHECKS,
+        "--snapshot",
+        folder.to_str().expect("UTF-8"),
+    ]);
     let from_files = run_json_scan(&mut from_files);
     assert_eq!(verdicts(&from_files.report), verdicts(&live.report));
     assert_eq!(
@@ -445,19 +539,53 @@ fn bad_account_flags_are_one_line_usage_errors_before_any_call() {
         ([&org[..], &["--shard", "2/2"]].concat(), "--shard"),
         ([&org[..], &["--shard", "0/0"]].concat(), "--shard"),
         ([&org[..], &["--shard", "one/3"]].concat(), "--shard"),
-        ([&org[..], &["--shard", "3"]].concat(), "JOB_COMPLETION_INDEX"),
+        (
+            [&org[..], &["--shard", "3"]].concat(),
+            "JOB_COMPLETION_INDEX",
+        ),
         ([&org[..], &["--accounts", "12345"]].concat(), "12345"),
-        ([&org[..], &["--exclude-accounts", "x"]].concat(), "account id"),
-        ([&org[..], &["--ou", "Prod"]].concat(), "organizational unit"),
+        (
+            [&org[..], &["--exclude-accounts", "x"]].concat(),
+            "account id",
+        ),
+        (
+            [&org[..], &["--ou", "Prod"]].concat(),
+            "organizational unit",
+        ),
         ([&org[..], &["--account-tag", "Team"]].concat(), "KEY=VALUE"),
-        ([&org[..], &["--account-concurrency", "0"]].concat(), "account concurrency"),
-        ([&org[..], &["--role-path", "security"]].concat(), "IAM path"),
-        ([&org[..], &["--role-session-name", "x"]].concat(), "session name"),
-        ([&org[..], &["--external-id", "a b"]].concat(), "external id"),
+        (
+            [&org[..], &["--account-concurrency", "0"]].concat(),
+            "account concurrency",
+        ),
+        (
+            [&org[..], &["--role-path", "security"]].concat(),
+            "IAM path",
+        ),
+        (
+            [&org[..], &["--role-session-name", "x"]].concat(),
+            "session name",
+        ),
+        (
+            [&org[..], &["--external-id", "a b"]].concat(),
+            "external id",
+        ),
         (vec!["--organization", "--role-name", "a/b"], "role name"),
         (vec!["--organization"], "--role-name"),
-        (vec!["--role-name", ROLE], "needs --organization or --accounts"),
-        (vec!["--accounts", "123456789012", "--ou", "r-ab12", "--role-name", ROLE], "--organization"),
+        (
+            vec!["--role-name", ROLE],
+            "needs --organization or --accounts",
+        ),
+        (
+            vec![
+                "--accounts",
+                "123456789012",
+                "--ou",
+                "r-ab12",
+                "--role-name",
+                ROLE,
+            ],
+            "--organization",
+        ),
     ];
     for (args, says) in cases {
         let out = crate::support::ztaudit()
@@ -472,10 +600,7 @@ fn bad_account_flags_are_one_line_usage_errors_before_any_call() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert!(
-            lines.iter().any(|l| l.contains(says)),
-            "{args:?}: {stderr}"
-        );
+        assert!(lines.iter().any(|l| l.contains(says)), "{args:?}: {stderr}");
         assert!(
             !stderr.contains("GetCallerIdentity") && !stderr.contains("dispatch"),
             "{args:?} made a call: {stderr}"
