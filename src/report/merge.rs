@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Deserialize;
 use ztaudit_checks::{registry, Check, Finding};
 
-use super::baseline::ReportError;
+use super::baseline::{check_version, read_json, ReportError};
 use super::coverage::{AccountCoverage, Coverage, CoverageStatus};
-use super::{MutedBy, Report, ScanInfo, REPORT_SCHEMA_VERSION};
+use super::{MutedBy, Report, ScanInfo};
 
 /// A report as `merge` reads it back.
 #[derive(Debug, Deserialize)]
@@ -48,18 +48,8 @@ struct SavedFinding {
 
 /// A report's text, read whole.
 pub fn parse(text: &str) -> Result<ShardReport, ReportError> {
-    let report: ShardReport =
-        serde_json::from_str(text).map_err(|source| ReportError::Invalid {
-            what: if source.is_syntax() || source.is_eof() {
-                "is not JSON"
-            } else {
-                "is not a ztaudit JSON report"
-            },
-            source,
-        })?;
-    if report.schema_version == 0 || report.schema_version > REPORT_SCHEMA_VERSION {
-        return Err(ReportError::Version(report.schema_version));
-    }
+    let report: ShardReport = read_json(text)?;
+    check_version(report.schema_version)?;
     Ok(report)
 }
 
