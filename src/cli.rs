@@ -50,6 +50,9 @@ pub enum Command {
     /// Compare two JSON reports: what is new, resolved and changed. Exit 1 when something new
     /// is at or above --fail-on.
     Diff(DiffArgs),
+    /// Combine the JSON reports of shards (`scan --shard K/N`) into one report, the score
+    /// recomputed over every account. Exit 3 when an account of the selection is missing.
+    Merge(MergeArgs),
     /// Print the JSON Schema of the JSON report.
     Schema,
     /// Print a shell completion script (e.g. `ztaudit completions bash > /etc/bash_completion.d/ztaudit`).
@@ -142,13 +145,60 @@ pub struct AwsArgs {
     pub stats: bool,
 }
 
+/// Which accounts to scan beyond the caller's own, and how to reach them. Every value is
+/// validated by the parser `ztaudit.toml` uses for the same key.
+#[derive(Debug, Args, Default)]
+pub struct AccountArgs {
+    /// Scan every ACTIVE account of the organization (run with the management account's or a
+    /// delegated administrator's credentials), each through --role-name.
+    #[arg(long)]
+    pub organization: bool,
+    /// The role assumed in each account (`arn:PARTITION:iam::ACCOUNT:role/PATH/ROLE`).
+    #[arg(long, value_name = "ROLE", value_parser = ztaudit_settings::accounts::parse_role_name)]
+    pub role_name: Option<String>,
+    /// The role's path, when it has one (`/security/`).
+    #[arg(long, value_name = "PATH", value_parser = ztaudit_settings::accounts::parse_role_path)]
+    pub role_path: Option<String>,
+    /// The external id the role's trust policy asks for.
+    #[arg(long, value_name = "ID", value_parser = ztaudit_settings::accounts::parse_external_id)]
+    pub external_id: Option<String>,
+    /// The session name of the assumed roles, as CloudTrail records it [default: ztaudit].
+    #[arg(long, value_name = "NAME", value_parser = ztaudit_settings::accounts::parse_role_session_name)]
+    pub role_session_name: Option<String>,
+    /// Only these accounts (comma-separated or repeated); without --organization, a plain list
+    /// of accounts reached through --role-name.
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = ztaudit_settings::accounts::parse_account_id)]
+    pub accounts: Vec<String>,
+    /// Never these accounts.
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = ztaudit_settings::accounts::parse_account_id)]
+    pub exclude_accounts: Vec<String>,
+    /// Only accounts in this OU or any OU below it (`ou-ab12-cd34ef56`, or a root `r-ab12`);
+    /// repeat for several.
+    #[arg(long = "ou", value_delimiter = ',', value_name = "OU", value_parser = ztaudit_settings::accounts::parse_ou_id)]
+    pub ous: Vec<String>,
+    /// Only accounts with this tag (`KEY=VALUE`); repeat to require several.
+    #[arg(long = "account-tag", value_name = "KEY=VALUE")]
+    pub account_tags: Vec<ztaudit_settings::AccountTag>,
+    /// Accounts scanned at once, each with its own --concurrency [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).try_map(ztaudit_settings::accounts::parse_account_concurrency))]
+    pub account_concurrency: Option<u16>,
+    /// Scan only shard K of N (0-based) of the selected accounts, dealt over their sorted ids
+    /// [default: AWS_BATCH_JOB_ARRAY_INDEX/AWS_BATCH_JOB_ARRAY_SIZE, or JOB_COMPLETION_INDEX
+    /// with N from this flag].
+    #[arg(long, value_name = "K/N", allow_hyphen_values = true)]
+    pub shard: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Evaluate a snapshot saved by `ztaudit collect`; no AWS call is made.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions"])]
-    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    /// Evaluate snapshots saved by `ztaudit collect` (files, or a folder of `ACCOUNT.json`
+    /// files written by `collect --organization`); no AWS call is made.
+    #[arg(long, value_name = "FILE|DIR", num_args = 1.., conflicts_with_all = ["profile", "regions", "organization", "accounts"])]
+    pub snapshot: Vec<PathBuf>,
     /// Report formats, comma-separated or repeated; more than one needs --output-dir.
     #[arg(
         long = "format",
@@ -216,9 +266,43 @@ pub struct ScanArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Where to write the snapshot (atomically; an existing file is replaced).
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    /// Where to write the snapshot (atomically; an existing file is replaced); with several
+    /// accounts, a folder that receives one `ACCOUNT.json` per account.
+    #[arg(long, short = 'o', value_name = "FILE|DIR")]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The JSON reports of the shards (`scan --shard K/N --format json`).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Report formats, comma-separated or repeated; more than one needs --output-dir.
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub formats: Vec<Format>,
+    /// Write the merged report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
+    pub output: Option<PathBuf>,
+    /// Write each format to its own file in DIR; existing files are refused unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Replace existing files in --output-dir.
+    #[arg(long, requires = "output_dir")]
+    pub force: bool,
+    /// Exit 1 when a failing finding is at or above this severity.
+    #[arg(long, value_parser = fail_on_values(), default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+    /// Width of the table in columns; 0 means no limit.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,8 @@ pub enum ExitCode {
     Failures = 1,
     /// Usage, configuration or input error.
     Usage = 2,
-    /// The scan is incomplete (some results are ERROR) and nothing breached the threshold.
+    /// The scan is incomplete (some results are ERROR, or an account of the selection went
+    /// unscanned) and nothing breached the threshold.
     Incomplete = 3,
 }
 
@@ -20,7 +21,7 @@ impl ExitCode {
     pub fn of(report: &Report, gate: &Gate) -> ExitCode {
         if report.breaches(gate.threshold(), gate.only_new) {
             ExitCode::Failures
-        } else if report.summary.error > 0 {
+        } else if report.is_incomplete() {
             ExitCode::Incomplete
         } else {
             ExitCode::Success

@@ -101,6 +101,39 @@ pub fn load_report(path: &Path) -> Result<Vec<PriorFinding>, FileError> {
     })
 }
 
+/// The `*.json` files of a folder, in name order (`scan --snapshot DIR`).
+pub fn json_files_in(folder: &Path) -> Result<Vec<PathBuf>, FileError> {
+    let read_error = |source| FileError::Read {
+        path: folder.to_owned(),
+        source,
+    };
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(read_error)? {
+        let path = entry.map_err(read_error)?.path();
+        if path.is_file() && path.extension().is_some_and(|ext| ext == "json") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Reads a shard's JSON report whole, for `ztaudit merge`.
+pub fn load_shard_report(path: &Path) -> Result<crate::report::merge::ShardReport, FileError> {
+    crate::report::merge::parse(&read_text(path)?).map_err(|source| FileError::Report {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Creates `folder` (and its parents) for the snapshots of `collect --organization`.
+pub fn create_folder(folder: &Path) -> Result<(), FileError> {
+    std::fs::create_dir_all(folder).map_err(|source| FileError::Write {
+        path: folder.to_owned(),
+        source,
+    })
+}
+
 /// Refuses to replace an existing file the user did not name (unless `force`).
 pub fn refuse_existing(path: &Path, force: bool) -> Result<(), FileError> {
     if !force && path.exists() {

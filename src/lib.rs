@@ -15,6 +15,7 @@ pub mod error;
 pub mod exit;
 pub mod files;
 pub mod logging;
+pub mod organization;
 pub mod plan;
 pub mod policy_files;
 pub mod report;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             commands::policy_lint::run(&planned(Request::PolicyLint(args))?)
         }
         Command::Diff(args) => commands::diff::run(&planned(Request::Diff(args))?),
+        Command::Merge(args) => commands::merge::run(&planned(Request::Merge(args))?),
         Command::Checks(args) => commands::checks::run(args.format),
         Command::Explain { id } => commands::explain::run(&id),
         Command::Permissions => commands::permissions::run(),

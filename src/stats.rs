@@ -7,12 +7,23 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
 use crate::collect::OperationStats;
+use crate::report::{Coverage, CoverageStatus};
 
 /// Phases of one run, in order, and the calls of its collection.
 #[derive(Debug, Default)]
 pub struct RunStats {
     phases: Vec<(&'static str, Duration)>,
     operations: BTreeMap<String, OperationStats>,
+    /// A scan of many accounts: accounts scanned, failed, and in the run's part of the
+    /// selection.
+    accounts: Option<AccountCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct AccountCounts {
+    scanned: usize,
+    failed: usize,
+    total: usize,
 }
 
 impl RunStats {
@@ -22,6 +33,17 @@ impl RunStats {
         let value = phase();
         self.phases.push((name, started.elapsed()));
         value
+    }
+
+    /// The accounts of a scan of many, for the accounts line and calls per account.
+    pub fn record_accounts(&mut self, coverage: &Coverage) {
+        let scanned = coverage.count(CoverageStatus::Scanned);
+        let failed = coverage.count(CoverageStatus::Failed);
+        self.accounts = Some(AccountCounts {
+            scanned,
+            failed,
+            total: scanned + failed,
+        });
     }
 
     pub fn record_operations(&mut self, operations: BTreeMap<String, OperationStats>) {
@@ -64,7 +86,20 @@ impl RunStats {
         }
         let wall: Duration = self.phases.iter().map(|(_, time)| *time).sum();
         phases.add_row(["all".to_owned(), wall.as_millis().to_string()]);
-        format!("API calls (time is summed over concurrent calls):\n{calls}\nPhases:\n{phases}\n")
+        let accounts = match self.accounts {
+            Some(counts) if counts.total > 0 => format!(
+                "Accounts: {}/{} done ({} scanned, {} failed); {:.1} API calls per account\n",
+                counts.scanned + counts.failed,
+                counts.total,
+                counts.scanned,
+                counts.failed,
+                total.calls as f64 / counts.total as f64
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "{accounts}API calls (time is summed over concurrent calls):\n{calls}\nPhases:\n{phases}\n"
+        )
     }
 }
 

@@ -20,10 +20,14 @@ use toml::Spanned;
 use ztaudit_checks::registry::CheckPattern;
 use ztaudit_policy::Catalogue;
 
+use crate::accounts::{
+    parse_account_concurrency, parse_account_id, parse_external_id, parse_ou_id, parse_role_name,
+    parse_role_path, parse_role_session_name, AccountTag,
+};
 use crate::{parse_cidr, FailOn, Settings, Suppression};
 
 /// The keys of the file, in the order the README lists them.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 19] = [
     "fail_on",
     "checks",
     "skip_checks",
@@ -32,6 +36,16 @@ const KEYS: [&str; 9] = [
     "trust_cloudflare",
     "sensitive_actions",
     "environment_tag_keys",
+    "organization",
+    "accounts",
+    "exclude_accounts",
+    "ous",
+    "account_tags",
+    "role_name",
+    "role_path",
+    "role_session_name",
+    "external_id",
+    "account_concurrency",
     "suppress",
 ];
 
@@ -122,6 +136,62 @@ impl Settings {
                     settings.environment_tag_keys = file
                         .read_each::<String>("environment_tag_keys", value)
                         .map(|keys| keys.into_iter().map(Spanned::into_inner).collect());
+                }
+                "organization" => {
+                    settings.accounts.organization = file
+                        .read::<bool>("organization", value)
+                        .map(Spanned::into_inner);
+                }
+                "accounts" => {
+                    settings.accounts.accounts =
+                        file.validate_each("accounts", value, |id: &String| parse_account_id(id));
+                }
+                "exclude_accounts" => {
+                    settings.accounts.exclude_accounts =
+                        file.validate_each("exclude_accounts", value, |id: &String| {
+                            parse_account_id(id)
+                        });
+                }
+                "ous" => {
+                    settings.accounts.ous =
+                        file.validate_each("ous", value, |id: &String| parse_ou_id(id));
+                }
+                "account_tags" => {
+                    settings.accounts.account_tags =
+                        file.validate_each("account_tags", value, |tag: &String| {
+                            tag.parse::<AccountTag>()
+                        });
+                }
+                "role_name" => {
+                    settings.accounts.role_name =
+                        file.validated("role_name", value, parse_role_name);
+                }
+                "role_path" => {
+                    settings.accounts.role_path =
+                        file.validated("role_path", value, parse_role_path);
+                }
+                "role_session_name" => {
+                    settings.accounts.role_session_name =
+                        file.validated("role_session_name", value, parse_role_session_name);
+                }
+                "external_id" => {
+                    settings.accounts.external_id =
+                        file.validated("external_id", value, parse_external_id);
+                }
+                "account_concurrency" => {
+                    let number = file.read::<i64>("account_concurrency", value);
+                    settings.accounts.account_concurrency = number.and_then(|number| {
+                        match parse_account_concurrency(*number.get_ref()) {
+                            Ok(valid) => Some(valid),
+                            Err(error) => {
+                                file.problem(
+                                    number.span(),
+                                    format!("account_concurrency: {error}"),
+                                );
+                                None
+                            }
+                        }
+                    });
                 }
                 "suppress" => settings.suppressions = file.suppressions(value),
                 unknown => file.unknown_key(key.span(), unknown, &KEYS),
@@ -254,6 +324,23 @@ impl FileReader {
                 })
                 .collect(),
         )
+    }
+
+    /// A text through `validate`; a refusal is a mistake under `key`.
+    fn validated(
+        &mut self,
+        key: &str,
+        value: Spanned<DeValue<'_>>,
+        validate: impl Fn(&str) -> Result<String, String>,
+    ) -> Option<String> {
+        let text = self.read::<String>(key, value)?;
+        match validate(text.get_ref()) {
+            Ok(valid) => Some(valid),
+            Err(error) => {
+                self.problem(text.span(), format!("{key}: {error}"));
+                None
+            }
+        }
     }
 
     fn fail_on(&mut self, value: Spanned<DeValue<'_>>) -> Option<FailOn> {
@@ -698,5 +785,51 @@ reason = "break-glass"
     fn a_key_given_twice_is_a_mistake() {
         let err = error_of("fail_on = \"high\"\nfail_on = \"low\"\n");
         assert_eq!(err.line, Some(2), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use crate::{AccountTag, Settings};
+
+    #[test]
+    fn the_account_keys_are_read_and_validated() {
+        let settings = Settings::from_toml(
+            "organization = true\nrole_name = \"Audit\"\nous = [\"ou-ab12-cd34ef56\"]\n\
+             exclude_accounts = [\"111111111111\"]\naccount_tags = [\"Team=payments\"]\n\
+             account_concurrency = 8\n",
+        )
+        .expect("valid settings");
+        let accounts = settings.accounts;
+        assert_eq!(accounts.organization, Some(true));
+        assert_eq!(accounts.role_name.as_deref(), Some("Audit"));
+        assert_eq!(accounts.ous, Some(vec!["ou-ab12-cd34ef56".to_owned()]));
+        assert_eq!(
+            accounts.exclude_accounts,
+            Some(vec!["111111111111".to_owned()])
+        );
+        assert_eq!(
+            accounts.account_tags,
+            Some(vec![AccountTag {
+                key: "Team".into(),
+                value: "payments".into()
+            }])
+        );
+        assert_eq!(accounts.account_concurrency, Some(8));
+    }
+
+    #[test]
+    fn every_bad_account_value_is_a_mistake_on_its_line() {
+        let errors = Settings::from_toml(
+            "accounts = [\"12345\"]\nous = [\"Prod\"]\nrole_name = \"a/b\"\n\
+             account_concurrency = 0\naccount_tags = [\"Team\"]\n",
+        )
+        .expect_err("mistakes");
+        let lines: Vec<Option<usize>> = errors.iter().map(|error| error.line).collect();
+        assert_eq!(
+            lines,
+            [Some(1), Some(2), Some(3), Some(4), Some(5)],
+            "{errors}"
+        );
     }
 }

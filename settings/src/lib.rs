@@ -10,6 +10,7 @@
 //! This crate has no AWS SDK and no I/O (the binary reads the file), so the settings fuzz
 //! target (`fuzz/fuzz_targets/load_settings.rs`) builds without either.
 
+pub mod accounts;
 mod fail_on;
 mod from_toml;
 mod suppression;
@@ -19,6 +20,7 @@ use ztaudit_checks::registry::CheckPattern;
 use ztaudit_checks::CheckConfig;
 use ztaudit_policy::Catalogue;
 
+pub use accounts::{AccountSettings, AccountTag, Shard};
 pub use fail_on::FailOn;
 pub use from_toml::{SettingsError, SettingsErrors};
 pub use suppression::Suppression;
@@ -45,6 +47,8 @@ pub struct Settings {
     pub sensitive_actions: Option<Catalogue>,
     /// Tag keys naming a VPC's or instance's environment (the defaults when empty).
     pub environment_tag_keys: Option<Vec<String>>,
+    /// Which accounts a scan of many covers, and how it reaches them.
+    pub accounts: AccountSettings,
     /// `[[suppress]]` entries; only a file has them.
     pub suppressions: Vec<Suppression>,
 }
@@ -65,6 +69,7 @@ impl Settings {
             trust_cloudflare: self.trust_cloudflare.or(lower.trust_cloudflare),
             sensitive_actions: self.sensitive_actions.or(lower.sensitive_actions),
             environment_tag_keys: self.environment_tag_keys.or(lower.environment_tag_keys),
+            accounts: self.accounts.over(lower.accounts),
             suppressions,
         }
     }

@@ -94,6 +94,18 @@ impl CallRecorder {
         self.0.lock().map(|map| map.clone()).unwrap_or_default()
     }
 
+    /// Records one invocation made by a client this recorder is not attached to (the STS
+    /// client inside `aws_config`'s `AssumeRoleProvider`): its IAM action, how long it took and
+    /// whether it failed.
+    pub fn record(&self, action: &str, time: Duration, failed: bool) {
+        if let Ok(mut map) = self.0.lock() {
+            let stats = map.entry(action.to_owned()).or_default();
+            stats.calls += 1;
+            stats.time += time;
+            stats.failures += u64::from(failed);
+        }
+    }
+
     fn update(&self, cfg: &ConfigBag, change: impl FnOnce(&mut OperationStats)) {
         let Some(action) = cfg.load::<Allowed>() else {
             return;

@@ -17,6 +17,7 @@ mod events;
 mod guardduty;
 mod iam;
 mod kms;
+pub mod organization_accounts;
 pub mod organizations;
 mod rds;
 mod s3;
@@ -70,6 +71,15 @@ pub enum CollectError {
     Regions(String),
     #[error("unknown region `{0}` (ec2:DescribeRegions does not list it)")]
     UnknownRegion(String),
+    #[error("could not list the organization's accounts ({0}); an organization scan needs the management account's or a delegated administrator's credentials")]
+    Directory(String),
+}
+
+/// The region account-wide calls go to: the configuration's, else [`FALLBACK_HOME_REGION`].
+pub fn home_region(sdk: &SdkConfig) -> String {
+    sdk.region()
+        .map(|region| region.to_string())
+        .unwrap_or_else(|| FALLBACK_HOME_REGION.to_owned())
 }
 
 /// Loads credentials and settings through aws-config's default chain (environment, profiles,
@@ -97,29 +107,23 @@ pub async fn collect(
     options: &CollectOptions,
     counter: &CallRecorder,
 ) -> Result<Snapshot, CollectError> {
-    let started_at = now_rfc3339();
-    let home_region = sdk
-        .region()
-        .map(|region| region.to_string())
-        .unwrap_or_else(|| FALLBACK_HOME_REGION.to_owned());
+    collect_account(sdk, options, counter, None).await
+}
 
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(sdk)
-            .region(Region::new(home_region.clone()))
-            .interceptor(counter.clone())
-            .build(),
-    );
-    let identity = sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|err| CollectError::Identity(DisplayErrorContext(&err).to_string()))?;
-    let account = identity.account().unwrap_or_default().to_owned();
-    let partition = identity
-        .arn()
-        .and_then(|arn| arn.split(':').nth(1))
-        .unwrap_or("aws")
-        .to_owned();
+/// [`collect`], with the organization's view of the account read through `organization_view`
+/// when given: in an organization scan, the management (or delegated administrator) account's
+/// client, which sees what a member's own credentials are refused (see
+/// [`organizations`]). Everything else is read with `sdk`'s credentials, the account's own.
+pub async fn collect_account(
+    sdk: &SdkConfig,
+    options: &CollectOptions,
+    counter: &CallRecorder,
+    organization_view: Option<aws_sdk_organizations::Client>,
+) -> Result<Snapshot, CollectError> {
+    let started_at = now_rfc3339();
+    let home_region = home_region(sdk);
+
+    let (account, partition) = caller_identity(sdk, &home_region, counter).await?;
 
     let regions = resolve_regions(sdk, counter, &home_region, &options.regions).await?;
 
@@ -136,7 +140,8 @@ pub async fn collect(
 
     // The organization comes first: whether the account is in one, and whether it is the
     // management account, decides which organization calls of other services are made.
-    let organizations_client = organizations::client(sdk, &home_region, counter);
+    let organizations_client =
+        organization_view.unwrap_or_else(|| organizations::client(sdk, &home_region, counter));
     let global_calls = calls.in_region(None, true);
     let described =
         organizations::describe_organization(&organizations_client, &global_calls).await;
@@ -242,6 +247,32 @@ pub async fn collect(
             organizations,
         },
     })
+}
+
+/// The account and partition `sdk`'s credentials belong to (`sts:GetCallerIdentity`).
+pub async fn caller_identity(
+    sdk: &SdkConfig,
+    home_region: &str,
+    counter: &CallRecorder,
+) -> Result<(String, String), CollectError> {
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(sdk)
+            .region(Region::new(home_region.to_owned()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|err| CollectError::Identity(DisplayErrorContext(&err).to_string()))?;
+    let account = identity.account().unwrap_or_default().to_owned();
+    let partition = identity
+        .arn()
+        .and_then(|arn| arn.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_owned();
+    Ok((account, partition))
 }
 
 /// The clients of the regional services, for one region.
@@ -355,7 +386,7 @@ pub(crate) fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
     items
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let now = OffsetDateTime::now_utc();
     // Milliseconds are precision enough, and keep the timestamps short.
     now.replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)

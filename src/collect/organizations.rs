@@ -215,7 +215,7 @@ async fn describe_account(
         .await
 }
 
-async fn account_tags(
+pub(super) async fn account_tags(
     client: &Client,
     account: &str,
     calls: &RegionCalls,

@@ -1,5 +1,5 @@
 //! One file per command. The commands that read something (`scan`, `collect`, `policy lint`,
-//! `diff`) start from a [`crate::plan::RunPlan`] and only read it; the others print what the
+//! `diff`, `merge`) start from a [`crate::plan::RunPlan`] and only read it; the others print what the
 //! binary knows (the registry, the IAM policy, the report's schema, completions, the man page).
 //! What several commands do alike is in `shared.rs`.
 
@@ -9,6 +9,7 @@ pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod man;
+pub mod merge;
 pub mod permissions;
 pub mod policy_lint;
 pub mod scan;

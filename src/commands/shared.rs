@@ -20,9 +20,10 @@ pub fn snapshot(source: &Source, stats: &mut RunStats) -> Result<Snapshot, AppEr
     match source {
         Source::Aws(aws) => collect_live(aws, stats),
         Source::Snapshot(path) => Ok(stats.time("load snapshot", || files::load_snapshot(path))?),
-        Source::PolicyFiles(_) | Source::Reports { .. } => {
-            Err(AppError::Unplanned("a snapshot to read or collect"))
-        }
+        Source::Snapshots(_)
+        | Source::PolicyFiles(_)
+        | Source::Reports { .. }
+        | Source::ShardReports(_) => Err(AppError::Unplanned("a snapshot to read or collect")),
     }
 }
 

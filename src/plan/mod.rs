@@ -14,6 +14,7 @@
 //! plans and reports to merge are more [`Source`]s, evaluated, annotated, gated and written as
 //! a scan's findings are.
 
+pub mod accounts;
 mod outputs;
 
 use std::io::IsTerminal;
@@ -22,9 +23,9 @@ use std::time::Duration;
 
 use ztaudit_checks::{Check, CheckConfig, Severity, CHECKS};
 use ztaudit_policy::Catalogue;
-use ztaudit_settings::{FailOn, Settings, Suppression, FILE_NAME};
+use ztaudit_settings::{AccountSettings, FailOn, Settings, Suppression, FILE_NAME};
 
-use crate::cli::{AwsArgs, CollectArgs, DiffArgs, LintArgs, ScanArgs};
+use crate::cli::{AccountArgs, AwsArgs, CollectArgs, DiffArgs, LintArgs, MergeArgs, ScanArgs};
 use crate::collect::CollectOptions;
 use crate::error::AppError;
 use crate::files;
@@ -32,6 +33,7 @@ use crate::report::baseline::PriorFinding;
 use crate::report::Format;
 use crate::selection;
 
+pub use accounts::{AccountScope, ShardEnvironment};
 pub use outputs::{Destination, Outputs, ReportDestinations, ReportOutput, WidthSources};
 
 /// One run, validated.
@@ -50,6 +52,7 @@ pub enum Request {
     Collect(CollectArgs),
     PolicyLint(LintArgs),
     Diff(DiffArgs),
+    Merge(MergeArgs),
 }
 
 /// Where a run's findings (or snapshot, or reports) come from.
@@ -59,16 +62,24 @@ pub enum Source {
     Aws(AwsSource),
     /// A snapshot saved by `ztaudit collect`; no AWS call is made.
     Snapshot(PathBuf),
+    /// Several snapshots (one per account, as `collect --organization` writes them), each
+    /// evaluated on its own and reported together; no AWS call is made.
+    Snapshots(Vec<PathBuf>),
     /// IAM policy documents in files (`-` is standard input).
     PolicyFiles(Vec<PathBuf>),
     /// Two saved JSON reports, compared.
     Reports { old: PathBuf, new: PathBuf },
+    /// The JSON reports of shards, merged.
+    ShardReports(Vec<PathBuf>),
 }
 
 /// How to collect from AWS.
 #[derive(Debug)]
 pub struct AwsSource {
     pub options: CollectOptions,
+    /// The accounts beyond the caller's own (`--organization`, `--accounts`); `None` scans the
+    /// caller's account alone.
+    pub scope: Option<AccountScope>,
     /// How long the whole collection may take.
     pub max_scan_time: Duration,
 }
@@ -140,6 +151,7 @@ impl RunPlan {
             Request::Collect(args) => collect_plan(args, quiet),
             Request::PolicyLint(args) => policy_lint_plan(args, quiet),
             Request::Diff(args) => Ok(diff_plan(args, quiet)),
+            Request::Merge(args) => merge_plan(args, quiet),
         }
     }
 }
@@ -150,6 +162,9 @@ impl Source {
         match self {
             Source::Aws(_) => Vec::new(),
             Source::Snapshot(path) => vec![path.as_path()],
+            Source::Snapshots(paths) | Source::ShardReports(paths) => {
+                paths.iter().map(PathBuf::as_path).collect()
+            }
             Source::PolicyFiles(paths) => paths
                 .iter()
                 .map(PathBuf::as_path)
@@ -174,10 +189,14 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
     )?;
     let config = settings.check_config();
     let baseline = args.baseline.map(Baseline::load).transpose()?;
-    let source = match args.snapshot {
-        Some(path) => Source::Snapshot(path),
-        None => Source::Aws(aws_source(&args.aws, quiet)?),
-    };
+    let scope = accounts::scope(
+        &settings.accounts,
+        args.accounts.shard.as_deref(),
+        &ShardEnvironment::of_this_process(),
+    )?;
+    let source = snapshot_source(&args.snapshot)?
+        .map(Ok)
+        .unwrap_or_else(|| aws_source(&args.aws, scope, quiet).map(Source::Aws))?;
 
     let mut inputs = source.inputs();
     inputs.extend(baseline.as_ref().map(|baseline| baseline.file.as_path()));
@@ -221,8 +240,18 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
 
 /// `ztaudit collect`: the collection and the file it is written to; nothing is evaluated.
 fn collect_plan(args: CollectArgs, quiet: bool) -> Result<RunPlan, AppError> {
-    let source = Source::Aws(aws_source(&args.aws, quiet)?);
-    let outputs = Outputs::snapshot(args.output, &source.inputs())?;
+    let scope = accounts::scope(
+        &account_flags(&args.accounts),
+        args.accounts.shard.as_deref(),
+        &ShardEnvironment::of_this_process(),
+    )?;
+    let many = scope.is_some();
+    let source = Source::Aws(aws_source(&args.aws, scope, quiet)?);
+    let outputs = if many {
+        Outputs::snapshot_folder(args.output)?
+    } else {
+        Outputs::snapshot(args.output, &source.inputs())?
+    };
     Ok(RunPlan {
         source,
         evaluation: nothing_evaluated(),
@@ -296,6 +325,78 @@ fn diff_plan(args: DiffArgs, quiet: bool) -> RunPlan {
     }
 }
 
+/// `ztaudit merge REPORT…`: the shards' reports, written and gated as one scan's.
+fn merge_plan(args: MergeArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let source = Source::ShardReports(args.reports);
+    let formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
+    let outputs = Outputs::report(
+        ReportDestinations {
+            formats: &formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+            width: WidthSources::of_this_process(args.width),
+        },
+        &source.inputs(),
+    )?;
+    Ok(RunPlan {
+        source,
+        evaluation: nothing_evaluated(),
+        annotations: Annotations::default(),
+        gate: Gate {
+            fail_on: args.fail_on,
+            only_new: false,
+        },
+        outputs,
+        feedback: Feedback {
+            quiet,
+            stats: false,
+        },
+    })
+}
+
+/// `--snapshot`: one file as it always was; several, or a folder (its `*.json` files, in
+/// name order), as one snapshot per account.
+fn snapshot_source(paths: &[PathBuf]) -> Result<Option<Source>, AppError> {
+    match paths {
+        [] => Ok(None),
+        [one] if !one.is_dir() => Ok(Some(Source::Snapshot(one.clone()))),
+        many => {
+            let mut files = Vec::new();
+            for path in many {
+                if path.is_dir() {
+                    files.extend(files::json_files_in(path)?);
+                } else {
+                    files.push(path.clone());
+                }
+            }
+            if files.is_empty() {
+                return Err(AppError::Usage(format!(
+                    "--snapshot {}: no .json snapshot in this folder",
+                    many[0].display()
+                )));
+            }
+            Ok(Some(Source::Snapshots(files)))
+        }
+    }
+}
+
+/// The settings `--organization`, `--accounts` and the rest give: a layer laid over the file's.
+fn account_flags(args: &AccountArgs) -> AccountSettings {
+    AccountSettings {
+        organization: args.organization.then_some(true),
+        accounts: given(&args.accounts),
+        exclude_accounts: given(&args.exclude_accounts),
+        ous: given(&args.ous),
+        account_tags: given(&args.account_tags),
+        role_name: args.role_name.clone(),
+        role_path: args.role_path.clone(),
+        role_session_name: args.role_session_name.clone(),
+        external_id: args.external_id.clone(),
+        account_concurrency: args.account_concurrency,
+    }
+}
+
 fn nothing_evaluated() -> Evaluation {
     Evaluation {
         checks: Vec::new(),
@@ -342,6 +443,7 @@ fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
         trust_cloudflare: args.trust_cloudflare.then_some(true),
         sensitive_actions: sensitive_actions_flag(&args.sensitive_actions)?,
         environment_tag_keys: given(&args.environment_tag_keys),
+        accounts: account_flags(&args.accounts),
         suppressions: Vec::new(),
     })
 }
@@ -363,7 +465,11 @@ fn sensitive_actions_flag(additions: &[String]) -> Result<Option<Catalogue>, App
 }
 
 /// The collection `AwsArgs` describe; region names are checked here, before any call.
-fn aws_source(aws: &AwsArgs, quiet: bool) -> Result<AwsSource, AppError> {
+fn aws_source(
+    aws: &AwsArgs,
+    scope: Option<AccountScope>,
+    quiet: bool,
+) -> Result<AwsSource, AppError> {
     for region in &aws.regions {
         validate_region_name(region)?;
     }
@@ -376,6 +482,7 @@ fn aws_source(aws: &AwsArgs, quiet: bool) -> Result<AwsSource, AppError> {
             max_attempts: aws.max_attempts,
             show_progress: !quiet && std::io::stderr().is_terminal(),
         },
+        scope,
         max_scan_time: Duration::from_secs(aws.max_scan_time),
     })
 }

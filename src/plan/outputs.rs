@@ -16,6 +16,8 @@ pub enum Outputs {
     Report(Vec<ReportOutput>),
     /// The snapshot, replacing `FILE` atomically (`collect`).
     Snapshot(PathBuf),
+    /// One snapshot per account, `DIR/ACCOUNT.json` (`collect --organization`).
+    SnapshotFolder(PathBuf),
     /// The comparison of two reports, on standard output (`diff`).
     Diff(DiffFormat),
 }
@@ -176,6 +178,21 @@ impl Outputs {
     pub fn snapshot(path: PathBuf, inputs: &[&Path]) -> Result<Outputs, AppError> {
         Destination::Named(path.clone()).check(false, inputs)?;
         Ok(Outputs::Snapshot(path))
+    }
+
+    /// A folder for one snapshot per account: it must exist already or be creatable, and must
+    /// not be a file. Its files are replaced atomically, one by one.
+    pub fn snapshot_folder(path: PathBuf) -> Result<Outputs, AppError> {
+        if path.is_file() {
+            return Err(AppError::Usage(format!(
+                "-o {}: a scan of several accounts writes one snapshot per account into a \
+                 folder, and this is a file",
+                path.display()
+            )));
+        }
+        files::check_writable(&path.join("account.json"))
+            .or_else(|_| files::check_writable(&path))?;
+        Ok(Outputs::SnapshotFolder(path))
     }
 }
 

@@ -73,17 +73,8 @@ pub enum ReportError {
 /// The findings of a JSON report written by `ztaudit scan --format json`, given its text
 /// (`files::load_report` reads the file).
 pub fn parse(text: &str) -> Result<Vec<PriorFinding>, ReportError> {
-    let saved: SavedReport = serde_json::from_str(text).map_err(|source| ReportError::Invalid {
-        what: if source.is_syntax() || source.is_eof() {
-            "is not JSON"
-        } else {
-            "is not a ztaudit JSON report"
-        },
-        source,
-    })?;
-    if saved.schema_version == 0 || saved.schema_version > REPORT_SCHEMA_VERSION {
-        return Err(ReportError::Version(saved.schema_version));
-    }
+    let saved: SavedReport = read_json(text)?;
+    check_version(saved.schema_version)?;
     let mut findings = saved.findings;
     for finding in &mut findings {
         finding.fingerprint = fingerprint(
@@ -94,6 +85,26 @@ pub fn parse(text: &str) -> Result<Vec<PriorFinding>, ReportError> {
         );
     }
     Ok(findings)
+}
+
+/// A saved report's text as `T`, or why it is not a report.
+pub(super) fn read_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ReportError> {
+    serde_json::from_str(text).map_err(|source| ReportError::Invalid {
+        what: if source.is_syntax() || source.is_eof() {
+            "is not JSON"
+        } else {
+            "is not a ztaudit JSON report"
+        },
+        source,
+    })
+}
+
+/// Refuses a report of a layout this ztaudit does not read.
+pub(super) fn check_version(schema_version: u32) -> Result<(), ReportError> {
+    if schema_version == 0 || schema_version > REPORT_SCHEMA_VERSION {
+        return Err(ReportError::Version(schema_version));
+    }
+    Ok(())
 }
 
 impl Report {

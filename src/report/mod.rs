@@ -6,12 +6,14 @@
 //! summary and the Zero Trust score ([`score`]) are recomputed from the annotated findings.
 
 pub mod baseline;
+pub mod coverage;
 mod csv;
 pub mod diff;
 mod html;
 mod json;
 mod junit;
 mod markdown;
+pub mod merge;
 mod ocsf;
 mod sarif;
 pub mod score;
@@ -19,18 +21,21 @@ pub mod suppress;
 mod table;
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use ztaudit_checks::{Check, CheckMeta, Finding, Severity, Snapshot, Status};
 
 pub use baseline::{BaselineState, BaselineSummary};
+pub use coverage::{AccountCoverage, Coverage, CoverageStatus};
 pub use score::Score;
 pub use suppress::SuppressionOutcome;
 
 /// Version of the JSON report's layout. 2 added fingerprints, `MUTED`, suppressions, the
-/// baseline and the score; version 1 reports are still read as baselines.
+/// baseline and the score; version 1 reports are still read as baselines. `coverage` (scans
+/// of many accounts, shards) is an optional addition to version 2: readers of version 2 that
+/// ignore unknown fields read these reports unchanged.
 pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// Every way a report can be written, one module each; `cli::Format` spells them on the
@@ -105,6 +110,10 @@ pub struct Report {
     /// The policy documents `ztaudit policy lint` judged; absent for scans.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_documents: Option<Vec<String>>,
+    /// The accounts of a scan of many (`--organization`, `--accounts`, several snapshots, a
+    /// merge), each with its status; absent for a scan of one account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     pub summary: Summary,
     /// The Zero Trust score, overall and per pillar.
     pub score: Score,
@@ -136,7 +145,7 @@ pub struct ReportedFinding {
 }
 
 /// Why a finding is muted: the suppression's own words.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct MutedBy {
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,7 +163,7 @@ pub struct Tool {
     pub version: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ScanInfo {
     pub account: String,
     pub partition: String,
@@ -269,14 +278,10 @@ impl ReportedFinding {
 
 impl Report {
     pub fn new(snapshot: &Snapshot, checks: &[&dyn Check], findings: Vec<Finding>) -> Self {
-        let parse = |text: &str| OffsetDateTime::parse(text, &Rfc3339).ok();
-        let duration_seconds = match (
-            parse(&snapshot.collection.started_at),
-            parse(&snapshot.collection.finished_at),
-        ) {
-            (Some(start), Some(end)) => (end - start).as_seconds_f64().max(0.0),
-            _ => 0.0,
-        };
+        let duration_seconds = seconds_between(
+            &snapshot.collection.started_at,
+            &snapshot.collection.finished_at,
+        );
         let scan = ScanInfo {
             account: snapshot.account.clone(),
             partition: snapshot.partition.clone(),
@@ -287,6 +292,20 @@ impl Report {
             api_calls: snapshot.collection.api_calls,
         };
         Report::assemble(Some(scan), None, checks, findings)
+    }
+
+    /// The report of a scan of many accounts: `findings` of every account, which `coverage`
+    /// lists.
+    pub fn for_accounts(
+        scan: ScanInfo,
+        checks: &[&dyn Check],
+        mut findings: Vec<Finding>,
+        coverage: Coverage,
+    ) -> Self {
+        sort_across_accounts(&mut findings);
+        let mut report = Report::assemble(Some(scan), None, checks, findings);
+        report.coverage = Some(coverage);
+        report
     }
 
     /// The report of `ztaudit policy lint` over the documents named `documents`.
@@ -312,6 +331,7 @@ impl Report {
             },
             scan,
             policy_documents,
+            coverage: None,
             summary: Summary::default(),
             score: Score::default(),
             suppressions: Vec::new(),
@@ -323,8 +343,13 @@ impl Report {
         report
     }
 
+    /// Whether some account of the selection went unscanned (failed, or missing from a merge).
+    pub fn is_incomplete(&self) -> bool {
+        self.summary.error > 0 || self.coverage.as_ref().is_some_and(Coverage::is_incomplete)
+    }
+
     /// Recomputes the summary and the score after findings were annotated.
-    fn recount(&mut self) {
+    pub(crate) fn recount(&mut self) {
         let findings = self.findings.iter().map(|f| &f.finding);
         self.summary = Summary::of(findings.clone());
         self.score = Score::of(findings);
@@ -350,6 +375,12 @@ impl Report {
     /// Where the report's findings are from, for headings: `account 123… (3 regions)`.
     pub fn scope(&self) -> String {
         match (&self.scan, &self.policy_documents) {
+            (Some(_), _) if self.coverage.is_some() => {
+                let coverage = self.coverage.as_ref();
+                let scanned = coverage.map_or(0, |c| c.count(CoverageStatus::Scanned));
+                let selected = coverage.map_or(0, |c| c.selection.len());
+                format!("{scanned} of {selected} accounts scanned")
+            }
             (Some(scan), _) => format!(
                 "account {}, {} region{}",
                 scan.account,
@@ -369,6 +400,38 @@ impl Report {
     pub fn check(&self, id: &str) -> Option<&CheckMeta> {
         self.checks.iter().find(|meta| meta.id == id)
     }
+}
+
+/// Seconds from one RFC 3339 time to another; 0 when either is not one.
+pub fn seconds_between(start: &str, end: &str) -> f64 {
+    let parse = |text: &str| OffsetDateTime::parse(text, &Rfc3339).ok();
+    match (parse(start), parse(end)) {
+        (Some(start), Some(end)) => (end - start).as_seconds_f64().max(0.0),
+        _ => 0.0,
+    }
+}
+
+/// Findings of several accounts in one order, whatever order the accounts finished in: by
+/// check, then account, then as `evaluate` orders one account's.
+pub(crate) fn sort_across_accounts(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            &a.check_id,
+            &a.account,
+            &a.region,
+            &a.resource,
+            a.status,
+            &a.message,
+        )
+            .cmp(&(
+                &b.check_id,
+                &b.account,
+                &b.region,
+                &b.resource,
+                b.status,
+                &b.message,
+            ))
+    });
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table};
 use ztaudit_checks::{Finding, Severity, Status};
 
-use super::{BaselineState, Report, TableLayout};
+use super::{BaselineState, Coverage, CoverageStatus, Report, TableLayout};
 
 /// Renders the table report with the colour and width the caller decided.
 pub fn render_table(report: &Report, layout: TableLayout) -> String {
@@ -34,7 +34,7 @@ pub fn render_table(report: &Report, layout: TableLayout) -> String {
         );
         out.push_str(&paint(&heading, severity_color(severity), color));
         out.push('\n');
-        out.push_str(&findings_table(&failing, layout));
+        out.push_str(&findings_table(&failing, report.coverage.as_ref(), layout));
         out.push_str("\n\n");
     }
     let errors: Vec<&Finding> = report
@@ -47,11 +47,14 @@ pub fn render_table(report: &Report, layout: TableLayout) -> String {
         let heading = format!("ERROR · {} could not be evaluated", errors.len());
         out.push_str(&paint(&heading, Color::Magenta, color));
         out.push('\n');
-        out.push_str(&findings_table(&errors, layout));
+        out.push_str(&findings_table(&errors, report.coverage.as_ref(), layout));
         out.push_str("\n\n");
     }
     if report.summary.fail == 0 && report.summary.error == 0 {
         out.push_str("No failing findings.\n\n");
+    }
+    if let Some(coverage) = &report.coverage {
+        out.push_str(&coverage_section(coverage, layout));
     }
     out.push_str(&summary_lines(report));
     out.push_str(&score_lines(report));
@@ -114,7 +117,62 @@ fn suppression_and_baseline_lines(report: &Report) -> String {
     out
 }
 
-fn findings_table(findings: &[&Finding], layout: TableLayout) -> String {
+/// The accounts of a scan of many: a line of counts, then every account with its status.
+fn coverage_section(coverage: &Coverage, layout: TableLayout) -> String {
+    let mut heading = format!(
+        "ACCOUNTS · {} scanned, {} failed",
+        coverage.count(CoverageStatus::Scanned),
+        coverage.count(CoverageStatus::Failed)
+    );
+    for (status, name) in [
+        (CoverageStatus::Missing, "missing"),
+        (CoverageStatus::Excluded, "excluded"),
+    ] {
+        let count = coverage.count(status);
+        if count > 0 {
+            heading.push_str(&format!(", {count} {name}"));
+        }
+    }
+    if let Some(shard) = coverage.shard {
+        heading.push_str(&format!(
+            " (shard {}/{} of {} selected)",
+            shard.index,
+            shard.count,
+            coverage.selection.len()
+        ));
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.force_no_tty();
+    table.set_header(["Account", "Name", "OU path", "Status", "Reason"]);
+    for account in &coverage.accounts {
+        table.add_row([
+            account.id.as_str(),
+            account.name.as_deref().unwrap_or(""),
+            account.ou_path.as_deref().unwrap_or(""),
+            account.status.as_str(),
+            account.reason.as_deref().unwrap_or(""),
+        ]);
+    }
+    if let Some(width) = layout.width {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width);
+        table.set_constraints([ColumnConstraint::ContentWidth; 4]);
+    }
+    let color = if coverage.is_incomplete() {
+        Color::Magenta
+    } else {
+        Color::Green
+    };
+    format!("{}\n{table}\n\n", paint(&heading, color, layout.color))
+}
+
+fn findings_table(
+    findings: &[&Finding],
+    accounts: Option<&Coverage>,
+    layout: TableLayout,
+) -> String {
     let TableLayout { color, width } = layout;
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
@@ -123,7 +181,11 @@ fn findings_table(findings: &[&Finding], layout: TableLayout) -> String {
     if color {
         table.enforce_styling();
     }
-    table.set_header(["Check", "Resource", "Region", "Finding"].map(|h| {
+    // A scan of many accounts says which account each finding is in.
+    let mut header = vec!["Check"];
+    header.extend(accounts.map(|_| "Account"));
+    header.extend(["Resource", "Region", "Finding"]);
+    table.set_header(header.into_iter().map(|h| {
         let cell = Cell::new(h);
         if color {
             cell.add_attribute(Attribute::Bold)
@@ -132,19 +194,23 @@ fn findings_table(findings: &[&Finding], layout: TableLayout) -> String {
         }
     }));
     for finding in findings {
-        table.add_row([
-            finding.check_id.as_ref(),
-            short_resource(&finding.resource),
-            finding.region.as_str(),
-            finding.message.as_str(),
+        let mut row = vec![finding.check_id.to_string()];
+        row.extend(accounts.map(|coverage| coverage.label(&finding.account)));
+        row.extend([
+            short_resource(&finding.resource).to_owned(),
+            finding.region.clone(),
+            finding.message.clone(),
         ]);
+        table.add_row(row);
     }
     if let Some(width) = width {
         table
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(width);
-        // Ids, resources and regions are never broken; the Finding column takes the rest.
-        table.set_constraints([ColumnConstraint::ContentWidth; 3]);
+        // Ids, accounts, resources and regions are never broken; the Finding column takes
+        // the rest.
+        let fixed = if accounts.is_some() { 4 } else { 3 };
+        table.set_constraints(vec![ColumnConstraint::ContentWidth; fixed]);
     }
     table.to_string()
 }
@@ -156,6 +222,15 @@ fn summary_lines(report: &Report) -> String {
         .map(|&sev| format!("{} {}", summary.failed_by_severity.get(sev), sev))
         .collect();
     let scope = match (&report.scan, &report.policy_documents) {
+        (Some(scan), _) if report.coverage.is_some() => format!(
+            "{}, {} region{}: {}; collected in {:.1} s with {} API calls",
+            report.scope(),
+            scan.regions.len(),
+            if scan.regions.len() == 1 { "" } else { "s" },
+            scan.regions.join(", "),
+            scan.duration_seconds,
+            scan.api_calls,
+        ),
         (Some(scan), _) => format!(
             "Account {} ({}), {} region{}: {}; collected in {:.1} s with {} API calls",
             scan.account,

@@ -42,6 +42,9 @@ pub enum Target {
     Operation(&'static str),
     /// A REST request: its method and a path prefix (`GET /detector`).
     Rest(&'static str, &'static str),
+    /// A query operation whose (form-encoded) body contains this text once decoded: e.g.
+    /// `AssumeRole` of one role ARN.
+    OperationWithBody(&'static str, String),
 }
 
 /// When a matching request is faulted.
@@ -238,6 +241,10 @@ impl Target {
             Target::Rest(method, prefix) => {
                 request.method == *method && request.path.starts_with(prefix)
             }
+            Target::OperationWithBody(name, text) => {
+                Target::Operation(name).matches(request)
+                    && percent_decoded(&request.body).contains(text.as_str())
+            }
         }
     }
 }
@@ -278,6 +285,14 @@ impl State {
         }
         None
     }
+}
+
+/// A form-encoded body, decoded (`%3A` → `:`, `+` → space).
+fn percent_decoded(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body).replace('+', " ");
+    percent_encoding::percent_decode_str(&text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn splitmix(mut x: u64) -> u64 {

@@ -19,6 +19,7 @@ mod identity_scan;
 mod least_privilege;
 mod moto_scan;
 mod network_paths;
+mod organization_scan;
 mod policy_lint;
 mod suppressions;
 mod visibility_scan;

@@ -197,6 +197,13 @@ impl<T> Collected<T> {
         self.as_result().err()
     }
 
+    pub fn into_result(self) -> Result<T, CallError> {
+        match self {
+            Collected::Ok(value) => Ok(value),
+            Collected::Error(err) => Err(err),
+        }
+    }
+
     /// The value made from what was collected; an error stays the error.
     pub fn map<U>(self, make: impl FnOnce(T) -> U) -> Collected<U> {
         match self {
