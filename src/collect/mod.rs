@@ -17,8 +17,10 @@ mod events;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 pub mod organizations;
 mod rds;
+mod response_targets;
 mod s3;
 mod secretsmanager;
 mod securityhub;
@@ -152,10 +154,12 @@ pub async fn collect(
         let calls = calls.in_region(Some(region), *enabled);
         let clients = RegionClients::new(sdk, region, counter);
         let trail_homes = &trail_homes;
+        let partition = partition.as_str();
         async move {
             let (
                 (ec2, cloudtrail, guardduty, securityhub, config, events),
                 (rds, kms, elb, ssm, secretsmanager),
+                (lambda, stepfunctions, sns, sqs),
             ) = tokio::join!(
                 async {
                     tokio::join!(
@@ -164,7 +168,7 @@ pub async fn collect(
                         guardduty::collect_region(&clients.guardduty, &calls, role),
                         securityhub::collect_region(&clients.securityhub, &calls, role),
                         config::collect_region(&clients.config, &calls),
-                        events::collect_region(&clients.events, &calls),
+                        events::collect_region(&clients.events, &clients.ssm, &calls),
                     )
                 },
                 async {
@@ -174,6 +178,14 @@ pub async fn collect(
                         elb::collect_region(&clients.elbv2, &clients.elb, &calls),
                         ssm::collect_region(&clients.ssm, &calls),
                         secretsmanager::collect_region(&clients.secretsmanager, &calls),
+                    )
+                },
+                async {
+                    tokio::join!(
+                        lambda::collect_region(&clients.lambda, &calls),
+                        response_targets::collect_state_machines(&clients.sfn, &calls),
+                        response_targets::collect_topics(&clients.sns, &calls),
+                        response_targets::collect_queues(&clients.sqs, &calls, partition),
                     )
                 },
             );
@@ -189,6 +201,10 @@ pub async fn collect(
                 elb,
                 ssm,
                 secretsmanager,
+                lambda,
+                stepfunctions,
+                sns,
+                sqs,
             };
             (region.clone(), data)
         }
@@ -258,6 +274,10 @@ struct RegionClients {
     elb: aws_sdk_elasticloadbalancing::Client,
     ssm: aws_sdk_ssm::Client,
     secretsmanager: aws_sdk_secretsmanager::Client,
+    lambda: aws_sdk_lambda::Client,
+    sfn: aws_sdk_sfn::Client,
+    sns: aws_sdk_sns::Client,
+    sqs: aws_sdk_sqs::Client,
 }
 
 impl RegionClients {
@@ -285,6 +305,10 @@ impl RegionClients {
             elb: client!(aws_sdk_elasticloadbalancing),
             ssm: client!(aws_sdk_ssm),
             secretsmanager: client!(aws_sdk_secretsmanager),
+            lambda: client!(aws_sdk_lambda),
+            sfn: client!(aws_sdk_sfn),
+            sns: client!(aws_sdk_sns),
+            sqs: client!(aws_sdk_sqs),
         }
     }
 }

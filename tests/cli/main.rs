@@ -19,5 +19,6 @@ mod least_privilege;
 mod moto_scan;
 mod network_paths;
 mod policy_lint;
+mod response_scan;
 mod suppressions;
 mod visibility_scan;
