@@ -26,7 +26,6 @@ declare_check! {
     /// `GuardDuty Finding`, or `source` `aws.securityhub` and `detail-type`
     /// `Security Hub Findings - Imported`, in the region's account and region. A rule that
     /// also filters on `detail` (say, high severity only) counts, and the message says so.
-    ///
     /// A matching rule answers only if it is enabled and one of its targets can act:
     /// - a Lambda function must exist (`lambda:ListFunctions`; an alias or version qualifier
     ///   is not checked), and its execution role must be allowed at least one containment
@@ -38,7 +37,6 @@ declare_check! {
     ///   allowed the same;
     /// - a Step Functions state machine, SNS topic or SQS queue must exist
     ///   (`states:ListStateMachines`, `sns:ListTopics`, `sqs:ListQueues`).
-    ///
     /// The role is judged by the policy engine on its inline and attached managed policies,
     /// for a request on every resource of the action's type (`arn:…:iam::ACCOUNT:user/*`),
     /// so a role allowed to deactivate only `${aws:username}`'s keys contains no one. A
