@@ -217,6 +217,98 @@ mod tests {
             .expect("id and arn are set")
     }
 
+    #[test]
+    fn only_the_automation_role_is_kept_of_a_targets_input() {
+        assert_eq!(
+            automation_assume_role(
+                r#"{"InstanceId":["i-1"],"AutomationAssumeRole":["arn:aws:iam::123456789012:role/responder"]}"#
+            )
+            .as_deref(),
+            Some("arn:aws:iam::123456789012:role/responder")
+        );
+        assert_eq!(automation_assume_role(r#"{"InstanceId":["i-1"]}"#), None);
+        assert_eq!(automation_assume_role("not json"), None);
+    }
+
+    #[test]
+    fn automation_targets_name_their_document_and_version() {
+        assert_eq!(
+            automation_document(
+                "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWS-StopEC2Instance:$DEFAULT"
+            ),
+            Some(("AWS-StopEC2Instance", None))
+        );
+        assert_eq!(
+            automation_document(
+                "arn:aws:ssm:eu-west-1:123456789012:automation-definition/isolate:3"
+            ),
+            Some(("isolate", Some("3")))
+        );
+        assert_eq!(
+            automation_document("arn:aws:sns:eu-west-1:123456789012:pager"),
+            None
+        );
+    }
+
+    /// moto's SSM has no AWS-owned Automation documents, so existence is shown here:
+    /// `InvalidDocument` means absent, a document found means present.
+    #[tokio::test]
+    async fn an_automation_document_that_ssm_does_not_know_is_absent() {
+        use aws_sdk_ssm::operation::describe_document::{
+            DescribeDocumentError, DescribeDocumentOutput,
+        };
+        use aws_sdk_ssm::types::error::InvalidDocument;
+        use aws_smithy_types::error::ErrorMetadata;
+
+        let found = mock!(aws_sdk_ssm::Client::describe_document)
+            .match_requests(|req| req.name() == Some("AWS-StopEC2Instance"))
+            .then_output(|| DescribeDocumentOutput::builder().build());
+        let gone = mock!(aws_sdk_ssm::Client::describe_document)
+            .match_requests(|req| {
+                req.name() == Some("isolate") && req.document_version() == Some("3")
+            })
+            .then_error(|| {
+                DescribeDocumentError::InvalidDocument(
+                    InvalidDocument::builder()
+                        .meta(ErrorMetadata::builder().code("InvalidDocument").build())
+                        .build(),
+                )
+            });
+        let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, [&found, &gone]);
+        let calls = Calls::new(4, ProgressBar::hidden()).in_region(Some("eu-west-1"), true);
+        let target = |arn: &str| EventTarget {
+            id: "respond".to_owned(),
+            arn: arn.to_owned(),
+            role_arn: None,
+            automation_assume_role: None,
+            automation_document: None,
+        };
+
+        let present = with_document(
+            &ssm,
+            &calls,
+            target("arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWS-StopEC2Instance:$DEFAULT"),
+        )
+        .await;
+        let absent = with_document(
+            &ssm,
+            &calls,
+            target("arn:aws:ssm:eu-west-1:123456789012:automation-definition/isolate:3"),
+        )
+        .await;
+        let other = with_document(
+            &ssm,
+            &calls,
+            target("arn:aws:sns:eu-west-1:123456789012:pager"),
+        )
+        .await;
+
+        assert_eq!(present.automation_document, Some(Collected::Ok(true)));
+        assert_eq!(absent.automation_document, Some(Collected::Ok(false)));
+        assert_eq!(other.automation_document, None, "no call for other targets");
+        assert_eq!((found.num_calls(), gone.num_calls()), (1, 1));
+    }
+
     #[tokio::test]
     async fn rules_and_targets_are_read_to_the_last_page() {
         let first = mock!(Client::list_rules)
