@@ -17,9 +17,11 @@ mod events;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 pub mod organization_accounts;
 pub mod organizations;
 mod rds;
+mod response_targets;
 mod s3;
 mod secretsmanager;
 mod securityhub;
@@ -157,10 +159,12 @@ pub async fn collect_account(
         let calls = calls.in_region(Some(region), *enabled);
         let clients = RegionClients::new(sdk, region, counter);
         let trail_homes = &trail_homes;
+        let partition = partition.as_str();
         async move {
             let (
                 (ec2, cloudtrail, guardduty, securityhub, config, events),
                 (rds, kms, elb, ssm, secretsmanager),
+                (lambda, stepfunctions, sns, sqs),
             ) = tokio::join!(
                 async {
                     tokio::join!(
@@ -169,7 +173,7 @@ pub async fn collect_account(
                         guardduty::collect_region(&clients.guardduty, &calls, role),
                         securityhub::collect_region(&clients.securityhub, &calls, role),
                         config::collect_region(&clients.config, &calls),
-                        events::collect_region(&clients.events, &calls),
+                        events::collect_region(&clients.events, &clients.ssm, &calls),
                     )
                 },
                 async {
@@ -179,6 +183,14 @@ pub async fn collect_account(
                         elb::collect_region(&clients.elbv2, &clients.elb, &calls),
                         ssm::collect_region(&clients.ssm, &calls),
                         secretsmanager::collect_region(&clients.secretsmanager, &calls),
+                    )
+                },
+                async {
+                    tokio::join!(
+                        lambda::collect_region(&clients.lambda, &calls),
+                        response_targets::collect_state_machines(&clients.sfn, &calls),
+                        response_targets::collect_topics(&clients.sns, &calls),
+                        response_targets::collect_queues(&clients.sqs, &calls, partition),
                     )
                 },
             );
@@ -194,6 +206,10 @@ pub async fn collect_account(
                 elb,
                 ssm,
                 secretsmanager,
+                lambda,
+                stepfunctions,
+                sns,
+                sqs,
             };
             (region.clone(), data)
         }
@@ -289,6 +305,10 @@ struct RegionClients {
     elb: aws_sdk_elasticloadbalancing::Client,
     ssm: aws_sdk_ssm::Client,
     secretsmanager: aws_sdk_secretsmanager::Client,
+    lambda: aws_sdk_lambda::Client,
+    sfn: aws_sdk_sfn::Client,
+    sns: aws_sdk_sns::Client,
+    sqs: aws_sdk_sqs::Client,
 }
 
 impl RegionClients {
@@ -316,6 +336,10 @@ impl RegionClients {
             elb: client!(aws_sdk_elasticloadbalancing),
             ssm: client!(aws_sdk_ssm),
             secretsmanager: client!(aws_sdk_secretsmanager),
+            lambda: client!(aws_sdk_lambda),
+            sfn: client!(aws_sdk_sfn),
+            sns: client!(aws_sdk_sns),
+            sqs: client!(aws_sdk_sqs),
         }
     }
 }

@@ -38,7 +38,7 @@ fn golden_csv() {
     let text = demo_report("csv");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let rows = reader.records().count();
-    assert_eq!(rows, 156, "one row per finding");
+    assert_eq!(rows, 161, "one row per finding");
     insta::assert_snapshot!(text);
 }
 
@@ -193,17 +193,17 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 fn junit_counts_failures_errors_and_skips() {
     let xml = demo_report("junit");
     assert_eq!(xml.matches("<testsuite ").count(), 55, "a suite per check");
-    assert_eq!(xml.matches("<testcase ").count(), 156, "a case per finding");
+    assert_eq!(xml.matches("<testcase ").count(), 161, "a case per finding");
     assert_eq!(xml.matches("<failure").count(), 58);
     assert_eq!(xml.matches("<error").count(), 2);
-    assert_eq!(xml.matches("<skipped").count(), 12);
+    assert_eq!(xml.matches("<skipped").count(), 13);
 }
 
 #[test]
 fn ocsf_records_are_detection_findings() {
     let records: Value = serde_json::from_str(&demo_report("ocsf")).expect("OCSF is JSON");
     let records = records.as_array().expect("an array of records");
-    assert_eq!(records.len(), 156);
+    assert_eq!(records.len(), 161);
     for record in records {
         assert_eq!(record["class_uid"], 2004);
         assert_eq!(record["category_uid"], 2);
@@ -279,10 +279,10 @@ fn the_html_report_renders_in_chromium_without_script_errors() {
         "the page raised a script error"
     );
     assert!(
-        dom.contains("Showing 156 of 156 findings"),
+        dom.contains("Showing 161 of 161 findings"),
         "the findings count is not shown"
     );
-    assert_eq!(dom.matches("data-fingerprint=").count(), 156);
+    assert_eq!(dom.matches("data-fingerprint=").count(), 161);
     assert!(dom.contains("data-pillar=\"Networks\""), "score bars drawn");
     assert!(dom.contains("data-card=\"Score\""));
 }

@@ -19,16 +19,18 @@ use crate::support::{
 
 /// Where moto 5.2.5 falls short, whatever the policy says: it checks the signature of REST-JSON
 /// requests (GuardDuty, Security Hub) made with a non-root IAM user's keys against a different
-/// canonical request and answers 403 with an XML body; it answers S3 Control's account-level
+/// canonical request and answers 403 with an XML body (Lambda's `ListFunctions`, REST-JSON as
+/// well, gets the same 403); it answers S3 Control's account-level
 /// GetPublicAccessBlock for such a user with an error that carries no code; it authorizes S3's
 /// GetBucketEncryption and GetPublicAccessBlock as `s3:GetBucketEncryption` and
 /// `s3:GetPublicAccessBlock`, actions IAM does not have (AWS authorizes them as
 /// `s3:GetEncryptionConfiguration` and `s3:GetBucketPublicAccessBlock`, which the documented
 /// policy grants); and it implements neither ssm:DescribeInstanceInformation nor
 /// ec2:DescribeClientVpnEndpoints. Those calls are proved allowed by the policy engine below.
-const MOTO_SHORTFALL: [&str; 7] = [
+const MOTO_SHORTFALL: [&str; 8] = [
     "guardduty:",
     "securityhub:",
+    "lambda:ListFunctions",
     "s3control:GetPublicAccessBlock",
     "s3:GetBucketEncryption",
     "s3:GetPublicAccessBlock",
@@ -180,6 +182,10 @@ fn a_collection_makes_the_fewest_calls_the_inventory_needs() {
         "config:DescribeConfigurationRecorders",
         "events:ListRules",
         "sso:ListInstances",
+        "lambda:ListFunctions",
+        "states:ListStateMachines",
+        "sns:ListTopics",
+        "sqs:ListQueues",
     ] {
         assert_eq!(count(per_region), regions as u64, "{per_region}");
     }

@@ -21,5 +21,6 @@ mod moto_scan;
 mod network_paths;
 mod organization_scan;
 mod policy_lint;
+mod response_scan;
 mod suppressions;
 mod visibility_scan;

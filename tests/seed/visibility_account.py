@@ -93,7 +93,46 @@ expect["ZT607"] = {"eu-west-1": "PASS", "us-east-1": "FAIL", "ap-southeast-2": "
 # EventBridge: in eu-west-1 a rule sends GuardDuty findings (matched by an `$or` with a prefix)
 # to a Lambda function; in us-east-1 the Security Hub rule is disabled; in ap-southeast-2 the
 # GuardDuty rule has no target, and a rule with a target matches other events only.
-responder = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:isolate-instance"
+# The function exists, and its role may isolate an instance (ZT701 judges both).
+iam = client("iam", "us-east-1")
+iam.create_role(
+    RoleName="isolate-instance",
+    AssumeRolePolicyDocument=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    ),
+)
+iam.put_role_policy(
+    RoleName="isolate-instance",
+    PolicyName="isolate",
+    PolicyDocument=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["ec2:ModifyInstanceAttribute", "ec2:DescribeInstances"],
+                    "Resource": "*",
+                }
+            ],
+        }
+    ),
+)
+responder = client("lambda", "eu-west-1").create_function(
+    FunctionName="isolate-instance",
+    Runtime="python3.12",
+    Role=f"arn:aws:iam::{ACCOUNT}:role/isolate-instance",
+    Handler="index.handler",
+    Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+)["FunctionArn"]
 events = client("events", "eu-west-1")
 events.put_rule(
     Name="guardduty-to-responder",

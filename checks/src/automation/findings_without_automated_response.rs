@@ -1,7 +1,9 @@
+use super::shared::{Responder, TargetArn, TargetKind, CONTAINMENT_ACTIONS};
 use crate::declare_check;
 use crate::event_pattern::{matches, KnownEvent, PatternMatch};
-use crate::snapshot::{Collected, EventRule};
-use crate::{CheckConfig, Findings, Snapshot};
+use crate::identity::shared::{first_few, permission, role_documents, Permission};
+use crate::snapshot::{arn_account, Collected, EventRule, EventTarget};
+use crate::{CallError, CheckConfig, Findings, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -24,16 +26,38 @@ declare_check! {
     /// `GuardDuty Finding`, or `source` `aws.securityhub` and `detail-type`
     /// `Security Hub Findings - Imported`, in the region's account and region. A rule that
     /// also filters on `detail` (say, high severity only) counts, and the message says so.
-    /// - PASS: such a rule is enabled and has a target.
-    /// - FAIL: there is none; the message names matching rules that are disabled or have no
-    ///   target.
-    /// - ERROR: the rules could not be listed, or no rule passes and the targets of a matching
-    ///   enabled rule could not be read.
+    /// A matching rule answers only if it is enabled and one of its targets can act:
+    /// - a Lambda function must exist (`lambda:ListFunctions`; an alias or version qualifier
+    ///   is not checked), and its execution role must be allowed at least one containment
+    ///   action — deactivating or deleting access keys, removing a console password,
+    ///   attaching, putting or detaching a policy on a user or role, revoking security-group
+    ///   rules, changing an instance's or interface's groups, stopping an instance;
+    /// - an SSM Automation must exist (`ssm:DescribeDocument`) and its role — the target
+    ///   input's `AutomationAssumeRole`, else the role EventBridge starts it with — must be
+    ///   allowed the same;
+    /// - a Step Functions state machine, SNS topic or SQS queue must exist
+    ///   (`states:ListStateMachines`, `sns:ListTopics`, `sqs:ListQueues`).
+    /// The role is judged by the policy engine on its inline and attached managed policies,
+    /// for a request on every resource of the action's type (`arn:…:iam::ACCOUNT:user/*`),
+    /// so a role allowed to deactivate only `${aws:username}`'s keys contains no one. A
+    /// condition on a key the scan does not know (source IP, tags…) leaves it undecided.
+    /// - PASS: such a rule is enabled and a target can act; the message names it and, for a
+    ///   role, the containment actions it may call.
+    /// - FAIL: there is none; the message names each matching rule that is disabled, has no
+    ///   target, targets what does not exist, or runs with a role that cannot contain.
+    /// - ERROR: the rules could not be listed, or no rule passes and something a verdict
+    ///   needs could not be read: a rule's targets, the functions, lists or documents, the
+    ///   IAM authorization details; a target of another kind (an event bus, a log group) or
+    ///   in another account or an unscanned region, whose existence is not verified; a role
+    ///   allowed only under a condition the scan cannot resolve.
     ///
     /// ## References
     /// - CISA Zero Trust Maturity Model v2.0, Automation and Orchestration
     /// - <https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html>
     /// - <https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-integration-types.html>
+    /// - <https://docs.aws.amazon.com/guardduty/latest/ug/compromised-creds.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/running-automations-event-bridge.html>
+    /// - AWS Security Incident Response Guide, "Containment"
     pub FindingsWithoutAutomatedResponse {
         id: "ZT701",
         name: "findings-without-automated-response",
@@ -85,14 +109,27 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                     ));
                 }
                 Collected::Ok(targets) => {
-                    responding = Some((rule, what, filters, targets));
-                    break;
+                    let mut acting = Vec::new();
+                    for target in targets {
+                        match judge_target(snapshot, region, target) {
+                            TargetVerdict::Acts(how) => acting.push(how),
+                            TargetVerdict::Falls(why) => {
+                                shortfalls.push(format!("rule {} {why}", rule.name));
+                            }
+                            TargetVerdict::Unknown(why) => {
+                                unknown.push(format!("rule {}: {why}", rule.name));
+                            }
+                        }
+                    }
+                    if !acting.is_empty() {
+                        responding = Some((rule, what, filters, acting));
+                        break;
+                    }
                 }
                 Collected::Error(error) => unknown.push(format!("rule {}: {error}", rule.name)),
             }
         }
-        if let Some((rule, what, filters, targets)) = responding {
-            let arns: Vec<&str> = targets.iter().map(|t| t.arn.as_str()).collect();
+        if let Some((rule, what, filters, acting)) = responding {
             let only = if filters.is_empty() {
                 String::new()
             } else {
@@ -106,7 +143,7 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                 format!(
                     "rule {} sends {what}{only} to {}",
                     rule.name,
-                    arns.join(", ")
+                    acting.join(", ")
                 ),
             );
         } else if !unknown.is_empty() {
@@ -120,12 +157,182 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             out.fail(
                 resource,
                 format!(
-                    "no enabled EventBridge rule in {region} routes findings to a target: {}",
+                    "no enabled EventBridge rule in {region} routes findings to a target that can act: {}",
                     shortfalls.join("; ")
                 ),
             );
         }
     }
+}
+
+/// What one target of a matching, enabled rule does with a finding.
+enum TargetVerdict {
+    /// It exists and (for code that runs with a role) may contain: how, for the message.
+    Acts(String),
+    /// It cannot respond: why, after "rule NAME".
+    Falls(String),
+    /// The scan cannot tell: why.
+    Unknown(String),
+}
+
+/// Judges one target: it must exist in the snapshot's data of its region, and a Lambda
+/// function or an SSM Automation must run with a role allowed some containment action.
+fn judge_target(snapshot: &Snapshot, rule_region: &str, target: &EventTarget) -> TargetVerdict {
+    let Some(parsed) = TargetArn::parse(&target.arn) else {
+        return TargetVerdict::Unknown(format!(
+            "target {} is not an ARN ztaudit reads",
+            target.arn
+        ));
+    };
+    if parsed.account != snapshot.account {
+        return TargetVerdict::Unknown(format!(
+            "target {} is in account {}, which this scan does not read",
+            target.arn, parsed.account
+        ));
+    }
+    let region = if parsed.region.is_empty() {
+        rule_region
+    } else {
+        parsed.region
+    };
+    let Some(data) = snapshot.regions.get(region) else {
+        return TargetVerdict::Unknown(format!(
+            "target {} is in region {region}, which was not scanned",
+            target.arn
+        ));
+    };
+    let listed = |arns: &Collected<Vec<String>>, what: &str| match arns {
+        Collected::Ok(arns) if arns.contains(&target.arn) => {
+            TargetVerdict::Acts(target.arn.clone())
+        }
+        Collected::Ok(_) => TargetVerdict::Falls(format!(
+            "targets {what} {}, which does not exist",
+            target.arn
+        )),
+        Collected::Error(error) => TargetVerdict::Unknown(error.to_string()),
+    };
+    match parsed.kind {
+        TargetKind::StateMachine => listed(&data.stepfunctions.state_machines, "state machine"),
+        TargetKind::SnsTopic => listed(&data.sns.topics, "SNS topic"),
+        TargetKind::SqsQueue => listed(&data.sqs.queues, "SQS queue"),
+        TargetKind::Lambda { name } => {
+            let functions = match &data.lambda.functions {
+                Collected::Ok(functions) => functions,
+                Collected::Error(error) => return TargetVerdict::Unknown(error.to_string()),
+            };
+            match functions.iter().find(|function| function.name == name) {
+                None => {
+                    TargetVerdict::Falls(format!("targets lambda {name}, which does not exist"))
+                }
+                Some(function) => judge_role(
+                    snapshot,
+                    &format!("lambda {name}"),
+                    &responder(snapshot, region, &function.role),
+                ),
+            }
+        }
+        TargetKind::SsmAutomation { document } => {
+            let label = format!("SSM Automation {document}");
+            match &target.automation_document {
+                Some(Collected::Ok(true)) => {}
+                Some(Collected::Ok(false)) => {
+                    return TargetVerdict::Falls(format!("targets {label}, which does not exist"))
+                }
+                Some(Collected::Error(error)) => return TargetVerdict::Unknown(error.to_string()),
+                None => return TargetVerdict::Unknown(CallError::not_collected().to_string()),
+            }
+            match target
+                .automation_assume_role
+                .as_deref()
+                .or(target.role_arn.as_deref())
+            {
+                Some(role) => judge_role(snapshot, &label, &responder(snapshot, region, role)),
+                None => TargetVerdict::Falls(format!(
+                    "targets {label} with no role to start it (the target has no RoleArn)"
+                )),
+            }
+        }
+        TargetKind::Other { service } => TargetVerdict::Unknown(format!(
+            "target {} is a {service} resource, whose existence ztaudit does not verify (it \
+             verifies Lambda, Step Functions, SNS, SQS and SSM Automation targets)",
+            target.arn
+        )),
+    }
+}
+
+/// The role `role_arn` of the scanned account, acting in `region`.
+fn responder<'a>(snapshot: &'a Snapshot, region: &'a str, role_arn: &'a str) -> Responder<'a> {
+    Responder {
+        partition: &snapshot.partition,
+        account: &snapshot.account,
+        region,
+        role_arn,
+    }
+}
+
+/// Whether the role a response runs as (`who`'s) may call some containment action.
+fn judge_role(snapshot: &Snapshot, who: &str, responder: &Responder<'_>) -> TargetVerdict {
+    let authorization = match &snapshot.global.iam.authorization {
+        Collected::Ok(authorization) => authorization,
+        Collected::Error(error) => return TargetVerdict::Unknown(error.to_string()),
+    };
+    let Some(role) = authorization
+        .roles
+        .iter()
+        .find(|role| role.arn == responder.role_arn)
+    else {
+        return if arn_account(responder.role_arn) == Some(snapshot.account.as_str()) {
+            TargetVerdict::Falls(format!(
+                "targets {who}, whose role {} does not exist",
+                responder.role_arn
+            ))
+        } else {
+            TargetVerdict::Unknown(format!(
+                "{who} runs as {}, a role of another account",
+                responder.role_arn
+            ))
+        };
+    };
+    let documents = match role_documents(authorization, role) {
+        Ok(documents) => documents,
+        Err(reason) => return TargetVerdict::Unknown(reason),
+    };
+    let mut allowed = Vec::new();
+    let mut conditional = Vec::new();
+    for containment in CONTAINMENT_ACTIONS {
+        match permission(&documents, &containment.request(responder)) {
+            Permission::Allowed { .. } => allowed.push(containment.action),
+            Permission::Conditional { keys } => {
+                conditional.push(format!(
+                    "{} (condition on {})",
+                    containment.action,
+                    keys.join(", ")
+                ));
+            }
+            Permission::Denied { .. } => {}
+        }
+    }
+    if !allowed.is_empty() {
+        return TargetVerdict::Acts(format!(
+            "{who}, whose role {} can call {}",
+            role.name,
+            first_few(&allowed)
+        ));
+    }
+    if !conditional.is_empty() {
+        let conditional: Vec<&str> = conditional.iter().map(String::as_str).collect();
+        return TargetVerdict::Unknown(format!(
+            "{who}'s role {} can call {} only under a condition the scan cannot resolve",
+            role.name,
+            first_few(&conditional)
+        ));
+    }
+    let actions: Vec<&str> = CONTAINMENT_ACTIONS.iter().map(|c| c.action).collect();
+    TargetVerdict::Falls(format!(
+        "targets {who}, whose role {} cannot call {} (no containment action is allowed)",
+        role.name,
+        first_few(&actions)
+    ))
 }
 
 /// Which findings the rule's pattern lets through (the widest), and the fields it also

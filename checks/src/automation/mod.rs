@@ -2,3 +2,4 @@
 //! happens to read an inbox.
 
 pub mod findings_without_automated_response;
+mod shared;

@@ -5,10 +5,13 @@ use ztaudit_policy::{
     Catalogue, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
 };
 
-use super::shared::{first_few, judge_source, mfa_gap_failure, mfa_gaps, parse, PolicySource};
+use super::shared::{
+    first_few, inline_sources, judge_source, managed_sources, mfa_gap_failure, mfa_gaps, parse,
+    parsed, PolicySource,
+};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
-use crate::snapshot::{Collected, InlinePolicy, Role};
+use crate::snapshot::{Collected, Role};
 use crate::{CheckConfig, Findings, PolicyFailure, PolicyVerdict, Snapshot};
 
 declare_check! {
@@ -83,11 +86,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         return;
     };
     let catalogue = &config.sensitive_actions;
-    let managed: BTreeMap<&str, PolicySource<'_>> = authorization
-        .policies
-        .iter()
-        .map(|policy| (policy.arn.as_str(), PolicySource::managed(policy)))
-        .collect();
+    let managed = managed_sources(authorization);
 
     for user in &authorization.users {
         let resource = out.resource(GLOBAL_REGION, user);
@@ -231,38 +230,6 @@ fn gap_failure(gaps: &[MfaGap], modes: &[MfaAbsence]) -> Option<PolicyFailure> {
         ),
         ..failure
     })
-}
-
-fn inline_sources<'a>(
-    kind: &str,
-    owner: &str,
-    owner_arn: &str,
-    inline: &'a [InlinePolicy],
-) -> Vec<PolicySource<'a>> {
-    inline
-        .iter()
-        .map(|policy| PolicySource::inline(kind, owner, owner_arn, policy))
-        .collect()
-}
-
-/// Parses the inline sources and the attached managed policies; an attached policy missing
-/// from the authorization details is an error, not an empty policy.
-fn parsed(
-    inline: &[PolicySource<'_>],
-    attached: &[&str],
-    managed: &BTreeMap<&str, PolicySource<'_>>,
-) -> Result<Vec<(String, PolicyDocument)>, String> {
-    let mut documents = Vec::new();
-    for source in inline {
-        documents.push((source.label.clone(), parse(source)?));
-    }
-    for arn in attached {
-        let source = managed
-            .get(arn)
-            .ok_or_else(|| format!("attached policy {arn} is not in the authorization details"))?;
-        documents.push((source.label.clone(), parse(source)?));
-    }
-    Ok(documents)
 }
 
 /// A principal's permissions boundary, as far as it could be read.

@@ -5,19 +5,24 @@
 //!   same functions serve a scan and `ztaudit policy lint`, so a policy file and the same
 //!   policy in an account get the same verdict.
 //! - Ages measured against the collection, and values of the account summary.
+//! - A principal's policies gathered and parsed ([`role_documents`]), and whether they let it
+//!   make one concrete request, as the evaluator decides ([`permission`]), with conditions
+//!   the scan cannot resolve kept apart as "conditional".
 
 use std::collections::BTreeMap;
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use ztaudit_policy::lint::{self, LintKind};
-use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
+use ztaudit_policy::{
+    evaluate, mfa, Catalogue, Decision, Effect, PolicyDocument, PolicyError, Request,
+};
 
 use super::escalation_analysis::privileged_actions_allowed_by;
 use crate::findings::GLOBAL_REGION;
 use crate::findings::{AllowedAction, FindingDetails};
 use crate::snapshot::{
-    ArnScope, Authorization, AwsResource, Collected, InlinePolicy, ManagedPolicy,
+    ArnScope, Authorization, AwsResource, Collected, InlinePolicy, ManagedPolicy, Role,
 };
 use crate::{CheckConfig, Findings, PolicyFailure, PolicyJudge, PolicyVerdict, Resource, Snapshot};
 
@@ -491,4 +496,128 @@ pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) 
     } else {
         Err(messages.join("; ").into())
     })
+}
+
+/// The sources of the inline policies `inline` of the principal `owner` (a `user`, `group` or
+/// `role`, as `kind` says) whose ARN is `owner_arn`.
+pub fn inline_sources<'a>(
+    kind: &str,
+    owner: &str,
+    owner_arn: &str,
+    inline: &'a [InlinePolicy],
+) -> Vec<PolicySource<'a>> {
+    inline
+        .iter()
+        .map(|policy| PolicySource::inline(kind, owner, owner_arn, policy))
+        .collect()
+}
+
+/// Every managed policy of the account by ARN, as [`PolicySource`]s.
+pub fn managed_sources(authorization: &Authorization) -> BTreeMap<&str, PolicySource<'_>> {
+    authorization
+        .policies
+        .iter()
+        .map(|policy| (policy.arn.as_str(), PolicySource::managed(policy)))
+        .collect()
+}
+
+/// Parses the inline sources and the attached managed policies, each with its label; an
+/// attached policy missing from the authorization details is an error, not an empty policy.
+pub fn parsed(
+    inline: &[PolicySource<'_>],
+    attached: &[&str],
+    managed: &BTreeMap<&str, PolicySource<'_>>,
+) -> Result<Vec<(String, PolicyDocument)>, String> {
+    let mut documents = Vec::new();
+    for source in inline {
+        documents.push((source.label.clone(), parse(source)?));
+    }
+    for arn in attached {
+        let source = managed
+            .get(arn)
+            .ok_or_else(|| format!("attached policy {arn} is not in the authorization details"))?;
+        documents.push((source.label.clone(), parse(source)?));
+    }
+    Ok(documents)
+}
+
+/// A role's identity policies (inline and attached managed), parsed, each with its label.
+pub fn role_documents(
+    authorization: &Authorization,
+    role: &Role,
+) -> Result<Vec<(String, PolicyDocument)>, String> {
+    let inline = inline_sources("role", &role.name, &role.arn, &role.inline_policies);
+    let attached: Vec<&str> = role.attached_policies.iter().map(String::as_str).collect();
+    parsed(&inline, &attached, &managed_sources(authorization))
+}
+
+/// Whether a principal's identity policies let it make one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Permission {
+    /// Allowed whatever the keys the scan does not know: `by` names the granting statement.
+    Allowed { by: String },
+    /// The verdict hangs on condition keys the request context does not hold (`keys`, as the
+    /// policies write them): neither allowed nor denied as far as the scan can tell.
+    Conditional { keys: Vec<String> },
+    /// Denied: `why` says by which statement, or that nothing allows it.
+    Denied { why: String },
+}
+
+/// Evaluates `request` against `documents` (a principal's identity policies, with their
+/// labels) the way AWS does — a matching Deny wins, one matching Allow suffices — and keeps
+/// conditions the scan cannot resolve apart. A statement whose action and resource match the
+/// request but whose condition names a key absent from `request.context` could apply or not:
+/// such an Allow makes an otherwise denied request [`Permission::Conditional`], and such a
+/// Deny does the same to an allowed one. Keys in the context are decided exactly.
+pub fn permission(documents: &[(String, PolicyDocument)], request: &Request) -> Permission {
+    let policies: Vec<&PolicyDocument> = documents.iter().map(|(_, document)| document).collect();
+    let label = |policy: usize| {
+        documents
+            .get(policy)
+            .map_or("", |(label, _)| label.as_str())
+    };
+    let unresolved = |effect: Effect| -> Vec<String> {
+        let mut keys: Vec<String> = policies
+            .iter()
+            .flat_map(|document| &document.statements)
+            .filter(|statement| {
+                statement.effect == effect
+                    && statement.actions.matches(&request.action)
+                    && statement
+                        .resources
+                        .matches(&request.resource, &request.context)
+            })
+            .flat_map(|statement| &statement.conditions)
+            .filter(|condition| request.context.get(condition.lowercase_key()).is_none())
+            .map(|condition| condition.key.clone())
+            .collect();
+        keys.sort_by_key(|key| key.to_lowercase());
+        keys.dedup_by_key(|key| key.to_lowercase());
+        keys
+    };
+    match evaluate(&policies, request) {
+        Decision::ExplicitDeny { policy, statement } => Permission::Denied {
+            why: format!("denied by {}, {statement}", label(policy)),
+        },
+        Decision::Allow { policy, statement } => {
+            let keys = unresolved(Effect::Deny);
+            if keys.is_empty() {
+                Permission::Allowed {
+                    by: format!("{}, {statement}", label(policy)),
+                }
+            } else {
+                Permission::Conditional { keys }
+            }
+        }
+        Decision::ImplicitDeny => {
+            let keys = unresolved(Effect::Allow);
+            if keys.is_empty() {
+                Permission::Denied {
+                    why: "no statement allows it".to_owned(),
+                }
+            } else {
+                Permission::Conditional { keys }
+            }
+        }
+    }
 }

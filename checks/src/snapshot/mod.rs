@@ -17,9 +17,11 @@ mod events;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 mod load;
 mod organizations;
 mod rds;
+mod response_targets;
 mod s3;
 mod secrets;
 mod securityhub;
@@ -39,9 +41,11 @@ pub use events::*;
 pub use guardduty::*;
 pub use iam::*;
 pub use kms::*;
+pub use lambda::*;
 pub use load::SnapshotError;
 pub use organizations::*;
 pub use rds::*;
+pub use response_targets::*;
 pub use s3::*;
 pub use secrets::*;
 pub use securityhub::*;
@@ -123,6 +127,14 @@ pub struct RegionData {
     pub ssm: SsmRegion,
     #[serde(default)]
     pub secretsmanager: SecretsRegion,
+    #[serde(default)]
+    pub lambda: LambdaRegion,
+    #[serde(default)]
+    pub stepfunctions: StepFunctionsRegion,
+    #[serde(default)]
+    pub sns: SnsRegion,
+    #[serde(default)]
+    pub sqs: SqsRegion,
 }
 
 impl RegionData {
@@ -138,6 +150,10 @@ impl RegionData {
         errors.extend(self.elb.call_errors());
         errors.extend(self.ssm.call_errors());
         errors.extend(self.secretsmanager.call_errors());
+        errors.extend(self.lambda.call_errors());
+        errors.extend(self.stepfunctions.call_errors());
+        errors.extend(self.sns.call_errors());
+        errors.extend(self.sqs.call_errors());
         errors
     }
 }
