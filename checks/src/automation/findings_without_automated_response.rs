@@ -1,7 +1,9 @@
 use super::shared::{Responder, TargetArn, TargetKind, CONTAINMENT_ACTIONS};
 use crate::declare_check;
 use crate::event_pattern::{matches, KnownEvent, PatternMatch};
-use crate::identity::shared::{first_few, permission, role_documents, Permission};
+use crate::identity::shared::{
+    boundary_document, bounded_permission, first_few, permission, role_documents, Permission,
+};
 use crate::snapshot::{arn_account, Collected, EventRule, EventTarget};
 use crate::{CallError, CheckConfig, Findings, Snapshot};
 
@@ -297,10 +299,31 @@ fn judge_role(snapshot: &Snapshot, who: &str, responder: &Responder<'_>) -> Targ
         Ok(documents) => documents,
         Err(reason) => return TargetVerdict::Unknown(reason),
     };
+    // A boundary only takes away: unread, it matters only if the identity policies allow some
+    // containment action.
+    let boundary = match boundary_document(authorization, &role.permissions_boundary) {
+        Ok(boundary) => boundary,
+        Err(reason) => {
+            let identity_may_act = CONTAINMENT_ACTIONS.iter().any(|containment| {
+                !matches!(
+                    permission(&documents, &containment.request(responder)),
+                    Permission::Denied { .. }
+                )
+            });
+            if identity_may_act {
+                return TargetVerdict::Unknown(format!("{who}'s role {}: {reason}", role.name));
+            }
+            None
+        }
+    };
     let mut allowed = Vec::new();
     let mut conditional = Vec::new();
     for containment in CONTAINMENT_ACTIONS {
-        match permission(&documents, &containment.request(responder)) {
+        match bounded_permission(
+            &documents,
+            boundary.as_ref(),
+            &containment.request(responder),
+        ) {
             Permission::Allowed { .. } => allowed.push(containment.action),
             Permission::Conditional { keys } => {
                 conditional.push(format!(
@@ -328,8 +351,11 @@ fn judge_role(snapshot: &Snapshot, who: &str, responder: &Responder<'_>) -> Targ
         ));
     }
     let actions: Vec<&str> = CONTAINMENT_ACTIONS.iter().map(|c| c.action).collect();
+    let within = boundary.map_or(String::new(), |(label, _)| {
+        format!(" within its permissions boundary, {label}")
+    });
     TargetVerdict::Falls(format!(
-        "targets {who}, whose role {} cannot call {} (no containment action is allowed)",
+        "targets {who}, whose role {} cannot call {} (no containment action is allowed{within})",
         role.name,
         first_few(&actions)
     ))

@@ -429,14 +429,17 @@ pub fn grants_nothing(authorization: &Authorization, source: &PolicySource<'_>) 
         .policies
         .iter()
         .find(|policy| policy.arn == source.resource)?;
-    let is_boundary = |boundary: &Collected<Option<String>>| {
-        matches!(boundary, Collected::Ok(Some(arn)) if *arn == policy.arn)
-    };
+    let is_boundary = |boundary: &Collected<Option<String>>| matches!(boundary, Collected::Ok(Some(arn)) if *arn == policy.arn);
     let used_as_boundary = authorization
         .users
         .iter()
         .map(|user| &user.permissions_boundary)
-        .chain(authorization.roles.iter().map(|role| &role.permissions_boundary))
+        .chain(
+            authorization
+                .roles
+                .iter()
+                .map(|role| &role.permissions_boundary),
+        )
         .any(is_boundary);
     (policy.attachment_count == 0 && used_as_boundary).then(|| {
         format!(
@@ -549,6 +552,61 @@ pub fn role_documents(
     let inline = inline_sources("role", &role.name, &role.arn, &role.inline_policies);
     let attached: Vec<&str> = role.attached_policies.iter().map(String::as_str).collect();
     parsed(&inline, &attached, &managed_sources(authorization))
+}
+
+/// A principal's permissions boundary (`boundary`, its ARN as collected), parsed with its
+/// label; `None` when it has none. An error when it was not read, or its policy is missing
+/// or does not parse: a boundary only takes away, so an unread one forbids an "allowed".
+pub fn boundary_document(
+    authorization: &Authorization,
+    boundary: &Collected<Option<String>>,
+) -> Result<Option<(String, PolicyDocument)>, String> {
+    let arn = match boundary {
+        Collected::Ok(None) => return Ok(None),
+        Collected::Ok(Some(arn)) => arn,
+        Collected::Error(error) => {
+            return Err(format!("its permissions boundary was not read: {error}"))
+        }
+    };
+    let policy = authorization
+        .policies
+        .iter()
+        .find(|policy| policy.arn == *arn)
+        .ok_or_else(|| format!("permissions boundary {arn} is not in the authorization details"))?;
+    let source = PolicySource::managed(policy);
+    Ok(Some((source.label.clone(), parse(&source)?)))
+}
+
+/// [`permission`] of the identity policies `documents` within the permissions boundary, as
+/// AWS decides it: allowed only when both allow the request.
+pub fn bounded_permission(
+    documents: &[(String, PolicyDocument)],
+    boundary: Option<&(String, PolicyDocument)>,
+    request: &Request,
+) -> Permission {
+    let identity = permission(documents, request);
+    let Some(boundary) = boundary else {
+        return identity;
+    };
+    match (
+        identity,
+        permission(std::slice::from_ref(boundary), request),
+    ) {
+        (denied @ Permission::Denied { .. }, _) => denied,
+        (_, Permission::Denied { why }) => Permission::Denied {
+            why: format!("outside its permissions boundary ({}): {why}", boundary.0),
+        },
+        (allowed @ Permission::Allowed { .. }, Permission::Allowed { .. }) => allowed,
+        (Permission::Conditional { mut keys }, Permission::Conditional { keys: more }) => {
+            keys.extend(more);
+            keys.sort_by_key(|key| key.to_lowercase());
+            keys.dedup_by_key(|key| key.to_lowercase());
+            Permission::Conditional { keys }
+        }
+        (Permission::Conditional { keys }, _) | (_, Permission::Conditional { keys }) => {
+            Permission::Conditional { keys }
+        }
+    }
 }
 
 /// Whether a principal's identity policies let it make one request.
