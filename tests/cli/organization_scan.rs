@@ -30,10 +30,20 @@ fn account<'a>(seeded: &'a Value, name: &str) -> &'a str {
 
 /// An organization scan of `moto`'s organization (reached at `endpoint`), JSON, ungated.
 fn org_scan(moto: &Moto, endpoint: &str, extra: &[&str]) -> assert_cmd::Command {
+    org_scan_with(moto, endpoint, &JSON_SCAN, extra)
+}
+
+/// An organization scan with `scan` as the command and its format and gate.
+fn org_scan_with(
+    moto: &Moto,
+    endpoint: &str,
+    scan: &[&str],
+    extra: &[&str],
+) -> assert_cmd::Command {
     let mut cmd = moto.ztaudit();
     cmd.env("AWS_ENDPOINT_URL", endpoint)
         .env("ZTAUDIT_MAX_ATTEMPTS", "1")
-        .args(JSON_SCAN)
+        .args(scan)
         .args(["--organization", "--role-name", ROLE])
         .args(["--region", "us-east-1", "--checks", CHECKS])
         .args(extra);
@@ -167,15 +177,21 @@ fn an_organization_scan_judges_every_account_and_one_refused_role_fails_only_tha
     }
 
     // The gate still trips on the critical ZT301 of prod-a: exit 1 beats exit 3.
-    let gated = org_scan(&moto, &proxy.endpoint, &["--fail-on", "critical"])
-        .output()
-        .expect("runs");
-    assert_eq!(gated.status.code(), Some(1));
-    // The table prints the coverage, the failed account with its reason.
-    let table = org_scan(
+    let gated = org_scan_with(
         &moto,
         &proxy.endpoint,
-        &["--format", "table", "--width", "0"],
+        &["scan", "--format", "json", "--fail-on", "critical"],
+        &[],
+    )
+    .output()
+    .expect("runs");
+    assert_eq!(gated.status.code(), Some(1), "{gated:?}");
+    // The table prints the coverage, the failed account with its reason.
+    let table = org_scan_with(
+        &moto,
+        &proxy.endpoint,
+        &["scan", "--format", "table", "--fail-on", "never"],
+        &["--width", "0"],
     )
     .output()
     .expect("runs");
@@ -326,7 +342,7 @@ fn three_shards_merged_give_exactly_the_unsharded_scan_and_merge_refuses_mismatc
     );
     // Every format renders the merged report; the gate is the merge's own.
     let gated = merge(&paths, &["--fail-on", "critical"]);
-    assert_eq!(gated.status.code(), Some(1));
+    assert_eq!(gated.status.code(), Some(1), "{gated:?}");
     assert!(String::from_utf8_lossy(&gated.stdout).contains("ACCOUNTS · 6 scanned, 0 failed"));
 
     // A shard missing: its accounts are `missing`, exit 3.
