@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckMeta, Pillar, Severity};
-use crate::snapshot::{Account, ArnScope, AwsResource, CallError, Collected, Snapshot};
+use crate::snapshot::{Account, ArnScope, AwsResource, CallError, Collected, ErrorKind, Snapshot};
 
 /// The verdict on one resource.
 #[derive(
@@ -22,6 +22,10 @@ pub enum Status {
     /// A failing finding that a suppression in `ztaudit.toml` accepts. Only the report layer
     /// sets it, never a check; the gate does not count it.
     Muted,
+    /// Not decidable before apply (`ztaudit plan`): the verdict hangs on a value Terraform
+    /// knows only after apply, or on data the plan does not declare. Neither PASS nor FAIL;
+    /// the gate does not count it, and the score counts it as ERROR is (not proven).
+    Undecided,
 }
 
 impl Status {
@@ -32,6 +36,7 @@ impl Status {
             Status::Error => "ERROR",
             Status::NotApplicable => "NOT_APPLICABLE",
             Status::Muted => "MUTED",
+            Status::Undecided => "UNDECIDED",
         }
     }
 }
@@ -68,6 +73,22 @@ pub struct Finding {
     pub account: String,
     pub message: String,
     pub compliance: Compliance,
+    /// Where the resource is declared, for findings on a Terraform plan (`ztaudit plan`):
+    /// `resource` is then the Terraform address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<TerraformOrigin>,
+}
+
+/// The Terraform declaration a finding on a plan is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TerraformOrigin {
+    /// The Terraform resource type, e.g. `aws_security_group`.
+    pub resource_type: String,
+    /// The source of the module that declares it (`./modules/net`,
+    /// `terraform-aws-modules/vpc/aws`), when the plan's `configuration` gives it; absent for
+    /// the root module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_source: Option<String>,
 }
 
 /// The region findings of global services (IAM) are reported in.
@@ -119,9 +140,37 @@ impl Findings {
     }
 
     /// An ERROR finding: the verdict on `resource` is unknown because `error` kept its data
-    /// from being read.
+    /// from being read. Data a Terraform plan does not declare ([`ErrorKind::NotInPlan`])
+    /// makes the verdict on a resource of the plan not decidable before apply: UNDECIDED.
     pub fn error(&mut self, resource: Resource, error: &CallError) {
-        self.unevaluable(resource, error);
+        if error.kind == ErrorKind::NotInPlan {
+            self.undecided(resource, format!("depends on {}", error.message));
+        } else {
+            self.unevaluable(resource, error);
+        }
+    }
+
+    /// An UNDECIDED finding (`ztaudit plan`): `reason` says what the verdict hangs on.
+    pub fn undecided(&mut self, resource: Resource, reason: impl fmt::Display) {
+        self.push(
+            Status::Undecided,
+            resource,
+            format!("not decidable before apply: {reason}"),
+        );
+    }
+
+    /// The finding of an account- or region-level check whose data is missing: ERROR, or
+    /// NOT_APPLICABLE when the data is not declared in a Terraform plan (the plan does not
+    /// manage that subject, so it has nothing to say about it).
+    fn missing(&mut self, resource: Resource, error: &CallError) {
+        if error.kind == ErrorKind::NotInPlan {
+            self.not_applicable(
+                resource,
+                format!("not declared in the plan ({})", error.message),
+            );
+        } else {
+            self.unevaluable(resource, error);
+        }
     }
 
     /// An ERROR finding for a reason other than a failed call (a policy the engine cannot
@@ -146,7 +195,7 @@ impl Findings {
             Ok(value) => Some(value),
             Err(error) => {
                 let resource = self.account_resource(service, region);
-                self.error(resource, error);
+                self.missing(resource, error);
                 None
             }
         }
@@ -163,7 +212,7 @@ impl Findings {
             Ok(value) => Some(value),
             Err(error) => {
                 let resource = self.resource(GLOBAL_REGION, &Account { service });
-                self.error(resource, error);
+                self.missing(resource, error);
                 None
             }
         }
@@ -213,6 +262,7 @@ impl Findings {
                 fsbp: self.meta.fsbp.iter().map(|s| Cow::Borrowed(*s)).collect(),
                 cis: self.meta.cis.iter().map(|s| Cow::Borrowed(*s)).collect(),
             },
+            terraform: None,
         });
     }
 

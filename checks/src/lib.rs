@@ -32,7 +32,7 @@ pub use check::{
     Check, CheckMeta, CheckStatus, Pillar, PolicyJudge, PolicyVerdict, Remediation, Severity,
 };
 pub use config::CheckConfig;
-pub use findings::{Finding, Findings, Resource, Status};
+pub use findings::{Finding, Findings, Resource, Status, TerraformOrigin};
 pub use registry::CHECKS;
 
 use rayon::prelude::*;

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod explain;
 pub mod man;
 pub mod permissions;
+pub mod plan;
 pub mod policy_lint;
 pub mod scan;
 pub mod schema;

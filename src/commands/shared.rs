@@ -20,7 +20,7 @@ pub fn snapshot(source: &Source, stats: &mut RunStats) -> Result<Snapshot, AppEr
     match source {
         Source::Aws(aws) => collect_live(aws, stats),
         Source::Snapshot(path) => Ok(stats.time("load snapshot", || files::load_snapshot(path))?),
-        Source::PolicyFiles(_) | Source::Reports { .. } => {
+        Source::PolicyFiles(_) | Source::Reports { .. } | Source::TerraformPlans(_) => {
             Err(AppError::Unplanned("a snapshot to read or collect"))
         }
     }

@@ -24,7 +24,7 @@ use ztaudit_checks::{Check, CheckConfig, Severity, CHECKS};
 use ztaudit_policy::Catalogue;
 use ztaudit_settings::{FailOn, Settings, Suppression, FILE_NAME};
 
-use crate::cli::{AwsArgs, CollectArgs, DiffArgs, LintArgs, ScanArgs};
+use crate::cli::{AwsArgs, CollectArgs, DiffArgs, LintArgs, PlanArgs, ScanArgs};
 use crate::collect::CollectOptions;
 use crate::error::AppError;
 use crate::files;
@@ -47,6 +47,8 @@ pub struct RunPlan {
 /// A command that starts from a plan, with its arguments as clap parsed them.
 pub enum Request {
     Scan(Box<ScanArgs>),
+    /// `ztaudit plan`: Terraform plans judged as a scan's snapshot is.
+    TerraformPlan(Box<PlanArgs>),
     Collect(CollectArgs),
     PolicyLint(LintArgs),
     Diff(DiffArgs),
@@ -63,6 +65,8 @@ pub enum Source {
     PolicyFiles(Vec<PathBuf>),
     /// Two saved JSON reports, compared.
     Reports { old: PathBuf, new: PathBuf },
+    /// Terraform plans (`terraform show -json`; `-` is standard input), mapped into snapshots.
+    TerraformPlans(Vec<PathBuf>),
 }
 
 /// How to collect from AWS.
@@ -137,6 +141,7 @@ impl RunPlan {
     pub fn build(request: Request, quiet: bool) -> Result<RunPlan, AppError> {
         match request {
             Request::Scan(args) => scan_plan(*args, quiet),
+            Request::TerraformPlan(args) => terraform_plan(*args, quiet),
             Request::Collect(args) => collect_plan(args, quiet),
             Request::PolicyLint(args) => policy_lint_plan(args, quiet),
             Request::Diff(args) => Ok(diff_plan(args, quiet)),
@@ -150,7 +155,7 @@ impl Source {
         match self {
             Source::Aws(_) => Vec::new(),
             Source::Snapshot(path) => vec![path.as_path()],
-            Source::PolicyFiles(paths) => paths
+            Source::PolicyFiles(paths) | Source::TerraformPlans(paths) => paths
                 .iter()
                 .map(PathBuf::as_path)
                 .filter(|path| *path != Path::new("-"))
@@ -162,10 +167,77 @@ impl Source {
 
 /// `ztaudit scan`: flags over `ztaudit.toml`, then the checks, the baseline and the outputs.
 fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
-    let file = settings_file(args.config.as_deref())?;
     let flags = scan_flags(&args)?;
+    let source = match &args.snapshot {
+        Some(path) => Source::Snapshot(path.clone()),
+        None => Source::Aws(aws_source(&args.aws, quiet)?),
+    };
+    report_plan(
+        ReportRequest {
+            config: args.config.as_deref(),
+            flags,
+            baseline: args.baseline,
+            fail_on_new: args.fail_on_new,
+            formats: &args.formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+            stats: args.aws.stats,
+        },
+        source,
+        quiet,
+    )
+}
+
+/// `ztaudit plan`: the plans are the source; everything else is planned as for a scan.
+fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let flags = Settings {
+        fail_on: args.fail_on,
+        checks: check_patterns(&args.checks)?,
+        skip_checks: check_patterns(&args.skip_checks)?,
+        ..Settings::default()
+    };
+    report_plan(
+        ReportRequest {
+            config: args.config.as_deref(),
+            flags,
+            baseline: args.baseline,
+            fail_on_new: args.fail_on_new,
+            formats: &args.formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+            stats: false,
+        },
+        Source::TerraformPlans(args.plans),
+        quiet,
+    )
+}
+
+/// What a command that writes a report asks for, besides its source.
+struct ReportRequest<'a> {
+    config: Option<&'a Path>,
+    /// The settings its flags give, laid over the file's.
+    flags: Settings,
+    baseline: Option<PathBuf>,
+    fail_on_new: bool,
+    formats: &'a [crate::cli::Format],
+    output: Option<&'a Path>,
+    output_dir: Option<&'a Path>,
+    force: bool,
+    stats: bool,
+}
+
+/// The plan of a run that evaluates `source` and writes a report: the settings, the checks,
+/// the baseline, the gate and the outputs.
+fn report_plan(
+    request: ReportRequest<'_>,
+    source: Source,
+    quiet: bool,
+) -> Result<RunPlan, AppError> {
+    let file = settings_file(request.config)?;
     let (settings_path, file_settings) = file.unzip();
-    let settings = flags.over(file_settings.unwrap_or_default());
+    let settings = request.flags.over(file_settings.unwrap_or_default());
 
     let checks = selection::select(
         CHECKS,
@@ -173,22 +245,18 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
         settings.skip_checks.as_deref().unwrap_or_default(),
     )?;
     let config = settings.check_config();
-    let baseline = args.baseline.map(Baseline::load).transpose()?;
-    let source = match args.snapshot {
-        Some(path) => Source::Snapshot(path),
-        None => Source::Aws(aws_source(&args.aws, quiet)?),
-    };
+    let baseline = request.baseline.map(Baseline::load).transpose()?;
 
     let mut inputs = source.inputs();
     inputs.extend(baseline.as_ref().map(|baseline| baseline.file.as_path()));
     inputs.extend(settings_path.as_deref());
-    let formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
+    let formats: Vec<Format> = request.formats.iter().copied().map(Format::from).collect();
     let outputs = Outputs::report(
         ReportDestinations {
             formats: &formats,
-            output: args.output.as_deref(),
-            output_dir: args.output_dir.as_deref(),
-            force: args.force,
+            output: request.output,
+            output_dir: request.output_dir,
+            force: request.force,
         },
         &inputs,
     )?;
@@ -208,12 +276,12 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
         },
         gate: Gate {
             fail_on: settings.fail_on.unwrap_or(FailOn::Critical),
-            only_new: args.fail_on_new,
+            only_new: request.fail_on_new,
         },
         outputs,
         feedback: Feedback {
             quiet,
-            stats: args.aws.stats,
+            stats: request.stats,
         },
     })
 }
@@ -325,16 +393,10 @@ fn settings_file(config: Option<&Path>) -> Result<Option<(PathBuf, Settings)>, A
 /// The settings `scan`'s flags give: a layer laid over the file's. A repeatable flag given
 /// no time gives nothing, and the file (or the default) decides.
 fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
-    let patterns = |texts: &[String]| {
-        given(texts)
-            .map(|texts| selection::patterns(&texts))
-            .transpose()
-            .map_err(selection::SelectionError::from)
-    };
     Ok(Settings {
         fail_on: args.fail_on,
-        checks: patterns(&args.checks)?,
-        skip_checks: patterns(&args.skip_checks)?,
+        checks: check_patterns(&args.checks)?,
+        skip_checks: check_patterns(&args.skip_checks)?,
         admin_ports: given(&args.admin_ports),
         trusted_cidrs: given(&args.trusted_cidrs),
         trust_cloudflare: args.trust_cloudflare.then_some(true),
@@ -342,6 +404,16 @@ fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
         environment_tag_keys: given(&args.environment_tag_keys),
         suppressions: Vec::new(),
     })
+}
+
+/// `--checks`/`--skip-checks` as patterns, when given.
+fn check_patterns(
+    texts: &[String],
+) -> Result<Option<Vec<ztaudit_checks::registry::CheckPattern>>, AppError> {
+    Ok(given(texts)
+        .map(|texts| selection::patterns(&texts))
+        .transpose()
+        .map_err(selection::SelectionError::from)?)
 }
 
 /// The values of a repeatable flag, when it was given at all.

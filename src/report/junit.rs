@@ -33,7 +33,7 @@ pub fn render_junit(report: &Report) -> String {
                         .set_type("ERROR");
                     status
                 }
-                Status::NotApplicable => {
+                Status::NotApplicable | Status::Undecided => {
                     let mut status = TestCaseStatus::skipped();
                     status.set_message(finding.message.as_str());
                     status

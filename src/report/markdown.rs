@@ -87,6 +87,27 @@ pub fn render_markdown(report: &Report) -> String {
         out.push('\n');
     }
 
+    let undecided: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.status == Status::Undecided)
+        .collect();
+    if !undecided.is_empty() {
+        out.push_str(&format!(
+            "### Not decidable before apply ({})\n\nThese verdicts hang on values known only after apply:\n\n",
+            undecided.len()
+        ));
+        for reported in undecided.iter().take(TOP_FAILURES) {
+            out.push_str(&format!(
+                "- {} `{}`: {}\n",
+                reported.finding.check_id,
+                escape(&reported.finding.resource),
+                escape(&reported.finding.message)
+            ));
+        }
+        out.push('\n');
+    }
+
     let errors: Vec<_> = report
         .findings
         .iter()

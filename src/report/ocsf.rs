@@ -38,7 +38,7 @@ fn record(report: &Report, reported: &ReportedFinding, time_ms: i64) -> Value {
         Status::Fail => (1, "New"),
         Status::Muted => (3, "Suppressed"),
         Status::Pass | Status::NotApplicable => (4, "Resolved"),
-        Status::Error => (99, "Other"),
+        Status::Error | Status::Undecided => (99, "Other"),
     };
     let partition = report
         .scan

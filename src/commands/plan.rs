@@ -1,0 +1,57 @@
+//! `ztaudit plan`: Terraform plans mapped into snapshots (`ztaudit-tfplan`), judged by the
+//! plan's checks as a scan's snapshot is, then annotated, written and gated alike. A value
+//! unknown until apply makes a verdict UNDECIDED, which the gate never counts.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use ztaudit_tfplan::{evaluate_plan, map_plan};
+
+use super::shared;
+use crate::error::AppError;
+use crate::exit::ExitCode;
+use crate::plan::{RunPlan, Source};
+use crate::report::Report;
+use crate::stats::RunStats;
+
+pub fn run(plan: &RunPlan) -> Result<ExitCode, AppError> {
+    let Source::TerraformPlans(paths) = &plan.source else {
+        return Err(AppError::Unplanned("Terraform plans"));
+    };
+    let mut findings = Vec::new();
+    let mut first = None;
+    for path in paths {
+        let (label, text) = read_plan(path)?;
+        let mapped = map_plan(&text).map_err(|err| AppError::Usage(format!("{label}: {err}")))?;
+        findings.extend(evaluate_plan(
+            &mapped,
+            &plan.evaluation.checks,
+            &plan.evaluation.config,
+        ));
+        first.get_or_insert(mapped.worst);
+    }
+    let Some(snapshot) = first else {
+        return Err(AppError::Unplanned("a Terraform plan"));
+    };
+    let mut report = Report::new(&snapshot, &plan.evaluation.checks, findings);
+    shared::annotate(&mut report, &plan.annotations, &HashMap::new());
+    shared::deliver(&report, plan, &mut RunStats::default())
+}
+
+/// The text of a plan file (`-`: standard input), with the name errors give it.
+fn read_plan(path: &Path) -> Result<(String, String), AppError> {
+    let label = if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|content| text = content)
+    };
+    read.map_err(|err| AppError::Usage(format!("cannot read {label}: {err}")))?;
+    Ok((label, text))
+}

@@ -1,0 +1,383 @@
+//! IAM: users, groups, roles and their trust policies, customer-managed policies, inline
+//! policies and attachments (ZT101–ZT106, ZT115).
+//!
+//! - `aws_iam_policy` is a customer-managed policy; `aws_iam_role` (with its `inline_policy`
+//!   blocks and `managed_policy_arns`), `aws_iam_user` and `aws_iam_group` are principals;
+//!   `aws_iam_role_policy`, `aws_iam_user_policy` and `aws_iam_group_policy` are inline
+//!   policies of the principal they name (by name, or by `configuration` reference);
+//!   `aws_iam_*_policy_attachment` and `aws_iam_policy_attachment` attach managed policies.
+//! - A document Terraform renders only at apply (a deferred `aws_iam_policy_document`, a
+//!   `jsonencode` of an unknown) is unknown: at worst it allows everything, also through
+//!   `NotAction`, and a trust policy lets anyone assume the role; at best it denies everything
+//!   and the role is trusted by a service.
+//! - A principal an inline policy or attachment names that the plan does not declare is left
+//!   out: its other policies are not in the plan.
+
+use std::collections::BTreeMap;
+
+use ztaudit_checks::findings::GLOBAL_REGION;
+use ztaudit_checks::snapshot::{Authorization, Group, InlinePolicy, ManagedPolicy, Role, User};
+use ztaudit_checks::Collected;
+
+use crate::mapping::Mapping;
+use crate::plan::Planned;
+use crate::values::{Known, Node};
+
+const TYPES: [&str; 11] = [
+    "aws_iam_policy",
+    "aws_iam_role",
+    "aws_iam_user",
+    "aws_iam_group",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
+/// The least secure policy an unknown document can be.
+pub const WORST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Allow","NotAction":"iam:PassRole","Resource":"*"}]}"#;
+/// The most secure: nothing allowed.
+pub const BEST_POLICY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+/// The least secure trust policy: anyone may assume the role.
+pub const WORST_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+/// The most secure trust policy: a service of the account's own.
+pub const BEST_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+/// A principal being built: its index in the authorization, by kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    User,
+    Group,
+    Role,
+}
+
+pub fn map(m: &mut Mapping<'_>) {
+    if !m.declares(&TYPES) {
+        return;
+    }
+    let mut auth = Authorization::default();
+    let mut principals: Vec<(Kind, &Planned<'_>, usize)> = Vec::new();
+    let partition = m.snapshot.partition.clone();
+    let account = m.snapshot.account.clone();
+    let arn = |planned: &Planned<'_>, service_path: &str| {
+        planned
+            .known_str("arn")
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                let path = planned.known_str("path").unwrap_or("/");
+                let name = planned.known_str("name").unwrap_or(planned.address);
+                format!("arn:{partition}:iam::{account}:{service_path}{path}{name}")
+            })
+    };
+    let name = |planned: &Planned<'_>| {
+        planned
+            .known_str("name")
+            .unwrap_or(planned.address)
+            .to_owned()
+    };
+
+    let policies: Vec<&Planned<'_>> = m.of_type("aws_iam_policy").collect();
+    for planned in &policies {
+        let document = document(m, planned, planned.values.get("policy"), "policy", false);
+        let policy = ManagedPolicy {
+            name: name(planned),
+            arn: arn(planned, "policy"),
+            aws_managed: false,
+            attachment_count: 0,
+            document,
+        };
+        m.register(planned, GLOBAL_REGION, &policy);
+        auth.policies.push(policy);
+    }
+    for (kind, resource_type) in [
+        (Kind::User, "aws_iam_user"),
+        (Kind::Group, "aws_iam_group"),
+        (Kind::Role, "aws_iam_role"),
+    ] {
+        let declared: Vec<&Planned<'_>> = m.of_type(resource_type).collect();
+        for planned in declared {
+            let index = match kind {
+                Kind::User => {
+                    let user = User {
+                        name: name(planned),
+                        arn: arn(planned, "user"),
+                        inline_policies: Vec::new(),
+                        attached_policies: Vec::new(),
+                        groups: Vec::new(),
+                    };
+                    m.register(planned, GLOBAL_REGION, &user);
+                    auth.users.push(user);
+                    auth.users.len() - 1
+                }
+                Kind::Group => {
+                    let group = Group {
+                        name: name(planned),
+                        arn: arn(planned, "group"),
+                        inline_policies: Vec::new(),
+                        attached_policies: Vec::new(),
+                    };
+                    m.register_id(planned, group.arn.clone());
+                    auth.groups.push(group);
+                    auth.groups.len() - 1
+                }
+                Kind::Role => {
+                    let trust = document(
+                        m,
+                        planned,
+                        planned.values.get("assume_role_policy"),
+                        "assume_role_policy",
+                        true,
+                    );
+                    let mut role = Role {
+                        name: name(planned),
+                        arn: arn(planned, "role"),
+                        assume_role_policy: trust,
+                        inline_policies: Vec::new(),
+                        attached_policies: Vec::new(),
+                        instance_profiles: Vec::new(),
+                    };
+                    if let Known::Value(blocks) = planned.values.get("inline_policy").items() {
+                        for block in blocks {
+                            let Some(policy_name) = block.get("name").known_str() else {
+                                continue;
+                            };
+                            let label = format!("inline_policy {policy_name}");
+                            let text = document(m, planned, block.get("policy"), &label, false);
+                            role.inline_policies.push(InlinePolicy {
+                                name: policy_name.to_owned(),
+                                document: text,
+                            });
+                        }
+                    }
+                    if let Known::Value(arns) = planned.values.get("managed_policy_arns").strings()
+                    {
+                        role.attached_policies
+                            .extend(arns.into_iter().filter_map(|a| match a {
+                                Known::Value(a) => Some(a.to_owned()),
+                                Known::Unknown => None,
+                            }));
+                    }
+                    m.register(planned, GLOBAL_REGION, &role);
+                    auth.roles.push(role);
+                    auth.roles.len() - 1
+                }
+            };
+            principals.push((kind, planned, index));
+        }
+    }
+
+    // Inline policies declared as resources of their own.
+    for (kind, resource_type, key) in [
+        (Kind::User, "aws_iam_user_policy", "user"),
+        (Kind::Group, "aws_iam_group_policy", "group"),
+        (Kind::Role, "aws_iam_role_policy", "role"),
+    ] {
+        let declared: Vec<&Planned<'_>> = m.of_type(resource_type).collect();
+        for planned in declared {
+            let Some(index) = principal(m, &principals, &auth, kind, planned, key) else {
+                continue;
+            };
+            let Some(owner) = owner_of(&principals, kind, index) else {
+                continue;
+            };
+            let policy_name = planned
+                .known_str("name")
+                .unwrap_or(planned.address)
+                .to_owned();
+            let label = format!("{}.policy", planned.address);
+            let text = document(m, owner, planned.values.get("policy"), &label, false);
+            let inline = InlinePolicy {
+                name: policy_name,
+                document: text,
+            };
+            let owner_arn = match kind {
+                Kind::User => auth.users[index].arn.clone(),
+                Kind::Group => auth.groups[index].arn.clone(),
+                Kind::Role => auth.roles[index].arn.clone(),
+            };
+            // The inline policy's findings are reported against its own resource.
+            m.register_id(planned, inline.id_within(&owner_arn));
+            match kind {
+                Kind::User => auth.users[index].inline_policies.push(inline),
+                Kind::Group => auth.groups[index].inline_policies.push(inline),
+                Kind::Role => auth.roles[index].inline_policies.push(inline),
+            }
+        }
+    }
+    for role in &mut auth.roles {
+        register_inline_blocks(m, &principals, role);
+    }
+
+    // Attachments.
+    let mut attached: BTreeMap<String, i32> = BTreeMap::new();
+    for (kind, resource_type, key) in [
+        (Kind::User, "aws_iam_user_policy_attachment", "user"),
+        (Kind::Group, "aws_iam_group_policy_attachment", "group"),
+        (Kind::Role, "aws_iam_role_policy_attachment", "role"),
+    ] {
+        let declared: Vec<&Planned<'_>> = m.of_type(resource_type).collect();
+        for planned in declared {
+            let Some(policy_arn) = policy_arn(&auth, m, planned) else {
+                continue;
+            };
+            *attached.entry(policy_arn.clone()).or_default() += 1;
+            if let Some(index) = principal(m, &principals, &auth, kind, planned, key) {
+                attach(&mut auth, kind, index, policy_arn);
+            }
+        }
+    }
+    let declared: Vec<&Planned<'_>> = m.of_type("aws_iam_policy_attachment").collect();
+    for planned in declared {
+        let Some(policy_arn) = policy_arn(&auth, m, planned) else {
+            continue;
+        };
+        for (kind, key) in [
+            (Kind::User, "users"),
+            (Kind::Group, "groups"),
+            (Kind::Role, "roles"),
+        ] {
+            let names: Vec<String> = match planned.values.get(key).strings() {
+                Known::Value(names) => names
+                    .into_iter()
+                    .filter_map(|n| match n {
+                        Known::Value(n) => Some(n.to_owned()),
+                        Known::Unknown => None,
+                    })
+                    .collect(),
+                Known::Unknown => Vec::new(),
+            };
+            for principal_name in names {
+                *attached.entry(policy_arn.clone()).or_default() += 1;
+                if let Some(index) = by_name(&auth, kind, &principal_name) {
+                    attach(&mut auth, kind, index, policy_arn.clone());
+                }
+            }
+        }
+    }
+    for policy in &mut auth.policies {
+        policy.attachment_count = attached.get(&policy.arn).copied().unwrap_or(0);
+    }
+    auth.users.sort();
+    auth.groups.sort();
+    auth.roles.sort();
+    auth.policies.sort();
+    m.snapshot.global.iam.authorization = Collected::Ok(auth);
+}
+
+/// The planned principal of `kind` and index `index`.
+fn owner_of<'p>(
+    principals: &[(Kind, &'p Planned<'p>, usize)],
+    kind: Kind,
+    index: usize,
+) -> Option<&'p Planned<'p>> {
+    principals
+        .iter()
+        .find(|(k, _, i)| *k == kind && *i == index)
+        .map(|(_, planned, _)| *planned)
+}
+
+/// Inline policies declared as `inline_policy` blocks are reported against the role.
+fn register_inline_blocks(
+    m: &mut Mapping<'_>,
+    principals: &[(Kind, &Planned<'_>, usize)],
+    role: &Role,
+) {
+    let Some((_, planned, _)) = principals.iter().find(|(kind, planned, _)| {
+        *kind == Kind::Role && planned.known_str("name").unwrap_or(planned.address) == role.name
+    }) else {
+        return;
+    };
+    for policy in &role.inline_policies {
+        let id = policy.id_within(&role.arn);
+        if !m.has_origin(&id) {
+            m.register_id(planned, id);
+        }
+    }
+}
+
+/// The principal of `kind` that `planned`'s `key` names: by its known name, else by the
+/// configuration reference.
+fn principal(
+    m: &Mapping<'_>,
+    principals: &[(Kind, &Planned<'_>, usize)],
+    auth: &Authorization,
+    kind: Kind,
+    planned: &Planned<'_>,
+    key: &str,
+) -> Option<usize> {
+    if let Some(principal_name) = planned.known_str(key) {
+        return by_name(auth, kind, principal_name);
+    }
+    let resource_type = match kind {
+        Kind::User => "aws_iam_user",
+        Kind::Group => "aws_iam_group",
+        Kind::Role => "aws_iam_role",
+    };
+    match m.referenced(planned, key, &[resource_type]).as_slice() {
+        [one] => principals
+            .iter()
+            .find(|(k, p, _)| *k == kind && p.address == one.address)
+            .map(|(_, _, index)| *index),
+        _ => None,
+    }
+}
+
+fn by_name(auth: &Authorization, kind: Kind, principal_name: &str) -> Option<usize> {
+    match kind {
+        Kind::User => auth.users.iter().position(|u| u.name == principal_name),
+        Kind::Group => auth.groups.iter().position(|g| g.name == principal_name),
+        Kind::Role => auth.roles.iter().position(|r| r.name == principal_name),
+    }
+}
+
+fn attach(auth: &mut Authorization, kind: Kind, index: usize, policy_arn: String) {
+    let list = match kind {
+        Kind::User => &mut auth.users[index].attached_policies,
+        Kind::Group => &mut auth.groups[index].attached_policies,
+        Kind::Role => &mut auth.roles[index].attached_policies,
+    };
+    if !list.contains(&policy_arn) {
+        list.push(policy_arn);
+        list.sort();
+    }
+}
+
+/// The ARN an attachment attaches: known, or that of the `aws_iam_policy` it references.
+fn policy_arn(auth: &Authorization, m: &Mapping<'_>, planned: &Planned<'_>) -> Option<String> {
+    if let Some(arn) = planned.known_str("policy_arn") {
+        return Some(arn.to_owned());
+    }
+    let [policy] = m.referenced(planned, "policy_arn", &["aws_iam_policy"])[..] else {
+        return None;
+    };
+    let name = policy.known_str("name").unwrap_or(policy.address);
+    auth.policies
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| p.arn.clone())
+}
+
+/// A policy document: its text, or in this case's place of an unknown one, the best or worst
+/// document (recorded as unknown on `owner`).
+fn document(
+    m: &mut Mapping<'_>,
+    owner: &Planned<'_>,
+    node: Node<'_>,
+    label: &str,
+    trust: bool,
+) -> String {
+    let (best, worst) = if trust {
+        (BEST_TRUST, WORST_TRUST)
+    } else {
+        (BEST_POLICY, WORST_POLICY)
+    };
+    let known = match node.str() {
+        Known::Value(text) => Known::Value(text.unwrap_or(best)),
+        Known::Unknown => Known::Unknown,
+    };
+    m.resolve(owner, label, known, best, worst).to_owned()
+}
