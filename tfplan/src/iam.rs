@@ -37,8 +37,10 @@ const TYPES: [&str; 11] = [
     "aws_iam_policy_attachment",
 ];
 
-/// The least secure policy an unknown document can be.
-pub const WORST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Allow","NotAction":"iam:PassRole","Resource":"*"}]}"#;
+/// The least secure policy an unknown document can be, for every identity check at once:
+/// everything allowed (ZT101, ZT103), a service-wide wildcard (ZT104), `NotAction` (ZT105)
+/// and the classic MFA guard that long-term keys slip past (ZT102).
+pub const WORST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Allow","NotAction":"iam:PassRole","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
 /// The most secure: nothing allowed.
 pub const BEST_POLICY: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
