@@ -164,7 +164,7 @@ pub struct Summary {
     pub not_applicable: usize,
     pub muted: usize,
     /// Not decidable before apply (`ztaudit plan` only; absent when none).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub undecided: usize,
     /// Failing findings by severity.
     pub failed_by_severity: SeverityCounts,

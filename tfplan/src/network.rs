@@ -271,7 +271,7 @@ fn permission(
     let worst = m.case == Case::Worst;
     let unknown = |m: &mut Mapping<'_>, field: &str| m.unknown(owner, format!("{label}.{field}"));
     let protocol = match rule.get(shape.protocol).str() {
-        Known::Value(Some(p)) if p == "all" => "-1".to_owned(),
+        Known::Value(Some("all")) => "-1".to_owned(),
         Known::Value(Some(p)) => p.to_ascii_lowercase(),
         Known::Value(None) => "-1".to_owned(),
         Known::Unknown => {

@@ -44,6 +44,11 @@ fn security_groups() {
 }
 
 #[test]
+fn the_guides_security_group() {
+    insta::assert_snapshot!(rendered("guide-security-group.json"));
+}
+
+#[test]
 fn s3_split_resources() {
     insta::assert_snapshot!(rendered("s3-split.json"));
 }
