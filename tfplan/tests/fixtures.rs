@@ -60,9 +60,7 @@ fn iam() {
 
 #[test]
 fn an_unsupported_format_version_is_one_line_error() {
-    let error = map_plan(&fixture("unsupported-version.json"))
-        .err()
-        .expect("refused");
+    let error = map_plan(&fixture("unsupported-version.json")).expect_err("refused");
     assert!(matches!(error, PlanError::UnsupportedVersion(_)));
     assert_eq!(error.to_string().lines().count(), 1);
 }
