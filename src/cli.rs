@@ -109,6 +109,10 @@ pub struct LintArgs {
     /// An action to add to the sensitive-action catalogue (`service:Action`); repeat for several.
     #[arg(long = "sensitive-action", value_name = "ACTION")]
     pub sensitive_actions: Vec<String>,
+    /// Width of the table in columns; 0 means no limit [default: the terminal's width; off a
+    /// terminal, COLUMNS or 120]. Only the Finding column wraps.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
 }
 
 /// Where and how to reach AWS.
@@ -161,6 +165,10 @@ pub struct ScanArgs {
     /// output.
     #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
+    /// Width of the table in columns; 0 means no limit [default: the terminal's width; off a
+    /// terminal, COLUMNS or 120]. Only the Finding column wraps.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
     /// Write each format to its own file in DIR (`ztaudit.json`, `ztaudit.sarif`, …); existing
     /// files are refused unless --force.
     #[arg(long, value_name = "DIR")]
@@ -225,6 +233,10 @@ pub struct PlanArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
+    /// Width of the table in columns; 0 means no limit [default: the terminal's width; off a
+    /// terminal, COLUMNS or 120]. Only the Finding column wraps.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
     /// Write each format to its own file in DIR; existing files are refused unless --force.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,

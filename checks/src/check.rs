@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ztaudit_policy::PolicyDocument;
 
+use crate::findings::FindingDetails;
 use crate::{CheckConfig, Findings, Snapshot};
 
 /// How bad a failing finding is. Ordered from least to most severe.
@@ -207,7 +208,24 @@ pub const DOC_SECTIONS: [&str; 4] = [
 
 /// A policy check's verdict on one document: `Some(Ok(why it passes))`, `Some(Err(why it
 /// fails))`, or `None` when the check has nothing to say about it.
-pub type PolicyVerdict = Option<Result<String, String>>;
+pub type PolicyVerdict = Option<Result<String, PolicyFailure>>;
+
+/// Why a policy check fails a document: the message, and the structured data behind it when
+/// the check has some. A plain message converts with `.into()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFailure {
+    pub message: String,
+    pub details: Option<FindingDetails>,
+}
+
+impl From<String> for PolicyFailure {
+    fn from(message: String) -> Self {
+        PolicyFailure {
+            message,
+            details: None,
+        }
+    }
+}
 
 /// How a policy check judges one document named `name` (a file, or a file and a JSON path);
 /// the same function serves the account check and `ztaudit policy lint`.

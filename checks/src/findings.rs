@@ -73,10 +73,41 @@ pub struct Finding {
     pub account: String,
     pub message: String,
     pub compliance: Compliance,
+    /// The structured data behind the message, for checks that have some; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<FindingDetails>,
     /// Where the resource is declared, for findings on a Terraform plan (`ztaudit plan`):
     /// `resource` is then the Terraform address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terraform: Option<TerraformOrigin>,
+}
+
+/// What a finding is about, in full and structured, for the programs that read the JSON
+/// report: a message may shorten a long list for people ("… and 77 more"), the details never
+/// do. Each list is left out when empty; a check fills the ones that fit what it found, and a
+/// new kind of detail is a new list here, so existing readers are never broken.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FindingDetails {
+    /// Actions the finding is about, each with a statement that allows it: one entry per
+    /// (action, statement) pair, in the order of the message. ZT101: every sensitive action
+    /// allowed without MFA and every statement that grants it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<AllowedAction>,
+}
+
+/// An action and a policy statement that allows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AllowedAction {
+    /// As the catalogue or the policy spells it, e.g. `iam:CreateUser`.
+    pub action: String,
+    /// The policy holding the statement, as messages name it: `policy NAME`, `inline policy
+    /// NAME of user USER`, or the file `ztaudit policy lint` read.
+    pub policy: String,
+    /// The statement's position in the policy's `Statement` list, from 0.
+    pub statement: usize,
+    /// The statement's `Sid`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// The Terraform declaration a finding on a plan is about.
@@ -135,15 +166,32 @@ impl Findings {
         self.push(Status::Fail, resource, message.into());
     }
 
+    /// A FAIL finding with the structured data behind its message.
+    pub fn fail_with_details(
+        &mut self,
+        resource: Resource,
+        message: impl Into<String>,
+        details: FindingDetails,
+    ) {
+        self.push(Status::Fail, resource, message.into());
+        if let Some(finding) = self.findings.last_mut() {
+            finding.details = Some(details);
+        }
+    }
+
     pub fn not_applicable(&mut self, resource: Resource, message: impl Into<String>) {
         self.push(Status::NotApplicable, resource, message.into());
     }
 
     /// An ERROR finding: the verdict on `resource` is unknown because `error` kept its data
     /// from being read. Data a Terraform plan does not declare ([`ErrorKind::NotInPlan`])
-    /// makes the verdict on a resource of the plan not decidable before apply: UNDECIDED.
+    /// makes the verdict on a resource of the plan not decidable before apply: UNDECIDED; on
+    /// the account as a whole (an account-wide check), the plan has nothing to say about it:
+    /// NOT_APPLICABLE.
     pub fn error(&mut self, resource: Resource, error: &CallError) {
-        if error.kind == ErrorKind::NotInPlan {
+        if resource.kind == Account::RESOURCE_TYPE {
+            self.missing(resource, error);
+        } else if error.kind == ErrorKind::NotInPlan {
             self.undecided(resource, format!("depends on {}", error.message));
         } else {
             self.unevaluable(resource, error);
@@ -262,6 +310,7 @@ impl Findings {
                 fsbp: self.meta.fsbp.iter().map(|s| Cow::Borrowed(*s)).collect(),
                 cis: self.meta.cis.iter().map(|s| Cow::Borrowed(*s)).collect(),
             },
+            details: None,
             terraform: None,
         });
     }

@@ -24,15 +24,19 @@ pub mod snapshot;
 mod automation;
 mod data;
 mod event_pattern;
+mod governance;
 mod identity;
 mod networks;
 mod visibility;
 
 pub use check::{
-    Check, CheckMeta, CheckStatus, Pillar, PolicyJudge, PolicyVerdict, Remediation, Severity,
+    Check, CheckMeta, CheckStatus, Pillar, PolicyFailure, PolicyJudge, PolicyVerdict, Remediation,
+    Severity,
 };
 pub use config::CheckConfig;
-pub use findings::{Finding, Findings, Resource, Status, TerraformOrigin};
+pub use findings::{
+    AllowedAction, Finding, FindingDetails, Findings, Resource, Status, TerraformOrigin,
+};
 pub use registry::CHECKS;
 
 use rayon::prelude::*;

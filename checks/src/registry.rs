@@ -11,6 +11,10 @@ use crate::data::{
     s3_account_public_access_block_off, s3_bucket_allows_plain_http,
     s3_bucket_public_access_block_off, s3_bucket_without_sse_kms,
 };
+use crate::governance::{
+    account_outside_organization, guardduty_not_organization_wide, guardrail_scps_missing,
+    security_hub_not_organization_wide, workloads_not_split_across_accounts,
+};
 use crate::identity::{
     access_key_not_rotated, access_key_unused, allow_with_not_action, console_user_without_mfa,
     ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
@@ -83,6 +87,11 @@ pub static CHECKS: &[&dyn Check] = &[
     &security_hub_disabled::SecurityHubDisabled,
     &config_recorder_disabled::ConfigRecorderDisabled,
     &findings_without_automated_response::FindingsWithoutAutomatedResponse,
+    &workloads_not_split_across_accounts::WorkloadsNotSplitAcrossAccounts,
+    &account_outside_organization::AccountOutsideOrganization,
+    &guardrail_scps_missing::GuardrailScpsMissing,
+    &guardduty_not_organization_wide::GuarddutyNotOrganizationWide,
+    &security_hub_not_organization_wide::SecurityHubNotOrganizationWide,
 ];
 
 /// A check that was removed. Its code and name stay reserved: a report, baseline, suppression or

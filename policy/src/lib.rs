@@ -48,6 +48,7 @@
 //! | [`lint::lint`]`(&PolicyDocument)` | `Vec<`[`lint::Lint`]`>` |
 //! | [`lint::ineffective_mfa_guards`]`(&PolicyDocument)` | `Vec<`[`lint::IneffectiveMfaGuard`]`>` |
 //! | [`Catalogue::builtin`]`()`, [`Catalogue::with_additions`]`(names)` | [`Catalogue`] |
+//! | [`scp::judge`]`(&[ScpLevel], action, resources, &[ScpPrincipal])` | `Vec<`[`scp::PrincipalVerdict`]`>` |
 //!
 //! # Semantics chosen where AWS is silent
 //! Each is documented where it is implemented and summarised in `policy/README.md`: policy
@@ -70,6 +71,7 @@ pub mod mfa;
 mod parse;
 mod pattern;
 pub mod resource_types;
+pub mod scp;
 
 pub use catalogue::{Catalogue, CatalogueError, SensitiveAction};
 pub use condition::{Condition, ConditionOperator, OperatorKind, SetQualifier};

@@ -73,6 +73,7 @@ mod tests {
                 fsbp: Vec::new(),
                 cis: Vec::new(),
             },
+            details: None,
         };
         let arn = "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0abc123";
         let web = BTreeMap::from([("Team".to_owned(), "web".to_owned())]);

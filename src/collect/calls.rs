@@ -20,7 +20,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
     FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
@@ -241,16 +241,15 @@ impl RegionCalls {
     /// Runs one operation and records its outcome. In a disabled region nothing is sent and the
     /// outcome is `RegionDisabled`. A paginated operation goes through
     /// [`paginate`](Self::paginate) instead, which reads it to the last page.
-    pub async fn run<T, E, R, Fut>(
+    pub async fn run<T, E, Fut>(
         &self,
         service: &str,
         operation: &str,
         call: impl FnOnce() -> Fut,
     ) -> Collected<T>
     where
-        Fut: Future<Output = Result<T, SdkError<E, R>>>,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         self.calls.progress.inc_length(1);
         let region = self.region.as_deref();
@@ -293,16 +292,15 @@ impl RegionCalls {
     /// hands everything read to `finish`. `pages` makes the stream of the operation's SDK
     /// paginator: `.into_paginator().items().send()` for its items, `.into_paginator().send()`
     /// for whole pages (an operation whose pages hold several lists, or no item view).
-    pub async fn paginate<T, E, R, Out>(
+    pub async fn paginate<T, E, Out>(
         &self,
         service: &str,
         operation: &str,
-        pages: impl FnOnce() -> PaginationStream<Result<T, SdkError<E, R>>>,
+        pages: impl FnOnce() -> PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
         finish: impl FnOnce(Vec<T>) -> Out,
     ) -> Collected<Out>
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         self.run(service, operation, || async move {
             pages().try_collect().await.map(finish)
@@ -312,16 +310,15 @@ impl RegionCalls {
 
     /// [`paginate`](Self::paginate) in the shape of most Describe and List calls: every item
     /// converted to its snapshot type, the list sorted.
-    pub async fn list<T, E, R, Out: Ord>(
+    pub async fn list<T, E, Out: Ord>(
         &self,
         service: &str,
         operation: &str,
-        pages: impl FnOnce() -> PaginationStream<Result<T, SdkError<E, R>>>,
+        pages: impl FnOnce() -> PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
         convert: impl FnMut(&T) -> Out,
     ) -> Collected<Vec<Out>>
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         self.paginate(service, operation, pages, |items| {
             sorted(items.iter().map(convert).collect())

@@ -1,6 +1,7 @@
 //! Turning SDK errors into the snapshot's [`CallError`]s: classified once, here.
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use ztaudit_checks::{CallError, ErrorKind};
@@ -26,15 +27,20 @@ pub(crate) const THROTTLING_CODES: &[&str] = aws_runtime::retries::classifiers::
 const REGION_DISABLED_CODES: &[&str] = &["OptInRequired"];
 
 /// Classifies a failed call into a [`CallError`] naming the service, operation and region.
-pub fn classify<E, R>(
+///
+/// Its message is one clean line for the reader of a report: what AWS answered when it
+/// answered an error (the code is kept apart, in [`CallError::code`]), otherwise what kind of
+/// failure it was (an answer that could not be read, with its HTTP status; a request that could
+/// not be sent, with the cause the operating system gave). The SDK's own rendering of the error
+/// chain ("unhandled error: error parsing XML …") is for debug logs, never for the report.
+pub fn classify<E>(
     service: &str,
     operation: &str,
     region: Option<&str>,
-    error: &SdkError<E, R>,
+    error: &SdkError<E, HttpResponse>,
 ) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     let code = error.code().map(str::to_owned);
     let kind = match error {
@@ -51,26 +57,65 @@ where
         },
         _ => ErrorKind::Other,
     };
-    let message = match (error, error.message()) {
-        (SdkError::ServiceError(_), Some(message)) => message.to_owned(),
-        // An answer that is no AWS error (an emulator's HTML 404, say): why it could not be
-        // read, without the raw response and its headers (which hold the time).
-        (SdkError::ServiceError(context), None) => DisplayErrorContext(context.err()).to_string(),
-        // Likewise for an answer whose body could not be parsed (an emulator's 500 page).
-        (SdkError::ResponseError(_), _) => match std::error::Error::source(error) {
-            Some(source) => format!("unreadable answer: {source}"),
-            None => "unreadable answer".to_owned(),
-        },
-        _ => DisplayErrorContext(error).to_string(),
-    };
+    tracing::debug!(
+        "{service}:{operation} failed: {}",
+        DisplayErrorContext(error)
+    );
     CallError {
         service: service.to_owned(),
         operation: operation.to_owned(),
         region: region.map(str::to_owned),
         kind,
+        message: failure_message(error, code.is_some()),
         code,
-        message,
     }
+}
+
+/// What went wrong, in one line and without the SDK's debug text.
+fn failure_message<E>(error: &SdkError<E, HttpResponse>, has_code: bool) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match error {
+        // AWS answered an error document: its message, which follows the code.
+        SdkError::ServiceError(_) if has_code => error.message().map(one_line).unwrap_or_default(),
+        // An answer that is no AWS error (an emulator's HTML 404, a proxy's 502 page).
+        SdkError::ServiceError(context) => format!(
+            "the response could not be read (HTTP {}, not an AWS error document)",
+            context.raw().status().as_u16()
+        ),
+        // An answer whose body could not be parsed.
+        SdkError::ResponseError(context) => format!(
+            "the response could not be read (HTTP {}, its body does not parse)",
+            context.raw().status().as_u16()
+        ),
+        SdkError::TimeoutError(_) => "no answer in time".to_owned(),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            "no answer in time".to_owned()
+        }
+        SdkError::DispatchFailure(_) => {
+            format!("the request could not be sent ({})", root_cause(error))
+        }
+        SdkError::ConstructionFailure(_) => {
+            format!("the request could not be built ({})", root_cause(error))
+        }
+        _ => root_cause(error),
+    }
+}
+
+/// The innermost error of the chain, in one line: `Connection refused (os error 111)` rather
+/// than every layer that wrapped it.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    one_line(&cause.to_string())
+}
+
+/// Text with its line breaks and runs of spaces made single spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<&str>>().join(" ")
 }
 
 #[cfg(test)]
@@ -143,6 +188,76 @@ mod tests {
         assert_eq!(
             kind_of(&answered(400, "InvalidParameterValue")),
             ErrorKind::Other
+        );
+    }
+
+    /// What a report says of a failed call: `ec2:DescribeVolumes in eu-west-1 failed (…)`.
+    fn reported(error: &SdkError<DescribeVolumesError, HttpResponse>) -> String {
+        classify("ec2", "DescribeVolumes", Some("eu-west-1"), error).to_string()
+    }
+
+    /// The answers a real client gets, through `aws-smithy-mocks` (moto cannot be made to send
+    /// them): the EC2 client parses each as it would parse AWS's.
+    async fn answer_of(
+        status: u16,
+        body: &'static str,
+    ) -> SdkError<DescribeVolumesError, HttpResponse> {
+        use aws_smithy_mocks::{mock, mock_client, RuleMode};
+        let rule = mock!(aws_sdk_ec2::Client::describe_volumes).then_http_response(move || {
+            HttpResponse::new(
+                StatusCode::try_from(status).expect("valid status"),
+                SdkBody::from(body),
+            )
+        });
+        let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&rule], |config| config
+            .retry_config(aws_smithy_types::retry::RetryConfig::disabled()));
+        client
+            .describe_volumes()
+            .send()
+            .await
+            .expect_err("a failed call")
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_is_no_aws_error_is_one_clean_line() {
+        let error = answer_of(
+            500,
+            "<html><body><h1>500 Internal Server Error</h1>\n</body></html>",
+        )
+        .await;
+        assert_eq!(
+            reported(&error),
+            "ec2:DescribeVolumes in eu-west-1 failed (the response could not be read \
+             (HTTP 500, not an AWS error document))"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_aws_error_shows_its_code_and_message() {
+        let error = answer_of(
+            400,
+            "<Response><Errors><Error><Code>InvalidParameterValue</Code><Message>Value (x) for \
+             parameter volumeId is invalid.</Message></Error></Errors><RequestID>1</RequestID></Response>",
+        )
+        .await;
+        assert_eq!(
+            reported(&error),
+            "ec2:DescribeVolumes in eu-west-1 failed (InvalidParameterValue: Value (x) for \
+             parameter volumeId is invalid.)"
+        );
+    }
+
+    #[test]
+    fn a_connection_failure_names_its_cause_once() {
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let refused =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let error: SdkError<DescribeVolumesError, HttpResponse> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)));
+        assert_eq!(
+            reported(&error),
+            "ec2:DescribeVolumes in eu-west-1 network error (the request could not be sent \
+             (connection refused))"
         );
     }
 }

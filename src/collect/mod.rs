@@ -17,6 +17,7 @@ mod events;
 mod guardduty;
 mod iam;
 mod kms;
+pub mod organizations;
 mod rds;
 mod s3;
 mod secretsmanager;
@@ -133,6 +134,14 @@ pub async fn collect(
     );
     let calls = Calls::new(options.concurrency, progress);
 
+    // The organization comes first: whether the account is in one, and whether it is the
+    // management account, decides which organization calls of other services are made.
+    let organizations_client = organizations::client(sdk, &home_region, counter);
+    let global_calls = calls.in_region(None, true);
+    let described =
+        organizations::describe_organization(&organizations_client, &global_calls).await;
+    let role = organizations::OrganizationRole::of(&described, &account);
+
     let trail_homes = cloudtrail::TrailHomes::new(
         regions
             .iter()
@@ -152,8 +161,8 @@ pub async fn collect(
                     tokio::join!(
                         ec2::collect_region(&clients.ec2, &calls),
                         cloudtrail::collect_region(&clients.cloudtrail, &calls, trail_homes),
-                        guardduty::collect_region(&clients.guardduty, &calls),
-                        securityhub::collect_region(&clients.securityhub, &calls),
+                        guardduty::collect_region(&clients.guardduty, &calls, role),
+                        securityhub::collect_region(&clients.securityhub, &calls, role),
                         config::collect_region(&clients.config, &calls),
                         events::collect_region(&clients.events, &calls),
                     )
@@ -202,11 +211,11 @@ pub async fn collect(
             .interceptor(counter.clone())
             .build(),
     );
-    let global_calls = calls.in_region(None, true);
-    let (regions, iam, s3) = tokio::join!(
+    let (regions, iam, s3, organizations) = tokio::join!(
         join_all(regional),
         iam::collect(&iam_client, &global_calls, identity_center),
         s3::collect(sdk, &home_region, &account, &global_calls, counter),
+        organizations::complete_view(&organizations_client, &account, described, &global_calls),
     );
     let regions: BTreeMap<String, RegionData> = regions.into_iter().collect();
     calls.progress().finish_and_clear();
@@ -227,7 +236,11 @@ pub async fn collect(
                 .collect(),
         },
         regions,
-        global: GlobalData { iam, s3 },
+        global: GlobalData {
+            iam,
+            s3,
+            organizations,
+        },
     })
 }
 

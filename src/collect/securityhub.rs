@@ -1,17 +1,46 @@
 //! Security Hub: [`SecurityHubRegion`], from `DescribeHub` and, where the account is
-//! subscribed, `GetEnabledStandards`.
+//! subscribed, `GetEnabledStandards`; and, in an organization, its delegated administrators
+//! (`ListOrganizationAdminAccounts`, from the management account) and how the administrator
+//! enrolls accounts (`DescribeOrganizationConfiguration`, where Security Hub is enabled).
 
 use aws_sdk_securityhub::error::ProvideErrorMetadata;
 use aws_sdk_securityhub::Client;
 use aws_smithy_runtime_api::client::result::SdkError;
-use ztaudit_checks::snapshot::{EnabledStandard, Hub, SecurityHubRegion};
+use ztaudit_checks::snapshot::{
+    EnabledStandard, Hub, OrganizationAdminAccount, SecurityHubOrganizationConfiguration,
+    SecurityHubRegion,
+};
 use ztaudit_checks::Collected;
 
 use super::calls::RegionCalls;
+use super::organizations::OrganizationRole;
 
 const SERVICE: &str = "securityhub";
 
-pub async fn collect_region(client: &Client, calls: &RegionCalls) -> SecurityHubRegion {
+pub async fn collect_region(
+    client: &Client,
+    calls: &RegionCalls,
+    role: OrganizationRole,
+) -> SecurityHubRegion {
+    let (hub, organization_admin_accounts) = tokio::join!(
+        hub(client, calls),
+        organization_admin_accounts(client, calls, role),
+    );
+    let organization_configuration = match &hub {
+        Collected::Error(error) => Collected::Error(error.clone()),
+        Collected::Ok(Some(_)) if role.asks_organization_configuration() => {
+            organization_configuration(client, calls).await
+        }
+        Collected::Ok(_) => Collected::Ok(None),
+    };
+    SecurityHubRegion {
+        hub,
+        organization_admin_accounts,
+        organization_configuration,
+    }
+}
+
+async fn hub(client: &Client, calls: &RegionCalls) -> Collected<Option<Hub>> {
     let hub = calls
         .run(SERVICE, "DescribeHub", || async {
             // Not paginated: one hub per region.
@@ -25,7 +54,7 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> SecurityHub
             }
         })
         .await;
-    let hub = match hub {
+    match hub {
         Collected::Ok(Some((arn, subscribed_at))) => Collected::Ok(Some(Hub {
             arn,
             subscribed_at,
@@ -33,8 +62,64 @@ pub async fn collect_region(client: &Client, calls: &RegionCalls) -> SecurityHub
         })),
         Collected::Ok(None) => Collected::Ok(None),
         Collected::Error(error) => Collected::Error(error),
-    };
-    SecurityHubRegion { hub }
+    }
+}
+
+/// Asked of the management account only (and when the role is unknown): `null` elsewhere.
+async fn organization_admin_accounts(
+    client: &Client,
+    calls: &RegionCalls,
+    role: OrganizationRole,
+) -> Collected<Option<Vec<OrganizationAdminAccount>>> {
+    if !role.asks_admin_accounts() {
+        return Collected::Ok(None);
+    }
+    calls
+        .list(
+            SERVICE,
+            "ListOrganizationAdminAccounts",
+            || {
+                client
+                    .list_organization_admin_accounts()
+                    .max_results(10)
+                    .into_paginator()
+                    .items()
+                    .send()
+            },
+            |admin| OrganizationAdminAccount {
+                account_id: admin.account_id().unwrap_or_default().to_owned(),
+                status: admin
+                    .status()
+                    .map(|status| status.as_str().to_owned())
+                    .unwrap_or_default(),
+            },
+        )
+        .await
+        .map(Some)
+}
+
+async fn organization_configuration(
+    client: &Client,
+    calls: &RegionCalls,
+) -> Collected<Option<SecurityHubOrganizationConfiguration>> {
+    calls
+        .run(SERVICE, "DescribeOrganizationConfiguration", || async {
+            let output = client.describe_organization_configuration().send().await?;
+            Ok(Some(SecurityHubOrganizationConfiguration {
+                auto_enable: output.auto_enable().unwrap_or(false),
+                auto_enable_standards: output
+                    .auto_enable_standards()
+                    .map(|standards| standards.as_str().to_owned()),
+                configuration_type: output
+                    .organization_configuration()
+                    .and_then(|configuration| configuration.configuration_type())
+                    .map(|kind| kind.as_str().to_owned()),
+                member_account_limit_reached: output
+                    .member_account_limit_reached()
+                    .unwrap_or(false),
+            }))
+        })
+        .await
 }
 
 /// Security Hub's answer when the account has not enabled it in the region: data ("disabled"),
@@ -73,14 +158,20 @@ async fn enabled_standards(
         .await
 }
 
-/// Security Hub's answers that moto cannot give (it has no `GetEnabledStandards`, and answers
-/// every unsubscribed `DescribeHub` alike), with `aws-smithy-mocks` responses shaped like AWS's
-/// documented ones: restJson1 errors with `x-amzn-ErrorType` and a `Message`.
+/// Security Hub's answers that moto cannot give (it has no `GetEnabledStandards` and no
+/// `ListOrganizationAdminAccounts`, and answers every unsubscribed `DescribeHub` alike), with
+/// `aws-smithy-mocks` responses shaped like AWS's documented ones: restJson1 errors with
+/// `x-amzn-ErrorType` and a `Message`.
 #[cfg(test)]
 mod tests {
     use aws_sdk_securityhub::operation::describe_hub::DescribeHubOutput;
+    use aws_sdk_securityhub::operation::describe_organization_configuration::DescribeOrganizationConfigurationOutput;
     use aws_sdk_securityhub::operation::get_enabled_standards::GetEnabledStandardsOutput;
-    use aws_sdk_securityhub::types::{StandardsStatus, StandardsSubscription};
+    use aws_sdk_securityhub::operation::list_organization_admin_accounts::ListOrganizationAdminAccountsOutput;
+    use aws_sdk_securityhub::types::{
+        AdminAccount, AdminStatus, AutoEnableStandards, OrganizationConfiguration,
+        OrganizationConfigurationConfigurationType, StandardsStatus, StandardsSubscription,
+    };
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
     use aws_smithy_runtime_api::http::StatusCode;
@@ -128,7 +219,7 @@ mod tests {
             .then_output(|| GetEnabledStandardsOutput::builder().build());
         let client = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, [&hub, &standards]);
 
-        let collected = collect_region(&client, &calls()).await;
+        let collected = collect_region(&client, &calls(), OrganizationRole::Outside).await;
 
         assert_eq!(collected.hub, Collected::Ok(None));
         assert_eq!(standards.num_calls(), 0);
@@ -154,7 +245,7 @@ mod tests {
                 .then_http_response(move || error(status, code, message));
             let client = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, [&hub]);
 
-            let collected = collect_region(&client, &calls()).await;
+            let collected = collect_region(&client, &calls(), OrganizationRole::Outside).await;
 
             let Collected::Error(error) = collected.hub else {
                 panic!("{code} must not read as data: {collected:?}");
@@ -198,7 +289,7 @@ mod tests {
             [&hub, &first, &second]
         );
 
-        let collected = collect_region(&client, &calls()).await;
+        let collected = collect_region(&client, &calls(), OrganizationRole::Outside).await;
 
         let Collected::Ok(Some(hub)) = collected.hub else {
             panic!("the hub is enabled: {collected:?}");
@@ -215,5 +306,92 @@ mod tests {
             ]
         );
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    fn enabled_hub() -> aws_smithy_mocks::Rule {
+        mock!(Client::describe_hub).then_output(|| {
+            DescribeHubOutput::builder()
+                .hub_arn("arn:aws:securityhub:eu-west-1:111122223333:hub/default")
+                .build()
+        })
+    }
+
+    /// The management account (moto lacks `ListOrganizationAdminAccounts`: proved here) lists
+    /// the administrators, and central configuration is read as such.
+    #[tokio::test]
+    async fn the_management_account_lists_administrators_and_reads_central_configuration() {
+        let hub = enabled_hub();
+        let standards = mock!(Client::get_enabled_standards)
+            .then_output(|| GetEnabledStandardsOutput::builder().build());
+        let admins = mock!(Client::list_organization_admin_accounts).then_output(|| {
+            ListOrganizationAdminAccountsOutput::builder()
+                .admin_accounts(
+                    AdminAccount::builder()
+                        .account_id("333344445555")
+                        .status(AdminStatus::Enabled)
+                        .build(),
+                )
+                .build()
+        });
+        let configuration = mock!(Client::describe_organization_configuration).then_output(|| {
+            DescribeOrganizationConfigurationOutput::builder()
+                .auto_enable(false)
+                .auto_enable_standards(AutoEnableStandards::None)
+                .member_account_limit_reached(false)
+                .organization_configuration(
+                    OrganizationConfiguration::builder()
+                        .configuration_type(OrganizationConfigurationConfigurationType::Central)
+                        .build(),
+                )
+                .build()
+        });
+        let client = mock_client!(
+            aws_sdk_securityhub,
+            RuleMode::MatchAny,
+            [&hub, &standards, &admins, &configuration]
+        );
+
+        let collected = collect_region(&client, &calls(), OrganizationRole::Management).await;
+
+        assert_eq!(
+            collected.organization_admin_accounts,
+            Collected::Ok(Some(vec![OrganizationAdminAccount {
+                account_id: "333344445555".to_owned(),
+                status: "ENABLED".to_owned(),
+            }]))
+        );
+        assert_eq!(
+            collected.organization_configuration,
+            Collected::Ok(Some(SecurityHubOrganizationConfiguration {
+                auto_enable: false,
+                auto_enable_standards: Some("NONE".to_owned()),
+                configuration_type: Some("CENTRAL".to_owned()),
+                member_account_limit_reached: false,
+            }))
+        );
+    }
+
+    #[tokio::test]
+    async fn without_security_hub_in_the_region_its_configuration_is_not_asked() {
+        let hub = mock!(Client::describe_hub).then_http_response(|| {
+            error(
+                401,
+                "InvalidAccessException",
+                "Account 222233334444 is not subscribed to AWS Security Hub",
+            )
+        });
+        let configuration = mock!(Client::describe_organization_configuration)
+            .then_output(|| DescribeOrganizationConfigurationOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_securityhub,
+            RuleMode::MatchAny,
+            [&hub, &configuration]
+        );
+
+        let collected = collect_region(&client, &calls(), OrganizationRole::Member).await;
+
+        assert_eq!(collected.organization_configuration, Collected::Ok(None));
+        assert_eq!(collected.organization_admin_accounts, Collected::Ok(None));
+        assert_eq!(configuration.num_calls(), 0);
     }
 }

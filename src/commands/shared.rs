@@ -102,7 +102,11 @@ fn write_report(report: &Report, outputs: &Outputs) -> Result<(), AppError> {
         let color = output.destination == Destination::Stdout
             && std::io::stdout().is_terminal()
             && !no_color();
-        let text = report::render(report, output.format, color);
+        let layout = report::TableLayout {
+            color,
+            width: output.width,
+        };
+        let text = report::render(report, output.format, layout);
         match &output.destination {
             Destination::Stdout => print(&text)?,
             Destination::Named(path) | Destination::InFolder(path) => {

@@ -32,7 +32,7 @@ use crate::report::baseline::PriorFinding;
 use crate::report::Format;
 use crate::selection;
 
-pub use outputs::{Destination, Outputs, ReportDestinations, ReportOutput};
+pub use outputs::{Destination, Outputs, ReportDestinations, ReportOutput, WidthSources};
 
 /// One run, validated.
 pub struct RunPlan {
@@ -182,6 +182,7 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
             output: args.output.as_deref(),
             output_dir: args.output_dir.as_deref(),
             force: args.force,
+            width: args.width,
             stats: args.aws.stats,
         },
         source,
@@ -207,6 +208,7 @@ fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
             output: args.output.as_deref(),
             output_dir: args.output_dir.as_deref(),
             force: args.force,
+            width: args.width,
             stats: false,
         },
         Source::TerraformPlans(args.plans),
@@ -225,6 +227,8 @@ struct ReportRequest<'a> {
     output: Option<&'a Path>,
     output_dir: Option<&'a Path>,
     force: bool,
+    /// `--width`, for the table.
+    width: Option<u16>,
     stats: bool,
 }
 
@@ -257,6 +261,7 @@ fn report_plan(
             output: request.output,
             output_dir: request.output_dir,
             force: request.force,
+            width: WidthSources::of_this_process(request.width),
         },
         &inputs,
     )?;
@@ -319,6 +324,7 @@ fn policy_lint_plan(args: LintArgs, quiet: bool) -> Result<RunPlan, AppError> {
             output: args.output.as_deref(),
             output_dir: None,
             force: false,
+            width: WidthSources::of_this_process(args.width),
         },
         &source.inputs(),
     )?;

@@ -63,10 +63,20 @@ impl Format {
     }
 }
 
-/// Renders `report` in `format`. `color` only matters for the table.
-pub fn render(report: &Report, format: Format, color: bool) -> String {
+/// How the table is drawn; the other formats ignore it. Decided by the caller (the run plan
+/// and the destination), never read from the environment here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableLayout {
+    /// Colours and bold headings (a terminal, and no `NO_COLOR`).
+    pub color: bool,
+    /// The columns the table may take, `None` for no limit: the Finding column wraps to fit.
+    pub width: Option<u16>,
+}
+
+/// Renders `report` in `format`. `layout` only matters for the table.
+pub fn render(report: &Report, format: Format, layout: TableLayout) -> String {
     match format {
-        Format::Table => table::render_table(report, color),
+        Format::Table => table::render_table(report, layout),
         Format::Json => json::render_json(report),
         Format::Sarif => sarif::render_sarif(report),
         Format::Junit => junit::render_junit(report),

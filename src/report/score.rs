@@ -143,6 +143,7 @@ mod tests {
                 fsbp: vec![],
                 cis: vec![],
             },
+            details: None,
         }
     }
 

@@ -1,14 +1,21 @@
 //! The terminal report: failing findings grouped by severity, then the ones that could not be
 //! evaluated, then a summary.
+//!
+//! The table fits the width it is given ([`TableLayout::width`]): the Check, Resource and
+//! Region columns keep the width of their content and only the Finding column wraps, so a
+//! long message becomes a few lines of a readable table in a terminal or a CI log instead of
+//! one line of several hundred characters. Where the width comes from (the terminal,
+//! `COLUMNS`, `--width`) is the run plan's business, not this module's.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table};
 use ztaudit_checks::{Finding, Severity, Status};
 
-use super::{BaselineState, Report};
+use super::{BaselineState, Report, TableLayout};
 
-/// Renders the table report. `color` is decided by the caller (a terminal, and no `NO_COLOR`).
-pub fn render_table(report: &Report, color: bool) -> String {
+/// Renders the table report with the colour and width the caller decided.
+pub fn render_table(report: &Report, layout: TableLayout) -> String {
+    let color = layout.color;
     let mut out = String::new();
     for severity in Severity::DESCENDING {
         let failing: Vec<&Finding> = report
@@ -27,7 +34,7 @@ pub fn render_table(report: &Report, color: bool) -> String {
         );
         out.push_str(&paint(&heading, severity_color(severity), color));
         out.push('\n');
-        out.push_str(&findings_table(&failing, color));
+        out.push_str(&findings_table(&failing, layout));
         out.push_str("\n\n");
     }
     let sections = [
@@ -47,7 +54,7 @@ pub fn render_table(report: &Report, color: bool) -> String {
         let heading = format!("{status} · {} {what}", listed.len());
         out.push_str(&paint(&heading, section_color, color));
         out.push('\n');
-        out.push_str(&findings_table(&listed, color));
+        out.push_str(&findings_table(&listed, layout));
         out.push_str("\n\n");
     }
     if report.summary.fail == 0 && report.summary.error == 0 {
@@ -72,9 +79,13 @@ fn score_lines(report: &Report) -> String {
     }
     if score.overall.error > 0 {
         line.push_str(&format!(
-            "; {} ERROR result{} count as not passing",
+            "; {} ERROR result{} as not passing",
             score.overall.error,
-            if score.overall.error == 1 { "" } else { "s" }
+            if score.overall.error == 1 {
+                " counts"
+            } else {
+                "s count"
+            }
         ));
     }
     line.push('\n');
@@ -110,14 +121,14 @@ fn suppression_and_baseline_lines(report: &Report) -> String {
     out
 }
 
-fn findings_table(findings: &[&Finding], color: bool) -> String {
+fn findings_table(findings: &[&Finding], layout: TableLayout) -> String {
+    let TableLayout { color, width } = layout;
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
+    // Styling and width are the layout's: comfy-table must not look at the terminal itself.
+    table.force_no_tty();
     if color {
         table.enforce_styling();
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table.force_no_tty();
     }
     table.set_header(["Check", "Resource", "Region", "Finding"].map(|h| {
         let cell = Cell::new(h);
@@ -134,6 +145,13 @@ fn findings_table(findings: &[&Finding], color: bool) -> String {
             finding.region.as_str(),
             finding.message.as_str(),
         ]);
+    }
+    if let Some(width) = width {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width);
+        // Ids, resources and regions are never broken; the Finding column takes the rest.
+        table.set_constraints([ColumnConstraint::ContentWidth; 3]);
     }
     table.to_string()
 }
@@ -215,4 +233,84 @@ fn paint(text: &str, color: Color, enabled: bool) -> String {
         _ => "37",
     };
     format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use ztaudit_checks::{evaluate, Check, CheckConfig, CHECKS};
+
+    use super::*;
+
+    /// The demo account's findings of the checks `ids`.
+    fn demo_report(ids: &[&str]) -> Report {
+        let demo =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/snapshots/demo-account.json");
+        let snapshot = crate::files::load_snapshot(&demo).expect("the demo snapshot");
+        let checks: Vec<&'static dyn Check> = CHECKS
+            .iter()
+            .copied()
+            .filter(|check| ids.contains(&check.meta().id))
+            .collect();
+        let findings = evaluate(&checks, &snapshot, &CheckConfig::default());
+        Report::new(&snapshot, &checks, findings)
+    }
+
+    fn table_lines(text: &str) -> impl Iterator<Item = &str> {
+        text.lines()
+            .filter(|line| line.starts_with(['┌', '│', '╞', '├', '└']))
+    }
+
+    /// What a terminal 100 columns wide gets (the plan passes the terminal's width): every
+    /// line of the tables fits, the first three columns are never broken, and ZT101's grouped
+    /// message wraps inside the Finding column.
+    #[test]
+    fn a_table_at_a_terminal_width() {
+        let report = demo_report(&["ZT101", "ZT302", "ZT601"]);
+        let text = render_table(
+            &report,
+            TableLayout {
+                color: false,
+                width: Some(100),
+            },
+        );
+        for line in table_lines(&text) {
+            assert!(
+                line.chars().count() <= 100,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(text.contains("│ ZT101 ┆ alice "), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    /// Without a limit, each finding is one line however long (`--width 0`).
+    #[test]
+    fn without_a_limit_every_finding_is_one_line() {
+        let report = demo_report(&["ZT101"]);
+        let text = render_table(
+            &report,
+            TableLayout {
+                color: false,
+                width: None,
+            },
+        );
+        let failing = report
+            .findings
+            .iter()
+            .filter(|f| f.finding.status == Status::Fail)
+            .count();
+        // Top border, header, separator, the rows, bottom border.
+        assert_eq!(table_lines(&text).count(), failing + 4, "{text}");
+    }
+
+    #[test]
+    fn one_error_result_counts_and_several_count() {
+        let mut report = demo_report(&["ZT116"]);
+        assert!(score_lines(&report).contains("; 1 ERROR result counts as not passing"));
+        report.score.overall.error = 2;
+        assert!(score_lines(&report).contains("; 2 ERROR results count as not passing"));
+    }
 }

@@ -13,6 +13,7 @@ mod exit_codes;
 mod fault_proxy;
 mod faults;
 mod formats;
+mod governance_scan;
 mod identity_scan;
 mod least_privilege;
 mod moto_scan;

@@ -135,7 +135,7 @@ fn the_catalogue_is_extended_from_the_command_line() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "1 sensitive action is allowed without MFA",
+            "1 sensitive action allowed without MFA",
         ));
     ztaudit()
         .args(["policy", "lint", "--sensitive-action", "not an action", "-"])

@@ -62,7 +62,7 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 fn judge(_name: &str, document: &PolicyDocument, _config: &CheckConfig) -> PolicyVerdict {
     let problems = guard_messages(document)?;
     if !problems.is_empty() {
-        return Some(Err(problems.join("; ")));
+        return Some(Err(problems.join("; ").into()));
     }
     let proven: Vec<String> = lint::mfa_guards(document)
         .effective

@@ -5,11 +5,11 @@ use ztaudit_policy::{
     Catalogue, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
 };
 
-use super::shared::{judge_source, mfa_gap_message, parse, PolicySource};
+use super::shared::{first_few, judge_source, mfa_gap_failure, parse, PolicySource};
 use crate::declare_check;
 use crate::findings::GLOBAL_REGION;
 use crate::snapshot::{InlinePolicy, Role};
-use crate::{CheckConfig, Findings, PolicyVerdict, Snapshot};
+use crate::{CheckConfig, Findings, PolicyFailure, PolicyVerdict, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -45,7 +45,9 @@ declare_check! {
     ///   requires MFA PASS.
     /// - Customer-managed policies: judged alone, in both modes — what the policy grants to
     ///   whoever holds it without another guard.
-    /// - The message names the actions and the policy and statement that grant each.
+    /// - The message groups the actions by the statement that grants them (`inline policy admin
+    ///   of user alice, statement 0: iam:CreateUser, …`), five of each group and "and N more";
+    ///   the JSON finding's `details.allowed_actions` lists every (action, statement) pair.
     /// - ERROR: the authorization details could not be read, a document could not be parsed, or
     ///   an attached policy is missing from them.
     ///
@@ -102,8 +104,12 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         }
         match parsed(&sources, &attached, &managed) {
             Err(reason) => out.unevaluable(resource, reason),
-            Ok(documents) => match gap_message(&named(&documents), catalogue, &MfaAbsence::ALL) {
-                Some(gaps) => out.fail(resource, format!("user {}: {gaps}", user.name)),
+            Ok(documents) => match gap_failure(&named(&documents), catalogue, &MfaAbsence::ALL) {
+                Some(gaps) => out.fail_with_details(
+                    resource,
+                    format!("user {}: {}", user.name, gaps.message),
+                    gaps.details.unwrap_or_default(),
+                ),
                 None => out.pass(
                     resource,
                     format!("user {} can do no sensitive action without MFA", user.name),
@@ -136,14 +142,18 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     role.attached_policies.iter().map(String::as_str).collect();
                 match parsed(&sources, &attached, &managed) {
                     Err(reason) => out.unevaluable(resource, reason),
-                    Ok(documents) => match gap_message(
+                    Ok(documents) => match gap_failure(
                         &named(&documents),
                         catalogue,
                         &[MfaAbsence::TemporaryCredentialsWithoutMfa],
                     ) {
-                        Some(gaps) => out.fail(
+                        Some(gaps) => out.fail_with_details(
                             resource,
-                            format!("role {} (assumable without MFA): {gaps}", role.name),
+                            format!(
+                                "role {} (assumable without MFA): {}",
+                                role.name, gaps.message
+                            ),
+                            gaps.details.unwrap_or_default(),
                         ),
                         None => out.pass(
                             resource,
@@ -167,21 +177,21 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
 fn judge(name: &str, document: &PolicyDocument, config: &CheckConfig) -> PolicyVerdict {
     let policies = [NamedPolicy { name, document }];
     Some(
-        match gap_message(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
+        match gap_failure(&policies, &config.sensitive_actions, &MfaAbsence::ALL) {
             Some(gaps) => Err(gaps),
             None => Ok("allows no sensitive action without MFA".to_owned()),
         },
     )
 }
 
-/// [`mfa_gap_message`], saying which of the actions only an AWS service acting for the
+/// [`mfa_gap_failure`], saying which of the actions only an AWS service acting for the
 /// principal can perform without MFA, and why.
-fn gap_message(
+fn gap_failure(
     policies: &[NamedPolicy<'_>],
     catalogue: &Catalogue,
     modes: &[MfaAbsence],
-) -> Option<String> {
-    let message = mfa_gap_message(policies, catalogue, modes)?;
+) -> Option<PolicyFailure> {
+    let failure = mfa_gap_failure(policies, catalogue, modes)?;
     let forwarded_only: Vec<String> = mfa::analyse(policies, catalogue)
         .into_iter()
         .filter(|gap| {
@@ -195,21 +205,19 @@ fn gap_message(
         .map(|gap| gap.action)
         .collect();
     if forwarded_only.is_empty() {
-        return Some(message);
+        return Some(failure);
     }
-    const SHOWN: usize = 5;
-    let more = forwarded_only.len().saturating_sub(SHOWN);
-    let more = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    Some(format!(
-        "{message}; of these, {}{more} only through an AWS service acting for the principal: \
-         a Deny exempts such requests (aws:ViaAWSService true) and a direct call to another \
-         service, allowed without MFA, can start them",
-        forwarded_only[..forwarded_only.len().min(SHOWN)].join(", ")
-    ))
+    let forwarded_only: Vec<&str> = forwarded_only.iter().map(String::as_str).collect();
+    Some(PolicyFailure {
+        message: format!(
+            "{}; of these, {} only through an AWS service acting for the principal: a Deny \
+             exempts such requests (aws:ViaAWSService true) and a direct call to another \
+             service, allowed without MFA, can start them",
+            failure.message,
+            first_few(&forwarded_only)
+        ),
+        ..failure
+    })
 }
 
 fn inline_sources<'a>(

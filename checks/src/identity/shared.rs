@@ -14,8 +14,9 @@ use ztaudit_policy::lint::{self, LintKind};
 use ztaudit_policy::{mfa, Catalogue, PolicyDocument, PolicyError};
 
 use crate::findings::GLOBAL_REGION;
+use crate::findings::{AllowedAction, FindingDetails};
 use crate::snapshot::{ArnScope, Authorization, AwsResource, InlinePolicy, ManagedPolicy};
-use crate::{CheckConfig, Findings, PolicyJudge, PolicyVerdict, Resource, Snapshot};
+use crate::{CheckConfig, Findings, PolicyFailure, PolicyJudge, PolicyVerdict, Resource, Snapshot};
 
 /// Whole days from `earlier` to the start of the collection, which stands for "now" so that a
 /// snapshot evaluates the same way whenever it is replayed.
@@ -148,13 +149,15 @@ pub fn guard_messages(document: &PolicyDocument) -> Option<Vec<String>> {
     )
 }
 
-/// Sensitive actions the documents together allow without MFA, as one message, or `None`.
-/// Only gaps open in one of `modes` count.
-pub fn mfa_gap_message(
+/// Sensitive actions the documents together allow without MFA, or `None`: a message that
+/// groups the actions by the statement that grants them (a few of each group, then "and N
+/// more"), with every (action, statement) pair in the details. Only gaps open in one of
+/// `modes` count.
+pub fn mfa_gap_failure(
     policies: &[mfa::NamedPolicy<'_>],
     catalogue: &Catalogue,
     modes: &[mfa::MfaAbsence],
-) -> Option<String> {
+) -> Option<PolicyFailure> {
     let gaps: Vec<mfa::MfaGap> = mfa::analyse(policies, catalogue)
         .into_iter()
         .filter(|gap| gap.modes.iter().any(|mode| modes.contains(mode)))
@@ -162,36 +165,83 @@ pub fn mfa_gap_message(
     if gaps.is_empty() {
         return None;
     }
-    let mut modes: Vec<mfa::MfaAbsence> = gaps
+    let mut open_modes: Vec<mfa::MfaAbsence> = gaps
         .iter()
         .flat_map(|gap| gap.modes.iter().copied())
         .filter(|mode| modes.contains(mode))
         .collect();
-    modes.sort();
-    modes.dedup();
-    const SHOWN: usize = 5;
-    let examples: Vec<String> = gaps
+    open_modes.sort();
+    open_modes.dedup();
+    let modes: Vec<&str> = open_modes.iter().map(|&mode| short_mode(mode)).collect();
+    let groups: Vec<String> = grouped_by_first_grant(&gaps)
         .iter()
-        .take(SHOWN)
-        .map(|gap| match gap.grants.first() {
-            Some(grant) => format!("{} (via {} {})", gap.action, grant.policy, grant.statement),
-            None => gap.action.clone(),
+        .map(|(statement, actions)| match statement {
+            Some(statement) => format!("{statement}: {}", first_few(actions)),
+            None => first_few(actions),
         })
         .collect();
-    let more = gaps.len().saturating_sub(SHOWN);
-    let more = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    let modes: Vec<&str> = modes.iter().map(|mode| mode.describe()).collect();
-    Some(format!(
-        "{} sensitive action{} allowed without MFA, with {}: {}{more}",
+    let message = format!(
+        "{} sensitive action{} allowed without MFA, {} — {}",
         gaps.len(),
-        if gaps.len() == 1 { " is" } else { "s are" },
-        modes.join(" and with "),
-        examples.join(", "),
-    ))
+        if gaps.len() == 1 { "" } else { "s" },
+        modes.join(" and "),
+        groups.join("; "),
+    );
+    let allowed_actions = gaps
+        .iter()
+        .flat_map(|gap| {
+            gap.grants.iter().map(|grant| AllowedAction {
+                action: gap.action.clone(),
+                policy: grant.policy.clone(),
+                statement: grant.statement.index,
+                sid: grant.statement.sid.clone(),
+            })
+        })
+        .collect();
+    Some(PolicyFailure {
+        message,
+        details: Some(FindingDetails { allowed_actions }),
+    })
+}
+
+/// How many actions of one group a message names before "and N more".
+const ACTIONS_SHOWN_PER_GROUP: usize = 5;
+
+/// `a, b, c, d, e and 3 more`.
+pub fn first_few(items: &[&str]) -> String {
+    let shown = items[..items.len().min(ACTIONS_SHOWN_PER_GROUP)].join(", ");
+    match items.len().saturating_sub(ACTIONS_SHOWN_PER_GROUP) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
+/// The actions of `gaps` grouped by the first statement that grants each (`policy, statement
+/// N`), groups in order of appearance: every action is in exactly one group, so the groups'
+/// counts add up to the total. Several statements granting one action are all in the details.
+fn grouped_by_first_grant(gaps: &[mfa::MfaGap]) -> Vec<(Option<String>, Vec<&str>)> {
+    let mut groups: Vec<(Option<String>, Vec<&str>)> = Vec::new();
+    for gap in gaps {
+        let statement = gap
+            .grants
+            .first()
+            .map(|grant| format!("{}, {}", grant.policy, grant.statement));
+        match groups.iter_mut().find(|(known, _)| *known == statement) {
+            Some((_, actions)) => actions.push(&gap.action),
+            None => groups.push((statement, vec![gap.action.as_str()])),
+        }
+    }
+    groups
+}
+
+/// A way MFA can be absent, in a few words; the documentation explains the condition keys.
+fn short_mode(mode: mfa::MfaAbsence) -> &'static str {
+    match mode {
+        mfa::MfaAbsence::LongTermAccessKeys => "with long-term access keys",
+        mfa::MfaAbsence::TemporaryCredentialsWithoutMfa => {
+            "with temporary credentials obtained without MFA"
+        }
+    }
 }
 
 /// Runs `judge` over every customer-managed and inline policy of the account.
@@ -233,7 +283,13 @@ pub fn judge_source(
 pub fn push_verdict(out: &mut Findings, resource: Resource, label: &str, verdict: PolicyVerdict) {
     match verdict {
         Some(Ok(message)) => out.pass(resource, format!("{label} {message}")),
-        Some(Err(message)) => out.fail(resource, format!("{label}: {message}")),
+        Some(Err(failure)) => {
+            let message = format!("{label}: {}", failure.message);
+            match failure.details {
+                Some(details) => out.fail_with_details(resource, message, details),
+                None => out.fail(resource, message),
+            }
+        }
         None => {}
     }
 }
@@ -244,6 +300,6 @@ pub fn lint_verdict(document: &PolicyDocument, kinds: &[LintKind], clean: &str) 
     Some(if messages.is_empty() {
         Ok(clean.to_owned())
     } else {
-        Err(messages.join("; "))
+        Err(messages.join("; ").into())
     })
 }

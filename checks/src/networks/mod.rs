@@ -51,6 +51,12 @@ pub(crate) fn environment_of(tags: &BTreeMap<String, String>, keys: &[String]) -
             .any(|wanted| wanted.eq_ignore_ascii_case(key))
             .then_some(value)
     })?;
+    fold_environment(value)
+}
+
+/// An environment name as [`environment_of`] reads a tag value: trimmed, lower-cased, common
+/// spellings folded together; `None` when blank.
+pub(crate) fn fold_environment(value: &str) -> Option<String> {
     let value = value.trim().to_ascii_lowercase();
     let folded = match value.as_str() {
         "" => return None,

@@ -18,6 +18,7 @@ mod guardduty;
 mod iam;
 mod kms;
 mod load;
+mod organizations;
 mod rds;
 mod s3;
 mod secrets;
@@ -39,6 +40,7 @@ pub use guardduty::*;
 pub use iam::*;
 pub use kms::*;
 pub use load::SnapshotError;
+pub use organizations::*;
 pub use rds::*;
 pub use s3::*;
 pub use secrets::*;
@@ -76,6 +78,8 @@ pub struct GlobalData {
     pub iam: IamData,
     #[serde(default)]
     pub s3: S3Global,
+    #[serde(default)]
+    pub organizations: OrganizationsGlobal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,6 +162,7 @@ impl Snapshot {
     pub fn call_errors(&self) -> Vec<&CallError> {
         let mut errors = self.global.iam.call_errors();
         errors.extend(self.global.s3.call_errors());
+        errors.extend(self.global.organizations.call_errors());
         errors.extend(self.regions.values().flat_map(RegionData::call_errors));
         errors
     }
@@ -190,6 +195,29 @@ impl<T> Collected<T> {
 
     pub fn error(&self) -> Option<&CallError> {
         self.as_result().err()
+    }
+
+    /// The value made from what was collected; an error stays the error.
+    pub fn map<U>(self, make: impl FnOnce(T) -> U) -> Collected<U> {
+        match self {
+            Collected::Ok(value) => Collected::Ok(make(value)),
+            Collected::Error(err) => Collected::Error(err),
+        }
+    }
+}
+
+/// Every part collected, or the first part's error: a whole made of parts is known only when
+/// each part is.
+impl<T> FromIterator<Collected<T>> for Collected<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = Collected<T>>>(parts: I) -> Self {
+        let mut whole = Vec::new();
+        for part in parts {
+            match part {
+                Collected::Ok(value) => whole.push(value),
+                Collected::Error(err) => return Collected::Error(err),
+            }
+        }
+        Collected::Ok(whole)
     }
 }
 
@@ -291,9 +319,10 @@ impl fmt::Display for CallError {
             write!(f, " in {region}")?;
         }
         write!(f, " {}", self.kind)?;
-        match &self.code {
-            Some(code) => write!(f, " ({code}: {})", self.message),
-            None => write!(f, " ({})", self.message),
+        match (&self.code, self.message.is_empty()) {
+            (Some(code), true) => write!(f, " ({code})"),
+            (Some(code), false) => write!(f, " ({code}: {})", self.message),
+            (None, _) => write!(f, " ({})", self.message),
         }
     }
 }

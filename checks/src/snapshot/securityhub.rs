@@ -1,8 +1,9 @@
-//! Security Hub data of one region: whether the account is subscribed, and its standards.
+//! Security Hub data of one region: whether the account is subscribed, its standards, and how
+//! the organization's delegated administrator enrolls accounts.
 
 use serde::{Deserialize, Serialize};
 
-use super::{CallError, Collected};
+use super::{CallError, Collected, OrganizationAdminAccount};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11,6 +12,16 @@ pub struct SecurityHubRegion {
     /// this region (that answer is data, not a failure).
     #[serde(default)]
     pub hub: Collected<Option<Hub>>,
+    /// `ListOrganizationAdminAccounts`: the organization's delegated Security Hub
+    /// administrators in this region. Only the management account may call it, so it is asked
+    /// only there: `null` in other accounts and outside any organization.
+    #[serde(default)]
+    pub organization_admin_accounts: Collected<Option<Vec<OrganizationAdminAccount>>>,
+    /// `DescribeOrganizationConfiguration`. Only the delegated administrator may read it;
+    /// other accounts' refusals are recorded. `null` when not asked: outside any organization,
+    /// or Security Hub not enabled in the region.
+    #[serde(default)]
+    pub organization_configuration: Collected<Option<SecurityHubOrganizationConfiguration>>,
 }
 
 impl SecurityHubRegion {
@@ -19,6 +30,8 @@ impl SecurityHubRegion {
         if let Collected::Ok(Some(hub)) = &self.hub {
             errors.push(hub.enabled_standards.error());
         }
+        errors.push(self.organization_admin_accounts.error());
+        errors.push(self.organization_configuration.error());
         errors.into_iter().flatten().collect()
     }
 }
@@ -32,6 +45,24 @@ pub struct Hub {
     /// `GetEnabledStandards`, read only when the account is subscribed.
     #[serde(default)]
     pub enabled_standards: Collected<Vec<EnabledStandard>>,
+}
+
+/// How Security Hub's delegated administrator enrolls the organization's accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityHubOrganizationConfiguration {
+    /// `AutoEnable`: accounts that join the organization are enabled (local configuration).
+    pub auto_enable: bool,
+    /// `AutoEnableStandards`: `DEFAULT` or `NONE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_enable_standards: Option<String>,
+    /// `OrganizationConfiguration.ConfigurationType`: `LOCAL`, or `CENTRAL` (configuration
+    /// policies decide, and `AutoEnable` is always false). Absent in answers that predate
+    /// central configuration, which means local.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_type: Option<String>,
+    /// The organization has reached Security Hub's member limit.
+    pub member_account_limit_reached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
 use crate::declare_check;
+use crate::snapshot::{FlowLog, Subnet, Vpc};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -13,7 +14,9 @@ declare_check! {
     ///
     /// ## How it is evaluated
     /// - PASS: a flow log on the VPC is active and its traffic type is `ALL` or `REJECT`.
-    /// - FAIL: no flow log on the VPC, only inactive ones, or only `ACCEPT` logs.
+    /// - FAIL: no flow log on the VPC, only inactive ones, or only `ACCEPT` logs. Flow logs of
+    ///   its subnets do not make it PASS (a subnet created later is not logged), but the
+    ///   message says which subnets are logged and which are not.
     /// - ERROR: the VPCs or the flow logs of the region could not be read.
     ///
     /// ## References
@@ -43,43 +46,80 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         let Some(flow_logs) = out.require("ec2", region, &data.ec2.flow_logs) else {
             continue;
         };
+        // Only for the wording of a FAIL: unread subnets change no verdict.
+        let subnets = data.ec2.subnets.as_result().ok();
         for vpc in vpcs {
             let resource = out.resource(region, vpc);
-            let logs: Vec<_> = flow_logs
+            let logs: Vec<&FlowLog> = flow_logs
                 .iter()
                 .filter(|log| log.resource_id == vpc.id)
                 .collect();
-            let is_active = |status: &Option<String>| {
-                status
-                    .as_deref()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE"))
-            };
-            let records_rejects = |kind: &Option<String>| {
-                kind.as_deref().is_some_and(|t| {
-                    t.eq_ignore_ascii_case("ALL") || t.eq_ignore_ascii_case("REJECT")
-                })
-            };
-            if let Some(log) = logs
-                .iter()
-                .find(|log| is_active(&log.status) && records_rejects(&log.traffic_type))
-            {
+            if let Some(log) = logs.iter().find(|log| is_effective(log)) {
                 out.pass(
                     resource,
                     format!("{} has active flow log {}", vpc.id, log.id),
                 );
-            } else if logs.is_empty() {
-                out.fail(resource, format!("{} has no flow log", vpc.id));
+                continue;
+            }
+            let vpc_level = if logs.is_empty() {
+                format!("{} has no VPC-level flow log", vpc.id)
             } else {
                 let ids: Vec<&str> = logs.iter().map(|log| log.id.as_str()).collect();
-                out.fail(
-                    resource,
-                    format!(
-                        "{} has flow logs ({}) but none is active and records rejected traffic",
-                        vpc.id,
-                        ids.join(", ")
-                    ),
-                );
-            }
+                format!(
+                    "{} has VPC-level flow logs ({}) but none is active and records rejected \
+                     traffic",
+                    vpc.id,
+                    ids.join(", ")
+                )
+            };
+            let subnet_level = subnets
+                .map(|subnets| subnet_coverage(vpc, subnets, flow_logs))
+                .unwrap_or_default();
+            out.fail(resource, format!("{vpc_level}{subnet_level}"));
         }
+    }
+}
+
+/// Active, and records rejected traffic (`ALL` or `REJECT`): what FSBP EC2.6 asks of a log.
+fn is_effective(log: &FlowLog) -> bool {
+    let active = log
+        .status
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE"));
+    let records_rejects = log
+        .traffic_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("ALL") || t.eq_ignore_ascii_case("REJECT"));
+    active && records_rejects
+}
+
+/// What the subnets of `vpc` log, said after the VPC level: `; subnet-level flow logs cover
+/// subnet-a (by fl-1), not subnet-b`, or `; nor has any of its 3 subnets`.
+fn subnet_coverage(vpc: &Vpc, subnets: &[Subnet], flow_logs: &[FlowLog]) -> String {
+    let mut logged = Vec::new();
+    let mut unlogged = Vec::new();
+    for subnet in subnets.iter().filter(|subnet| subnet.vpc_id == vpc.id) {
+        match flow_logs
+            .iter()
+            .find(|log| log.resource_id == subnet.id && is_effective(log))
+        {
+            Some(log) => logged.push(format!("{} (by {})", subnet.id, log.id)),
+            None => unlogged.push(subnet.id.as_str()),
+        }
+    }
+    match (logged.is_empty(), unlogged.len()) {
+        (true, 0) => String::new(),
+        (true, 1) => "; nor has its one subnet".to_owned(),
+        (true, count) => format!("; nor has any of its {count} subnets"),
+        (false, 0) => format!(
+            "; subnet-level flow logs cover each of its subnets, {}, but FSBP EC2.6 asks \
+             for one on the VPC, which also covers subnets created later",
+            logged.join(", ")
+        ),
+        (false, _) => format!(
+            "; subnet-level flow logs cover {}, not {}",
+            logged.join(", "),
+            unlogged.join(", ")
+        ),
     }
 }
