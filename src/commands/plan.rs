@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use ztaudit_tfplan::{evaluate_plan, map_plan};
+use ztaudit_checks::Snapshot;
+use ztaudit_tfplan::{evaluate_plan, map_plan, PLACEHOLDER_ACCOUNT};
 
 use super::shared;
 use crate::error::AppError;
@@ -20,7 +21,7 @@ pub fn run(plan: &RunPlan) -> Result<ExitCode, AppError> {
         return Err(AppError::Unplanned("Terraform plans"));
     };
     let mut findings = Vec::new();
-    let mut first = None;
+    let mut scanned: Option<Snapshot> = None;
     for path in paths {
         let (label, text) = read_plan(path)?;
         let mapped = map_plan(&text).map_err(|err| AppError::Usage(format!("{label}: {err}")))?;
@@ -29,14 +30,38 @@ pub fn run(plan: &RunPlan) -> Result<ExitCode, AppError> {
             &plan.evaluation.checks,
             &plan.evaluation.config,
         ));
-        first.get_or_insert(mapped.worst);
+        scanned = Some(match scanned {
+            None => mapped.worst,
+            Some(so_far) => scan_info_of_both(so_far, mapped.worst),
+        });
     }
-    let Some(snapshot) = first else {
+    let Some(snapshot) = scanned else {
         return Err(AppError::Unplanned("a Terraform plan"));
     };
     let mut report = Report::new(&snapshot, &plan.evaluation.checks, findings);
     shared::annotate(&mut report, &plan.annotations, &HashMap::new());
     shared::deliver(&report, plan, &mut RunStats::default())
+}
+
+/// What the report's scan information says of two plans judged together: every region of
+/// either, and the account they share. Plans for different accounts are named by all their
+/// accounts, comma-separated; a plan that does not say its account
+/// ([`PLACEHOLDER_ACCOUNT`]) yields to one that does. Only the scan information is read from
+/// the result: each finding keeps the account of its own plan.
+fn scan_info_of_both(mut so_far: Snapshot, next: Snapshot) -> Snapshot {
+    so_far.regions.extend(next.regions);
+    let mut accounts: Vec<&str> = so_far
+        .account
+        .split(',')
+        .chain([next.account.as_str()])
+        .filter(|account| *account != PLACEHOLDER_ACCOUNT)
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    if !accounts.is_empty() {
+        so_far.account = accounts.join(",");
+    }
+    so_far
 }
 
 /// The text of a plan file (`-`: standard input), with the name errors give it.

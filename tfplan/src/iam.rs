@@ -15,13 +15,16 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
 use ztaudit_checks::findings::GLOBAL_REGION;
-use ztaudit_checks::snapshot::{Authorization, Group, InlinePolicy, ManagedPolicy, Role, User};
+use ztaudit_checks::snapshot::{
+    arn_account, Authorization, Group, InlinePolicy, ManagedPolicy, Role, User,
+};
 use ztaudit_checks::Collected;
 
 use crate::mapping::Mapping;
 use crate::plan::Planned;
-use crate::values::{Known, Node};
+use crate::values::{Case, Known, Node};
 
 const TYPES: [&str; 11] = [
     "aws_iam_policy",
@@ -134,6 +137,7 @@ pub fn map(m: &mut Mapping<'_>) {
                         "assume_role_policy",
                         true,
                     );
+                    let trust = trust_in_unknown_account(m, planned, trust);
                     let mut role = Role {
                         name: name(planned),
                         arn: arn(planned, "role"),
@@ -155,14 +159,14 @@ pub fn map(m: &mut Mapping<'_>) {
                             });
                         }
                     }
-                    if let Known::Value(arns) = planned.values.get("managed_policy_arns").strings()
-                    {
-                        role.attached_policies
-                            .extend(arns.into_iter().filter_map(|a| match a {
-                                Known::Value(a) => Some(a.to_owned()),
-                                Known::Unknown => None,
-                            }));
-                    }
+                    role.attached_policies.extend(
+                        planned
+                            .values
+                            .get("managed_policy_arns")
+                            .known_strings()
+                            .into_iter()
+                            .map(str::to_owned),
+                    );
                     m.register(planned, GLOBAL_REGION, &role);
                     auth.roles.push(role);
                     auth.roles.len() - 1
@@ -242,19 +246,10 @@ pub fn map(m: &mut Mapping<'_>) {
             (Kind::Group, "groups"),
             (Kind::Role, "roles"),
         ] {
-            let names: Vec<String> = match planned.values.get(key).strings() {
-                Known::Value(names) => names
-                    .into_iter()
-                    .filter_map(|n| match n {
-                        Known::Value(n) => Some(n.to_owned()),
-                        Known::Unknown => None,
-                    })
-                    .collect(),
-                Known::Unknown => Vec::new(),
-            };
+            let names = planned.values.get(key).known_strings();
             for principal_name in names {
                 *attached.entry(policy_arn.clone()).or_default() += 1;
-                if let Some(index) = by_name(&auth, kind, &principal_name) {
+                if let Some(index) = by_name(&auth, kind, principal_name) {
                     attach(&mut auth, kind, index, policy_arn.clone());
                 }
             }
@@ -263,10 +258,12 @@ pub fn map(m: &mut Mapping<'_>) {
     for policy in &mut auth.policies {
         policy.attachment_count = attached.get(&policy.arn).copied().unwrap_or(0);
     }
-    auth.users.sort();
-    auth.groups.sort();
-    auth.roles.sort();
-    auth.policies.sort();
+    // By name only, and stably: principals that share a name keep the order they were
+    // registered in, which is how their findings find their addresses (`Origins::by_id`).
+    auth.users.sort_by(|a, b| a.name.cmp(&b.name));
+    auth.groups.sort_by(|a, b| a.name.cmp(&b.name));
+    auth.roles.sort_by(|a, b| a.name.cmp(&b.name));
+    auth.policies.sort_by(|a, b| a.name.cmp(&b.name));
     m.snapshot.global.iam.authorization = Collected::Ok(auth);
 }
 
@@ -382,4 +379,74 @@ fn document(
         Known::Unknown => Known::Unknown,
     };
     m.resolve(owner, label, known, best, worst).to_owned()
+}
+
+/// A trust policy in a plan that does not say which account it is for: whether an account the
+/// policy trusts is the role's own is unknown until apply. In the best case every account it
+/// names is the role's own (the snapshot's placeholder); in the worst case, as written, none
+/// is. A policy that names no account, or a plan whose account is known, is left as it is.
+fn trust_in_unknown_account(m: &mut Mapping<'_>, owner: &Planned<'_>, trust: String) -> String {
+    if m.account_known {
+        return trust;
+    }
+    let Ok(mut document) = serde_json::from_str::<Value>(&trust) else {
+        return trust;
+    };
+    let own = m.snapshot.account.clone();
+    let mut named = false;
+    let statements = match document.get_mut("Statement") {
+        Some(Value::Array(statements)) => statements.iter_mut().collect(),
+        Some(statement) => vec![statement],
+        None => Vec::new(),
+    };
+    for statement in statements {
+        let Some(aws) = statement
+            .get_mut("Principal")
+            .and_then(|p| p.get_mut("AWS"))
+        else {
+            continue;
+        };
+        let principals: Vec<&mut Value> = match aws {
+            Value::Array(items) => items.iter_mut().collect(),
+            single => vec![single],
+        };
+        for principal in principals {
+            let Some(text) = principal.as_str() else {
+                continue;
+            };
+            if let Some(rewritten) = with_account(text, &own) {
+                named = true;
+                if m.case == Case::Best {
+                    *principal = Value::String(rewritten);
+                }
+            }
+        }
+    }
+    if !named {
+        return trust;
+    }
+    m.unknown(
+        owner,
+        "whether the accounts its trust policy names are its own (the plan has no data.aws_caller_identity)",
+    );
+    match m.case {
+        Case::Best => serde_json::to_string(&document).unwrap_or(trust),
+        Case::Worst => trust,
+    }
+}
+
+/// `principal` (an account id or an ARN naming one) with the account replaced by `own`;
+/// `None` when it names no account other than `own`.
+fn with_account(principal: &str, own: &str) -> Option<String> {
+    let is_account = |text: &str| text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
+    if is_account(principal) {
+        return (principal != own).then(|| own.to_owned());
+    }
+    let account = arn_account(principal).filter(|account| is_account(account))?;
+    if account == own {
+        return None;
+    }
+    let mut parts: Vec<&str> = principal.split(':').collect();
+    parts[4] = own;
+    Some(parts.join(":"))
 }

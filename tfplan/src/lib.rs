@@ -2,7 +2,7 @@
 //!
 //! [`map_plan`] reads the JSON of `terraform show -json PLANFILE` ([`plan`]) and maps the state
 //! it plans into the [`Snapshot`] model the checks read, one file per resource family
-//! ([`network`], [`iam`], [`s3`]). Checks stay pure functions of a snapshot; what a plan adds
+//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`]). Checks stay pure functions of a snapshot; what a plan adds
 //! is handled around them:
 //!
 //! - **Values unknown until apply.** The mapper builds two snapshots: in [`Case::Best`] every
@@ -20,12 +20,18 @@
 //!   Terraform type and module source; findings are rewritten to the address.
 //!
 //! The account is the one `data.aws_caller_identity` read during planning, else
-//! [`PLACEHOLDER_ACCOUNT`]; the region of each resource is its provider configuration's constant
+//! [`PLACEHOLDER_ACCOUNT`], which stands for an account the plan does not know: a verdict
+//! that compares an account with the scanned one (a role trusting "another" account, ZT115)
+//! is then UNDECIDED, never FAIL (see [`Mapping::account_known`]). The region of each resource is its provider configuration's constant
 //! `region`, else [`plan::DEFAULT_REGION`].
 
+pub mod ebs;
+pub mod elb;
 pub mod iam;
+pub mod kms;
 pub mod network;
 pub mod plan;
+pub mod rds;
 pub mod s3;
 pub mod values;
 pub mod verdict;
@@ -36,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use ztaudit_checks::snapshot::{CollectionInfo, SCHEMA_VERSION};
-use ztaudit_checks::{ErrorKind, Snapshot};
+use ztaudit_checks::{ErrorKind, Finding, Snapshot};
 
 pub use mapping::Mapping;
 pub use plan::{Plan, Planned};
@@ -68,20 +74,48 @@ pub struct Origin {
     /// Attributes (`ingress.cidr_blocks`, `aws_security_group_rule.ssh.cidr_blocks`) known
     /// only after apply, on which its verdicts may hang.
     pub unknowns: BTreeSet<String>,
+    /// The checks whose findings it answers for, when not all: a resource that stands for
+    /// an account-wide setting (`aws_ebs_encryption_by_default`) answers only for the check
+    /// of that setting, not for every finding on the account.
+    pub only_checks: Option<BTreeSet<&'static str>>,
 }
 
 /// The Terraform origin of every mapped resource: by address, and by the id its findings carry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origins {
     pub by_address: BTreeMap<String, Origin>,
-    /// Finding resource id (an ARN, built by the snapshot types' identity methods) → address.
-    pub by_id: BTreeMap<String, String>,
+    /// Finding resource id (an ARN, built by the snapshot types' identity methods) → the
+    /// addresses of the resources that have it, in the order they are listed in the snapshot.
+    /// Mostly one; several when declarations share a name (the same bucket name in two module
+    /// instances, which apply would refuse): a check then reports each in turn, and the
+    /// `n`th finding on the id is the `n`th address's.
+    pub by_id: BTreeMap<String, Vec<String>>,
 }
 
 impl Origins {
-    /// The origin of the resource a finding names.
-    pub fn of_finding(&self, resource: &str) -> Option<&Origin> {
-        self.by_address.get(self.by_id.get(resource)?)
+    /// The origin of the `occurrence`th finding (from 0) of a check on the resource id
+    /// `resource`; past the last address, the last.
+    pub fn of_finding(&self, finding: &Finding, occurrence: usize) -> Option<&Origin> {
+        let addresses: Vec<&Origin> = self
+            .by_id
+            .get(&finding.resource)?
+            .iter()
+            .filter_map(|address| self.by_address.get(address))
+            .filter(|origin| {
+                origin
+                    .only_checks
+                    .as_ref()
+                    .is_none_or(|checks| checks.contains(finding.check_id.as_ref()))
+            })
+            .collect();
+        addresses.get(occurrence).or(addresses.last()).copied()
+    }
+
+    pub(crate) fn register(&mut self, id: String, address: String) {
+        let addresses = self.by_id.entry(id).or_default();
+        if !addresses.contains(&address) {
+            addresses.push(address);
+        }
     }
 }
 
@@ -104,13 +138,17 @@ pub fn map_plan(text: &str) -> Result<MappedPlan, PlanError> {
 /// Maps a parsed plan.
 pub fn map(plan: &Plan) -> MappedPlan {
     let resources = plan.resources();
-    let account = plan.account().unwrap_or(PLACEHOLDER_ACCOUNT);
+    let account = plan.account();
     let mut origins = Origins::default();
     let mut snapshots = [Case::Best, Case::Worst].map(|case| {
         let mut mapping = Mapping::new(plan, &resources, case, account);
         network::map(&mut mapping);
         iam::map(&mut mapping);
         s3::map(&mut mapping);
+        ebs::map(&mut mapping);
+        rds::map(&mut mapping);
+        kms::map(&mut mapping);
+        elb::map(&mut mapping);
         let (snapshot, found) = mapping.finish();
         merge_origins(&mut origins, found);
         snapshot
@@ -125,7 +163,11 @@ pub fn map(plan: &Plan) -> MappedPlan {
 }
 
 fn merge_origins(into: &mut Origins, from: Origins) {
-    into.by_id.extend(from.by_id);
+    for (id, addresses) in from.by_id {
+        for address in addresses {
+            into.register(id.clone(), address);
+        }
+    }
     for (address, origin) in from.by_address {
         let entry = into.by_address.entry(address).or_insert_with(|| Origin {
             unknowns: BTreeSet::new(),

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use ztaudit_checks::snapshot::{ArnScope, AwsResource, RegionData};
+use ztaudit_checks::snapshot::{Account, ArnScope, AwsResource, RegionData};
 use ztaudit_checks::Snapshot;
 
 use crate::plan::{join_module, strip_keys, Plan, Planned, DEFAULT_REGION};
-use crate::values::{Case, Known};
+use crate::values::{Case, Known, Node};
 use crate::{base_snapshot, partition_of, Origin, Origins};
 
 /// The mapping of one plan in one case.
@@ -17,6 +17,11 @@ pub struct Mapping<'p> {
     pub plan: &'p Plan,
     pub resources: &'p [Planned<'p>],
     pub snapshot: Snapshot,
+    /// Whether the plan says which account it is applied in (`data.aws_caller_identity`).
+    /// When it does not, the snapshot's account is [`crate::PLACEHOLDER_ACCOUNT`], and whether
+    /// an account the plan names is the scanned one is itself unknown until apply: in the
+    /// best case it is, in the worst case it is not.
+    pub account_known: bool,
     origins: Origins,
     by_address: HashMap<&'p str, usize>,
     /// Instances by address without instance keys (`aws_security_group.web`).
@@ -24,13 +29,22 @@ pub struct Mapping<'p> {
 }
 
 impl<'p> Mapping<'p> {
-    pub fn new(plan: &'p Plan, resources: &'p [Planned<'p>], case: Case, account: &str) -> Self {
+    pub fn new(
+        plan: &'p Plan,
+        resources: &'p [Planned<'p>],
+        case: Case,
+        account: Option<&str>,
+    ) -> Self {
         let mut regions: BTreeSet<String> = resources.iter().map(|r| r.region.to_owned()).collect();
         if regions.is_empty() {
             regions.insert(DEFAULT_REGION.to_owned());
         }
         let partition = regions.iter().next().map_or("aws", |r| partition_of(r));
-        let snapshot = base_snapshot(account, partition, &regions);
+        let snapshot = base_snapshot(
+            account.unwrap_or(crate::PLACEHOLDER_ACCOUNT),
+            partition,
+            &regions,
+        );
         let mut by_base: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, resource) in resources.iter().enumerate() {
             by_base
@@ -43,6 +57,7 @@ impl<'p> Mapping<'p> {
             plan,
             resources,
             snapshot,
+            account_known: account.is_some(),
             origins: Origins::default(),
             by_address: resources
                 .iter()
@@ -90,10 +105,50 @@ impl<'p> Mapping<'p> {
         self.register_id(planned, id);
     }
 
+    /// Registers `item`, a part of `planned` that AWS makes a resource of its own (an
+    /// instance's `root_block_device` is a volume), under `planned`'s address followed by
+    /// `part` (`aws_instance.web.root_block_device[0]`): two parts of one resource never share
+    /// a finding resource.
+    pub fn register_part(
+        &mut self,
+        planned: &Planned<'_>,
+        part: &str,
+        region: &str,
+        item: &impl AwsResource,
+    ) {
+        let id = item.arn(self.scope(region));
+        let address = format!("{}.{part}", planned.address);
+        self.origin_at(planned, address.clone());
+        self.origins.register(id, address);
+    }
+
+    /// Records that `label` of the part `part` of `owner` is known only after apply.
+    pub fn unknown_part(&mut self, owner: &Planned<'_>, part: &str, label: impl Into<String>) {
+        let address = format!("{}.{part}", owner.address);
+        self.origin_at(owner, address).unknowns.insert(label.into());
+    }
+
+    /// Registers `planned` as the account-wide setting of `service` in `region` that the
+    /// check `check` judges: that check's findings on the account are reported against it.
+    pub fn register_setting(
+        &mut self,
+        planned: &Planned<'_>,
+        region: &str,
+        service: &str,
+        check: &'static str,
+    ) {
+        let id = Account { service }.arn(self.scope(region));
+        self.origin(planned)
+            .only_checks
+            .get_or_insert_with(BTreeSet::new)
+            .insert(check);
+        self.origins.register(id, planned.address.to_owned());
+    }
+
     /// Registers a finding id that is not built from an [`AwsResource`] value.
     pub fn register_id(&mut self, planned: &Planned<'_>, id: String) {
         self.origin(planned);
-        self.origins.by_id.insert(id, planned.address.to_owned());
+        self.origins.register(id, planned.address.to_owned());
     }
 
     /// Whether a finding id is registered already.
@@ -102,14 +157,20 @@ impl<'p> Mapping<'p> {
     }
 
     fn origin(&mut self, planned: &Planned<'_>) -> &mut Origin {
+        self.origin_at(planned, planned.address.to_owned())
+    }
+
+    /// The origin registered at `address`, declared by `planned`.
+    fn origin_at(&mut self, planned: &Planned<'_>, address: String) -> &mut Origin {
         self.origins
             .by_address
-            .entry(planned.address.to_owned())
+            .entry(address.clone())
             .or_insert_with(|| Origin {
-                address: planned.address.to_owned(),
+                address,
                 resource_type: planned.resource_type.to_owned(),
                 module_source: planned.module_source.map(str::to_owned),
                 unknowns: BTreeSet::new(),
+                only_checks: None,
             })
     }
 
@@ -134,6 +195,24 @@ impl<'p> Mapping<'p> {
                 self.case.pick(best, worst)
             }
         }
+    }
+
+    /// A boolean attribute, `default` when not set; unknown, `best` or `worst` by case
+    /// (recording `label` as unknown on `owner`).
+    pub fn resolve_bool(
+        &mut self,
+        owner: &Planned<'_>,
+        label: &str,
+        node: Node<'_>,
+        default: bool,
+        best: bool,
+        worst: bool,
+    ) -> bool {
+        let known = match node.bool() {
+            Known::Value(value) => Known::Value(value.unwrap_or(default)),
+            Known::Unknown => Known::Unknown,
+        };
+        self.resolve(owner, label, known, best, worst)
     }
 
     /// The planned resources of one of `resource_types` that `from`'s `key` refers to in the

@@ -383,16 +383,13 @@ fn map_acls(m: &mut Mapping<'_>) {
                 vpc_id: planned.known_str("vpc_id").map(str::to_owned),
                 is_default: resource_type == "aws_default_network_acl",
                 entries: Vec::new(),
-                subnet_ids: match planned.values.get("subnet_ids").strings() {
-                    Known::Value(ids) => ids
-                        .into_iter()
-                        .filter_map(|id| match id {
-                            Known::Value(id) => Some(id.to_owned()),
-                            Known::Unknown => None,
-                        })
-                        .collect(),
-                    Known::Unknown => Vec::new(),
-                },
+                subnet_ids: planned
+                    .values
+                    .get("subnet_ids")
+                    .known_strings()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
             };
             for (key, egress) in [("ingress", false), ("egress", true)] {
                 match planned.values.get(key).items() {

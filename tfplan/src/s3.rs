@@ -32,11 +32,7 @@ const SPLIT_TYPES: [&str; 3] = [
 pub fn map(m: &mut Mapping<'_>) {
     if let Some(account) = m.of_type("aws_s3_account_public_access_block").next() {
         let block = switches(m, account, account.values);
-        m.register(
-            account,
-            GLOBAL_REGION,
-            &ztaudit_checks::snapshot::Account { service: "s3" },
-        );
+        m.register_setting(account, GLOBAL_REGION, "s3", "ZT504");
         m.snapshot.global.s3.account_public_access_block = Collected::Ok(Some(block));
     }
     if !m.declares(&["aws_s3_bucket"]) && !m.declares(&SPLIT_TYPES) {
@@ -149,16 +145,28 @@ fn all_on() -> PublicAccessBlock {
     }
 }
 
-/// The key (address) of the bucket a split setting names, adding a stand-in for a bucket
+/// The key (address) of the bucket a split setting names: the one its `configuration`
+/// reference resolves to, else the one of its planned name (of the setting's own module
+/// instance first, when several declarations share the name), else a stand-in for a bucket
 /// the plan does not declare.
 fn bucket_of<'p>(
     m: &mut Mapping<'p>,
     setting: &'p Planned<'p>,
     buckets: &mut BTreeMap<String, (&'p Planned<'p>, Bucket)>,
 ) -> Option<String> {
+    let referenced = m.referenced(setting, "bucket", &["aws_s3_bucket"]);
+    if let [one] = referenced.as_slice() {
+        return Some(one.address.to_owned());
+    }
     if let Some(name) = setting.known_str("bucket") {
-        if let Some((key, _)) = buckets.iter().find(|(_, (_, b))| b.name == name) {
-            return Some(key.clone());
+        let named: Vec<(&String, &Planned<'_>)> = buckets
+            .iter()
+            .filter(|(_, (_, b))| b.name == name)
+            .map(|(key, (planned, _))| (key, *planned))
+            .collect();
+        let same_module = named.iter().find(|(_, p)| p.module == setting.module);
+        if let Some((key, _)) = same_module.or(named.first()) {
+            return Some((*key).clone());
         }
         let stand_in = Bucket {
             name: name.to_owned(),
@@ -170,29 +178,15 @@ fn bucket_of<'p>(
         buckets.insert(setting.address.to_owned(), (setting, stand_in));
         return Some(setting.address.to_owned());
     }
-    match m
-        .referenced(setting, "bucket", &["aws_s3_bucket"])
-        .as_slice()
-    {
-        [one] => Some(one.address.to_owned()),
-        _ => {
-            // Which bucket only apply decides: the setting is judged nowhere, and each
-            // candidate's verdict on it is unknown.
-            m.unknown(setting, "bucket");
-            None
-        }
-    }
+    // Which bucket only apply decides: the setting is judged nowhere, and each candidate's
+    // verdict on it is unknown.
+    m.unknown(setting, "bucket");
+    None
 }
 
 /// The four switches; an unknown one is off at worst, on at best.
 fn switches(m: &mut Mapping<'_>, owner: &Planned<'_>, node: Node<'_>) -> PublicAccessBlock {
-    let mut read = |field: &str| {
-        let known = match node.get(field).bool() {
-            Known::Value(on) => Known::Value(on.unwrap_or(false)),
-            Known::Unknown => Known::Unknown,
-        };
-        m.resolve(owner, field, known, true, false)
-    };
+    let mut read = |field: &str| m.resolve_bool(owner, field, node.get(field), false, true, false);
     PublicAccessBlock {
         block_public_acls: read("block_public_acls"),
         ignore_public_acls: read("ignore_public_acls"),

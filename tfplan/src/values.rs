@@ -61,6 +61,22 @@ impl<'p> Node<'p> {
         Node { value, unknown }
     }
 
+    /// A value known only after apply as a whole: a block Terraform computes at apply.
+    pub fn unknown_value() -> Node<'p> {
+        Node {
+            value: &NULL,
+            unknown: &UNKNOWN,
+        }
+    }
+
+    /// A value known to be absent (null).
+    pub fn absent() -> Node<'p> {
+        Node {
+            value: &NULL,
+            unknown: &NULL,
+        }
+    }
+
     /// The attribute or block `key`.
     pub fn get(self, key: &str) -> Node<'p> {
         Node {
@@ -138,6 +154,21 @@ impl<'p> Node<'p> {
                     })
                     .collect(),
             ),
+        }
+    }
+
+    /// The strings of a list that are known; the unknown ones (and an unknown list) are left
+    /// out, for lists whose unknown members have no best or worst value to stand for them.
+    pub fn known_strings(self) -> Vec<&'p str> {
+        match self.strings() {
+            Known::Value(items) => items
+                .into_iter()
+                .filter_map(|item| match item {
+                    Known::Value(text) => Some(text),
+                    Known::Unknown => None,
+                })
+                .collect(),
+            Known::Unknown => Vec::new(),
         }
     }
 

@@ -21,46 +21,43 @@ pub fn evaluate_plan(
     attribute(joined, &mapped.origins)
 }
 
-type Key = (String, String, String);
+/// A finding's (check, region, resource id) and its occurrence among the check's findings on
+/// that id: the same key in both cases is the same verdict on the same resource.
+type Key = (String, String, String, usize);
 
-fn key(finding: &Finding) -> Key {
-    (
-        finding.check_id.to_string(),
-        finding.region.clone(),
-        finding.resource.clone(),
-    )
+/// Each finding with its key, in the order the check reported them.
+fn keyed(findings: Vec<Finding>) -> Vec<(Key, Finding)> {
+    let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let base = (
+                finding.check_id.to_string(),
+                finding.region.clone(),
+                finding.resource.clone(),
+            );
+            let occurrence = seen.entry(base.clone()).or_default();
+            let key = (base.0, base.1, base.2, *occurrence);
+            *occurrence += 1;
+            (key, finding)
+        })
+        .collect()
 }
 
-/// The worst case's findings, UNDECIDED where the best case disagrees.
-fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<Finding> {
-    let mut best_statuses: BTreeMap<Key, Vec<Status>> = BTreeMap::new();
-    for finding in &best {
-        best_statuses
-            .entry(key(finding))
-            .or_default()
-            .push(finding.status);
-    }
-    let mut worst_statuses: BTreeMap<Key, Vec<Status>> = BTreeMap::new();
-    for finding in &worst {
-        worst_statuses
-            .entry(key(finding))
-            .or_default()
-            .push(finding.status);
-    }
+/// The worst case's findings, UNDECIDED where the best case disagrees, each with its
+/// occurrence.
+fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<(usize, Finding)> {
+    let best_statuses: BTreeMap<Key, Status> = keyed(best)
+        .into_iter()
+        .map(|(key, finding)| (key, finding.status))
+        .collect();
     let mut joined = Vec::with_capacity(worst.len());
-    for mut finding in worst {
-        let key = key(&finding);
-        let agreed = match (best_statuses.get(&key), worst_statuses.get(&key)) {
-            (Some(best), Some(worst)) => sorted(best) == sorted(worst),
-            _ => false,
-        };
-        if !agreed && finding.status != Status::Undecided {
-            let best_status = best_statuses
-                .get(&key)
-                .and_then(|statuses| statuses.first())
-                .map_or("no finding".to_owned(), |s| s.to_string());
+    for (key, mut finding) in keyed(worst) {
+        let best_status = best_statuses.get(&key).copied();
+        if best_status != Some(finding.status) && finding.status != Status::Undecided {
+            let best_status = best_status.map_or("no finding".to_owned(), |s| s.to_string());
             let unknowns = origins
-                .of_finding(&finding.resource)
+                .of_finding(&finding, key.3)
                 .map(|origin| {
                     origin
                         .unknowns
@@ -77,23 +74,17 @@ fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<Findi
             );
             finding.status = Status::Undecided;
         }
-        joined.push(finding);
+        joined.push((key.3, finding));
     }
     joined
 }
 
-fn sorted(statuses: &[Status]) -> Vec<Status> {
-    let mut statuses = statuses.to_vec();
-    statuses.sort();
-    statuses
-}
-
 /// Rewrites the resource of findings on mapped resources to their Terraform address.
-fn attribute(findings: Vec<Finding>, origins: &Origins) -> Vec<Finding> {
+fn attribute(findings: Vec<(usize, Finding)>, origins: &Origins) -> Vec<Finding> {
     findings
         .into_iter()
-        .map(|mut finding| {
-            if let Some(origin) = origins.of_finding(&finding.resource) {
+        .map(|(occurrence, mut finding)| {
+            if let Some(origin) = origins.of_finding(&finding, occurrence) {
                 finding.resource = origin.address.clone();
                 finding.terraform = Some(TerraformOrigin {
                     resource_type: origin.resource_type.clone(),
