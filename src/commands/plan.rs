@@ -3,8 +3,6 @@
 //! unknown until apply makes a verdict UNDECIDED, which the gate never counts.
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::Path;
 
 use ztaudit_checks::Snapshot;
 use ztaudit_tfplan::{evaluate_plan, map_plan, PLACEHOLDER_ACCOUNT};
@@ -23,7 +21,7 @@ pub fn run(plan: &RunPlan) -> Result<ExitCode, AppError> {
     let mut findings = Vec::new();
     let mut scanned: Option<Snapshot> = None;
     for path in paths {
-        let (label, text) = read_plan(path)?;
+        let (label, text) = crate::files::read_input(path).map_err(AppError::Usage)?;
         let mapped = map_plan(&text).map_err(|err| AppError::Usage(format!("{label}: {err}")))?;
         findings.extend(evaluate_plan(
             &mapped,
@@ -62,21 +60,4 @@ fn scan_info_of_both(mut so_far: Snapshot, next: Snapshot) -> Snapshot {
         so_far.account = accounts.join(",");
     }
     so_far
-}
-
-/// The text of a plan file (`-`: standard input), with the name errors give it.
-fn read_plan(path: &Path) -> Result<(String, String), AppError> {
-    let label = if path == Path::new("-") {
-        "<stdin>".to_owned()
-    } else {
-        path.display().to_string()
-    };
-    let mut text = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|content| text = content)
-    };
-    read.map_err(|err| AppError::Usage(format!("cannot read {label}: {err}")))?;
-    Ok((label, text))
 }

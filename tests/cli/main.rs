@@ -20,4 +20,5 @@ mod moto_scan;
 mod network_paths;
 mod policy_lint;
 mod suppressions;
+mod terraform_plan;
 mod visibility_scan;

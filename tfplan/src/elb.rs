@@ -53,14 +53,11 @@ fn map_balancers(m: &mut Mapping<'_>) {
         let internal = planned.values.get("internal");
         let internal = m.resolve_bool(planned, "internal", internal, false, true, false);
         let balancer = LoadBalancer {
-            arn: planned.known_str("arn").map_or_else(
-                || {
-                    format!(
-                        "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/{name}",
-                        m.snapshot.partition, m.snapshot.account
-                    )
-                },
-                str::to_owned,
+            arn: m.arn_of(
+                planned,
+                "elasticloadbalancing",
+                region,
+                &format!("loadbalancer/{name}"),
             ),
             name,
             kind,

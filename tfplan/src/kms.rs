@@ -63,15 +63,7 @@ pub fn map(m: &mut Mapping<'_>) {
             Collected::Ok(m.resolve_bool(planned, "enable_key_rotation", node, false, true, false))
         });
         let key = KmsKey {
-            arn: planned.known_str("arn").map_or_else(
-                || {
-                    format!(
-                        "arn:{}:kms:{region}:{}:key/{id}",
-                        m.snapshot.partition, m.snapshot.account
-                    )
-                },
-                str::to_owned,
-            ),
+            arn: m.arn_of(planned, "kms", &region, &format!("key/{id}")),
             id,
             metadata: Collected::Ok(metadata),
             rotation_enabled: rotation,

@@ -93,6 +93,26 @@ impl<'p> Mapping<'p> {
         }
     }
 
+    /// `planned`'s ARN when the plan knows it, else the one AWS will give it:
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
+    pub fn arn_of(
+        &self,
+        planned: &Planned<'_>,
+        service: &str,
+        region: &str,
+        resource: &str,
+    ) -> String {
+        planned.known_str("arn").map_or_else(
+            || {
+                format!(
+                    "arn:{}:{service}:{region}:{}:{resource}",
+                    self.snapshot.partition, self.snapshot.account
+                )
+            },
+            str::to_owned,
+        )
+    }
+
     /// The data of `region`, which the snapshot has for every region of the plan.
     pub fn region(&mut self, region: &str) -> &mut RegionData {
         self.snapshot.regions.entry(region.to_owned()).or_default()

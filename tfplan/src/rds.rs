@@ -34,7 +34,7 @@ pub fn map(m: &mut Mapping<'_>) {
         let publicly_accessible =
             m.resolve_bool(planned, "publicly_accessible", public, false, false, true);
         let instance = DbInstance {
-            arn: arn(m, planned, &region, "db", &id),
+            arn: m.arn_of(planned, "rds", &region, &format!("db:{id}")),
             engine: engine.to_owned(),
             storage_encrypted: storage_encrypted(m, planned, false),
             kms_key_id: planned.known_str("kms_key_id").map(str::to_owned),
@@ -70,7 +70,7 @@ pub fn map(m: &mut Mapping<'_>) {
         let id = identifier(planned);
         let serverless_v1 = planned.known_str("engine_mode") == Some("serverless");
         let cluster = DbCluster {
-            arn: arn(m, planned, &region, "cluster", &id),
+            arn: m.arn_of(planned, "rds", &region, &format!("cluster:{id}")),
             engine: planned
                 .known_str("engine")
                 .unwrap_or("unknown engine")
@@ -105,18 +105,6 @@ fn identifier(planned: &Planned<'_>) -> String {
         .or_else(|| planned.known_str("cluster_identifier"))
         .unwrap_or(planned.address)
         .to_owned()
-}
-
-fn arn(m: &Mapping<'_>, planned: &Planned<'_>, region: &str, kind: &str, id: &str) -> String {
-    planned.known_str("arn").map_or_else(
-        || {
-            format!(
-                "arn:{}:rds:{region}:{}:{kind}:{id}",
-                m.snapshot.partition, m.snapshot.account
-            )
-        },
-        str::to_owned,
-    )
 }
 
 /// Whether the storage will be encrypted (see the module's documentation).
