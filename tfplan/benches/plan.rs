@@ -54,7 +54,7 @@ fn reference(to: &str) -> Value {
 
 /// The `n`th group of resources; each group is ten resources.
 fn group(n: usize) -> Vec<Generated> {
-    let unknown_cidr = n % 10 == 0;
+    let unknown_cidr = n.is_multiple_of(10);
     let sg = format!("g{n}");
     let ingress = json!([{"protocol": "tcp", "from_port": 443, "to_port": 443,
         "cidr_blocks": [if unknown_cidr { Value::Null } else { json!("0.0.0.0/0") }],
@@ -93,7 +93,7 @@ fn group(n: usize) -> Vec<Generated> {
             "aws_s3_bucket_public_access_block",
             &bucket,
             json!({"block_public_acls": true, "ignore_public_acls": true,
-                "block_public_policy": n % 3 != 0, "restrict_public_buckets": true}),
+                "block_public_policy": !n.is_multiple_of(3), "restrict_public_buckets": true}),
             json!({"id": true, "bucket": true}),
             json!({"bucket": reference(&format!("aws_s3_bucket.{bucket}"))}),
         ),
@@ -108,14 +108,14 @@ fn group(n: usize) -> Vec<Generated> {
         resource(
             "aws_ebs_volume",
             &format!("v{n}"),
-            json!({"availability_zone": "eu-west-1a", "size": 10, "encrypted": n % 2 == 0}),
+            json!({"availability_zone": "eu-west-1a", "size": 10, "encrypted": n.is_multiple_of(2)}),
             json!({"id": true, "arn": true, "kms_key_id": true}),
-            json!({"encrypted": {"constant_value": n % 2 == 0}}),
+            json!({"encrypted": {"constant_value": n.is_multiple_of(2)}}),
         ),
         resource(
             "aws_kms_key",
             &format!("k{n}"),
-            json!({"enable_key_rotation": n % 4 != 0, "is_enabled": true}),
+            json!({"enable_key_rotation": !n.is_multiple_of(4), "is_enabled": true}),
             json!({"id": true, "arn": true, "key_id": true}),
             json!({}),
         ),
@@ -123,7 +123,7 @@ fn group(n: usize) -> Vec<Generated> {
             "aws_db_instance",
             &format!("d{n}"),
             json!({"identifier": format!("db-{n}"), "engine": "postgres",
-                "storage_encrypted": n % 5 != 0, "publicly_accessible": false}),
+                "storage_encrypted": !n.is_multiple_of(5), "publicly_accessible": false}),
             json!({"id": true, "arn": true, "port": true}),
             json!({}),
         ),
