@@ -13,7 +13,7 @@
 //! - A principal an inline policy or attachment names that the plan does not declare is left
 //!   out: its other policies are not in the plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 use ztaudit_checks::findings::GLOBAL_REGION;
@@ -53,7 +53,7 @@ pub const WORST_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":
 pub const BEST_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
 /// A principal being built: its index in the authorization, by kind.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     User,
     Group,
@@ -176,6 +176,8 @@ pub fn map(m: &mut Mapping<'_>) {
         }
     }
 
+    let index = Index::of(&principals, &auth);
+
     // Inline policies declared as resources of their own.
     for (kind, resource_type, key) in [
         (Kind::User, "aws_iam_user_policy", "user"),
@@ -184,12 +186,13 @@ pub fn map(m: &mut Mapping<'_>) {
     ] {
         let declared: Vec<&Planned<'_>> = m.of_type(resource_type).collect();
         for planned in declared {
-            let Some(index) = principal(m, &principals, &auth, kind, planned, key) else {
+            let Some(at) = principal(m, &index, kind, planned, key) else {
                 continue;
             };
-            let Some(owner) = owner_of(&principals, kind, index) else {
+            let Some(&owner) = index.planned.get(&(kind, at)) else {
                 continue;
             };
+            let index = at;
             let policy_name = planned
                 .known_str("name")
                 .unwrap_or(planned.address)
@@ -214,8 +217,8 @@ pub fn map(m: &mut Mapping<'_>) {
             }
         }
     }
-    for role in &mut auth.roles {
-        register_inline_blocks(m, &principals, role);
+    for role in &auth.roles {
+        register_inline_blocks(m, &index, role);
     }
 
     // Attachments.
@@ -227,18 +230,18 @@ pub fn map(m: &mut Mapping<'_>) {
     ] {
         let declared: Vec<&Planned<'_>> = m.of_type(resource_type).collect();
         for planned in declared {
-            let Some(policy_arn) = policy_arn(&auth, m, planned) else {
+            let Some(policy_arn) = policy_arn(&index, m, planned) else {
                 continue;
             };
             *attached.entry(policy_arn.clone()).or_default() += 1;
-            if let Some(index) = principal(m, &principals, &auth, kind, planned, key) {
-                attach(&mut auth, kind, index, policy_arn);
+            if let Some(at) = principal(m, &index, kind, planned, key) {
+                attach(&mut auth, kind, at, policy_arn);
             }
         }
     }
     let declared: Vec<&Planned<'_>> = m.of_type("aws_iam_policy_attachment").collect();
     for planned in declared {
-        let Some(policy_arn) = policy_arn(&auth, m, planned) else {
+        let Some(policy_arn) = policy_arn(&index, m, planned) else {
             continue;
         };
         for (kind, key) in [
@@ -249,8 +252,8 @@ pub fn map(m: &mut Mapping<'_>) {
             let names = planned.values.get(key).known_strings();
             for principal_name in names {
                 *attached.entry(policy_arn.clone()).or_default() += 1;
-                if let Some(index) = by_name(&auth, kind, principal_name) {
-                    attach(&mut auth, kind, index, policy_arn.clone());
+                if let Some(at) = index.by_name(kind, principal_name) {
+                    attach(&mut auth, kind, at, policy_arn.clone());
                 }
             }
         }
@@ -267,27 +270,74 @@ pub fn map(m: &mut Mapping<'_>) {
     m.snapshot.global.iam.authorization = Collected::Ok(auth);
 }
 
-/// The planned principal of `kind` and index `index`.
-fn owner_of<'p>(
-    principals: &[(Kind, &'p Planned<'p>, usize)],
-    kind: Kind,
-    index: usize,
-) -> Option<&'p Planned<'p>> {
-    principals
-        .iter()
-        .find(|(k, _, i)| *k == kind && *i == index)
-        .map(|(_, planned, _)| *planned)
+/// The principals and policies, found by name, address and index in constant time: a plan of
+/// thousands of principals joins each policy resource and attachment to its principal. Each
+/// key finds the first principal that has it, as a search of the lists in order would.
+struct Index<'p> {
+    /// The planned principal of each kind and index in the authorization.
+    planned: HashMap<(Kind, usize), &'p Planned<'p>>,
+    by_address: HashMap<(Kind, &'p str), usize>,
+    by_name: HashMap<(Kind, String), usize>,
+    /// Roles by the name they will have (known, else their address).
+    roles: HashMap<&'p str, &'p Planned<'p>>,
+    policy_arns: HashMap<String, String>,
+}
+
+impl<'p> Index<'p> {
+    fn of(principals: &[(Kind, &'p Planned<'p>, usize)], auth: &Authorization) -> Self {
+        let mut index = Index {
+            planned: HashMap::new(),
+            by_address: HashMap::new(),
+            by_name: HashMap::new(),
+            roles: HashMap::new(),
+            policy_arns: HashMap::new(),
+        };
+        for &(kind, planned, at) in principals {
+            index.planned.entry((kind, at)).or_insert(planned);
+            index
+                .by_address
+                .entry((kind, planned.address))
+                .or_insert(at);
+            if kind == Kind::Role {
+                let role_name = planned.known_str("name").unwrap_or(planned.address);
+                index.roles.entry(role_name).or_insert(planned);
+            }
+        }
+        let names = [
+            (
+                Kind::User,
+                auth.users.iter().map(|u| &u.name).collect::<Vec<_>>(),
+            ),
+            (Kind::Group, auth.groups.iter().map(|g| &g.name).collect()),
+            (Kind::Role, auth.roles.iter().map(|r| &r.name).collect()),
+        ];
+        for (kind, list) in names {
+            for (at, principal_name) in list.into_iter().enumerate() {
+                index
+                    .by_name
+                    .entry((kind, principal_name.clone()))
+                    .or_insert(at);
+            }
+        }
+        for policy in &auth.policies {
+            index
+                .policy_arns
+                .entry(policy.name.clone())
+                .or_insert_with(|| policy.arn.clone());
+        }
+        index
+    }
+
+    fn by_name(&self, kind: Kind, principal_name: &str) -> Option<usize> {
+        self.by_name
+            .get(&(kind, principal_name.to_owned()))
+            .copied()
+    }
 }
 
 /// Inline policies declared as `inline_policy` blocks are reported against the role.
-fn register_inline_blocks(
-    m: &mut Mapping<'_>,
-    principals: &[(Kind, &Planned<'_>, usize)],
-    role: &Role,
-) {
-    let Some((_, planned, _)) = principals.iter().find(|(kind, planned, _)| {
-        *kind == Kind::Role && planned.known_str("name").unwrap_or(planned.address) == role.name
-    }) else {
+fn register_inline_blocks(m: &mut Mapping<'_>, index: &Index<'_>, role: &Role) {
+    let Some(planned) = index.roles.get(role.name.as_str()) else {
         return;
     };
     for policy in &role.inline_policies {
@@ -302,14 +352,13 @@ fn register_inline_blocks(
 /// configuration reference.
 fn principal(
     m: &Mapping<'_>,
-    principals: &[(Kind, &Planned<'_>, usize)],
-    auth: &Authorization,
+    index: &Index<'_>,
     kind: Kind,
     planned: &Planned<'_>,
     key: &str,
 ) -> Option<usize> {
     if let Some(principal_name) = planned.known_str(key) {
-        return by_name(auth, kind, principal_name);
+        return index.by_name(kind, principal_name);
     }
     let resource_type = match kind {
         Kind::User => "aws_iam_user",
@@ -317,19 +366,8 @@ fn principal(
         Kind::Role => "aws_iam_role",
     };
     match m.referenced(planned, key, &[resource_type]).as_slice() {
-        [one] => principals
-            .iter()
-            .find(|(k, p, _)| *k == kind && p.address == one.address)
-            .map(|(_, _, index)| *index),
+        [one] => index.by_address.get(&(kind, one.address)).copied(),
         _ => None,
-    }
-}
-
-fn by_name(auth: &Authorization, kind: Kind, principal_name: &str) -> Option<usize> {
-    match kind {
-        Kind::User => auth.users.iter().position(|u| u.name == principal_name),
-        Kind::Group => auth.groups.iter().position(|g| g.name == principal_name),
-        Kind::Role => auth.roles.iter().position(|r| r.name == principal_name),
     }
 }
 
@@ -346,7 +384,7 @@ fn attach(auth: &mut Authorization, kind: Kind, index: usize, policy_arn: String
 }
 
 /// The ARN an attachment attaches: known, or that of the `aws_iam_policy` it references.
-fn policy_arn(auth: &Authorization, m: &Mapping<'_>, planned: &Planned<'_>) -> Option<String> {
+fn policy_arn(index: &Index<'_>, m: &Mapping<'_>, planned: &Planned<'_>) -> Option<String> {
     if let Some(arn) = planned.known_str("policy_arn") {
         return Some(arn.to_owned());
     }
@@ -354,10 +392,7 @@ fn policy_arn(auth: &Authorization, m: &Mapping<'_>, planned: &Planned<'_>) -> O
         return None;
     };
     let name = policy.known_str("name").unwrap_or(policy.address);
-    auth.policies
-        .iter()
-        .find(|p| p.name == name)
-        .map(|p| p.arn.clone())
+    index.policy_arns.get(name).cloned()
 }
 
 /// A policy document: its text, or in this case's place of an unknown one, the best or worst

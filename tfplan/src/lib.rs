@@ -163,6 +163,12 @@ pub fn map(plan: &Plan) -> MappedPlan {
 }
 
 fn merge_origins(into: &mut Origins, from: Origins) {
+    if into.by_id.is_empty() && into.by_address.is_empty() {
+        // The first case's origins, as they are (merging them into nothing, entry by
+        // entry, gives the same and takes a tenth of the mapping's time on a large plan).
+        *into = from;
+        return;
+    }
     for (id, addresses) in from.by_id {
         for address in addresses {
             into.register(id.clone(), address);

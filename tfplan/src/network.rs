@@ -13,7 +13,7 @@
 //! - `aws_network_acl`, `aws_default_network_acl` and `aws_network_acl_rule`: an unknown allow
 //!   entry admits everything at worst and nothing at best; an unknown deny entry the reverse.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use ztaudit_checks::snapshot::{AclEntry, Cidr, Collected, NetworkAcl, Permission, SecurityGroup};
 
@@ -75,8 +75,30 @@ const VPC_RULE: Shape = Shape {
     groups: "referenced_security_group_id",
 };
 
+/// The groups being built, found by id and by address in constant time: a plan of thousands of
+/// groups and rule resources joins each rule to its group.
+#[derive(Default)]
+struct Groups<'p> {
+    list: Vec<Built<'p>>,
+    /// The first group of each id, and of each address.
+    by_id: HashMap<String, usize>,
+    by_address: HashMap<&'p str, usize>,
+}
+
+impl<'p> Groups<'p> {
+    fn push(&mut self, built: Built<'p>) -> usize {
+        let index = self.list.len();
+        self.by_id.entry(built.group.id.clone()).or_insert(index);
+        self.by_address
+            .entry(built.planned.address)
+            .or_insert(index);
+        self.list.push(built);
+        index
+    }
+}
+
 fn map_groups(m: &mut Mapping<'_>) {
-    let mut built: Vec<Built<'_>> = Vec::new();
+    let mut built = Groups::default();
     let groups: Vec<&Planned<'_>> = GROUP_TYPES.iter().flat_map(|t| m.of_type(t)).collect();
     for planned in groups {
         let id = planned
@@ -146,11 +168,11 @@ fn map_groups(m: &mut Mapping<'_>) {
             continue;
         };
         for index in targets {
-            let own_id = built[index].group.id.clone();
-            let owner = built[index].planned;
+            let own_id = built.list[index].group.id.clone();
+            let owner = built.list[index].planned;
             let label = rule.address.to_owned();
             let made = permission(m, owner, &label, rule.values, shape, &own_id);
-            let group = &mut built[index].group;
+            let group = &mut built.list[index].group;
             let list = if direction == "egress" {
                 &mut group.egress
             } else {
@@ -161,7 +183,7 @@ fn map_groups(m: &mut Mapping<'_>) {
     }
 
     let mut by_region: BTreeMap<String, Vec<SecurityGroup>> = BTreeMap::new();
-    for Built { planned, mut group } in built {
+    for Built { planned, mut group } in built.list {
         group.ingress.sort();
         group.egress.sort();
         let region = planned.region.to_owned();
@@ -179,10 +201,10 @@ fn map_groups(m: &mut Mapping<'_>) {
 fn attach_targets<'p>(
     m: &mut Mapping<'p>,
     rule: &'p Planned<'p>,
-    built: &mut Vec<Built<'p>>,
+    built: &mut Groups<'p>,
 ) -> Option<Vec<usize>> {
     if let Some(id) = rule.known_str("security_group_id") {
-        if let Some(index) = built.iter().position(|b| b.group.id == id) {
+        if let Some(&index) = built.by_id.get(id) {
             return Some(vec![index]);
         }
         return Some(vec![stand_in(m, rule, built, id)]);
@@ -190,11 +212,7 @@ fn attach_targets<'p>(
     let referenced = m.referenced(rule, "security_group_id", &GROUP_TYPES);
     let indexes: Vec<usize> = referenced
         .iter()
-        .filter_map(|target| {
-            built
-                .iter()
-                .position(|b| b.planned.address == target.address)
-        })
+        .filter_map(|target| built.by_address.get(target.address).copied())
         .collect();
     match indexes.len() {
         0 => Some(vec![stand_in(m, rule, built, rule.address)]),
@@ -202,7 +220,7 @@ fn attach_targets<'p>(
         _ => {
             // One of several instances, which only apply decides: at worst all of them.
             for &index in &indexes {
-                let owner = built[index].planned;
+                let owner = built.list[index].planned;
                 m.unknown(owner, format!("which group {} attaches to", rule.address));
             }
             (m.case == Case::Worst).then_some(indexes)
@@ -215,7 +233,7 @@ fn attach_targets<'p>(
 fn stand_in<'p>(
     m: &mut Mapping<'p>,
     rule: &'p Planned<'p>,
-    built: &mut Vec<Built<'p>>,
+    built: &mut Groups<'p>,
     id: &str,
 ) -> usize {
     m.unknown(
@@ -232,8 +250,7 @@ fn stand_in<'p>(
             ingress: extra.clone().into_iter().collect(),
             egress: extra.into_iter().collect(),
         },
-    });
-    built.len() - 1
+    })
 }
 
 /// Every protocol from everywhere: the worst an unknown rule can be.
@@ -418,14 +435,21 @@ fn map_acls(m: &mut Mapping<'_>) {
             acls.push((planned, acl));
         }
     }
+    // The first ACL of each id and of each address, for the rule resources to join.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_address: HashMap<&str, usize> = HashMap::new();
+    for (index, (planned, acl)) in acls.iter().enumerate() {
+        by_id.entry(acl.id.clone()).or_insert(index);
+        by_address.entry(planned.address).or_insert(index);
+    }
     let rules: Vec<&Planned<'_>> = m.of_type("aws_network_acl_rule").collect();
     for rule in rules {
         let index = match rule.known_str("network_acl_id") {
-            Some(id) => acls.iter().position(|(_, acl)| acl.id == id),
+            Some(id) => by_id.get(id).copied(),
             None => {
                 let targets = m.referenced(rule, "network_acl_id", &ACL_TYPES[..2]);
                 match targets.as_slice() {
-                    [one] => acls.iter().position(|(p, _)| p.address == one.address),
+                    [one] => by_address.get(one.address).copied(),
                     _ => None,
                 }
             }

@@ -9,7 +9,8 @@
 //! unknown). [`Plan::resources`] joins them into one [`Planned`] per managed AWS resource that
 //! will exist after apply: resources being deleted are left out.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -23,6 +24,8 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 
 #[derive(Debug, Deserialize)]
 struct RawPlan {
+    #[serde(default)]
+    format_version: Option<Value>,
     #[serde(default)]
     planned_values: Option<RawValues>,
     #[serde(default)]
@@ -150,17 +153,18 @@ impl Plan {
     /// Parses the JSON text of a plan. A file that is not JSON, not a plan, or of an
     /// unsupported `format_version` is an error.
     pub fn parse(text: &str) -> Result<Plan, PlanError> {
-        let value: Value = serde_json::from_str(text).map_err(PlanError::Json)?;
-        let version = value
-            .get("format_version")
-            .and_then(Value::as_str)
-            .ok_or(PlanError::NotAPlan("it has no format_version"))?
-            .to_owned();
-        let major = version.split('.').next().unwrap_or_default();
-        if !matches!(major, "0" | "1") {
-            return Err(PlanError::UnsupportedVersion(version));
-        }
-        let raw: RawPlan = serde_json::from_value(value).map_err(PlanError::Json)?;
+        // Straight into the plan's shape, in one pass: a plan of 10,000 resources read as a
+        // `Value` first and converted takes twice the time. What is not of that shape is read
+        // again as JSON, to say why (not JSON, no format_version, an unsupported one).
+        let raw = match serde_json::from_str::<RawPlan>(text) {
+            Ok(raw) => raw,
+            Err(shape) => {
+                let value: Value = serde_json::from_str(text).map_err(PlanError::Json)?;
+                check_version(value.get("format_version"))?;
+                return Err(PlanError::Json(shape));
+            }
+        };
+        check_version(raw.format_version.as_ref())?;
         if raw.planned_values.is_none() {
             return Err(PlanError::NotAPlan(if raw.values.is_some() {
                 "it is a state (`terraform show -json` without a plan file), not a plan"
@@ -312,6 +316,19 @@ impl Plan {
     }
 }
 
+/// A `format_version` ztaudit reads: 0.x or 1.x.
+fn check_version(version: Option<&Value>) -> Result<(), PlanError> {
+    let version = version
+        .and_then(Value::as_str)
+        .ok_or(PlanError::NotAPlan("it has no format_version"))?;
+    let major = version.split('.').next().unwrap_or_default();
+    if matches!(major, "0" | "1") {
+        Ok(())
+    } else {
+        Err(PlanError::UnsupportedVersion(version.to_owned()))
+    }
+}
+
 fn is_aws(provider_name: &str) -> bool {
     provider_name.is_empty() || provider_name == "aws" || provider_name.ends_with("/aws")
 }
@@ -338,6 +355,14 @@ fn module_of(address: &str) -> &str {
 
 /// Drops instance keys: `module.a["x"].module.b[0]` → `module.a.module.b`.
 pub fn strip_keys(address: &str) -> String {
+    strip_keys_cow(address).into_owned()
+}
+
+/// [`strip_keys`], borrowing `address` when it has no keys (most addresses).
+pub fn strip_keys_cow(address: &str) -> Cow<'_, str> {
+    if !address.contains('[') {
+        return Cow::Borrowed(address);
+    }
     let mut out = String::with_capacity(address.len());
     let mut depth = 0usize;
     let mut in_string = false;
@@ -350,7 +375,7 @@ pub fn strip_keys(address: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `module` + `.` + `address`, or `address` in the root module.
@@ -403,20 +428,21 @@ struct Declared<'c> {
     module_source: Option<&'c str>,
 }
 
-/// The declarations of `configuration`, by module path without keys and address.
+/// The declarations of `configuration`, by module path without keys, then address.
 struct ConfigIndex<'c> {
-    declared: BTreeMap<(String, String), Declared<'c>>,
+    declared: HashMap<String, HashMap<&'c str, Declared<'c>>>,
 }
 
 impl<'c> ConfigIndex<'c> {
     fn of(configuration: &'c Value) -> Self {
-        let mut declared = BTreeMap::new();
+        let mut declared: HashMap<String, HashMap<&'c str, Declared<'c>>> = HashMap::new();
         let mut stack: Vec<(String, Option<&'c str>, &'c Value)> = configuration
             .get("root_module")
             .map(|root| (String::new(), None, root))
             .into_iter()
             .collect();
         while let Some((path, source, module)) = stack.pop() {
+            let in_module = declared.entry(path.clone()).or_default();
             for resource in module
                 .get("resources")
                 .and_then(Value::as_array)
@@ -426,8 +452,8 @@ impl<'c> ConfigIndex<'c> {
                 let Some(address) = resource.get("address").and_then(Value::as_str) else {
                     continue;
                 };
-                declared.insert(
-                    (path.clone(), address.to_owned()),
+                in_module.insert(
+                    address,
                     Declared {
                         expressions: resource.get("expressions"),
                         provider_key: resource.get("provider_config_key").and_then(Value::as_str),
@@ -457,7 +483,8 @@ impl<'c> ConfigIndex<'c> {
             .map(|rest| rest.trim_start_matches('.'))
             .unwrap_or(address);
         self.declared
-            .get(&(strip_keys(module), strip_keys(local)))
+            .get(strip_keys_cow(module).as_ref())?
+            .get(strip_keys_cow(local).as_ref())
             .copied()
     }
 }
@@ -490,6 +517,19 @@ mod tests {
             Err(PlanError::NotAPlan(_))
         ));
         assert!(matches!(Plan::parse("not json"), Err(PlanError::Json(_))));
+        // Not of a plan's shape: the version is still what is said first.
+        assert!(matches!(
+            Plan::parse(r#"{"format_version":"2.0","planned_values":5}"#),
+            Err(PlanError::UnsupportedVersion(v)) if v == "2.0"
+        ));
+        assert!(matches!(
+            Plan::parse(r#"{"planned_values":5}"#),
+            Err(PlanError::NotAPlan(_))
+        ));
+        assert!(matches!(
+            Plan::parse(r#"{"format_version":"1.0","planned_values":5}"#),
+            Err(PlanError::Json(_))
+        ));
         assert!(
             Plan::parse(r#"{"format_version":"0.1","planned_values":{"root_module":{}}}"#).is_ok()
         );
