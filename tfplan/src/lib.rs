@@ -2,7 +2,7 @@
 //!
 //! [`map_plan`] reads the JSON of `terraform show -json PLANFILE` ([`plan`]) and maps the state
 //! it plans into the [`Snapshot`] model the checks read, one file per resource family
-//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`]). Checks stay pure functions of a snapshot; what a plan adds
+//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`]). Checks stay pure functions of a snapshot; what a plan adds
 //! is handled around them:
 //!
 //! - **Values unknown until apply.** The mapper builds two snapshots: in [`Case::Best`] every
@@ -27,6 +27,7 @@
 
 pub mod ebs;
 pub mod elb;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod network;
@@ -149,6 +150,7 @@ pub fn map(plan: &Plan) -> MappedPlan {
         rds::map(&mut mapping);
         kms::map(&mut mapping);
         elb::map(&mut mapping);
+        guardduty::map(&mut mapping);
         let (snapshot, found) = mapping.finish();
         merge_origins(&mut origins, found);
         snapshot

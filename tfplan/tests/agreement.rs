@@ -634,3 +634,31 @@ fn load_balancer_listeners() {
         ],
     );
 }
+
+#[test]
+fn guardduty_detectors() {
+    let account = "guardduty:eu-west-1:123456789012:account";
+    for (enable, status, expected) in [
+        (true, "ENABLED", Status::Pass),
+        (false, "DISABLED", Status::Fail),
+    ] {
+        let text = plan(
+            &[(
+                "aws_guardduty_detector",
+                "main",
+                json!({"id": "d-1", "enable": enable, "finding_publishing_frequency": "SIX_HOURS"}),
+            )],
+            &[],
+        );
+        let live = snapshot(
+            json!({"guardduty": {"detectors": {"ok": {"d-1": {"ok": {
+                "status": status, "finding_publishing_frequency": "SIX_HOURS"}}}}}}),
+            json!({}),
+        );
+        agree(
+            &text,
+            &live,
+            &[("ZT605", "aws_guardduty_detector.main", account, expected)],
+        );
+    }
+}

@@ -42,7 +42,7 @@ fn rendered(name: &str) -> String {
 }
 
 /// Every plan fixture that maps.
-const FIXTURES: [&str; 10] = [
+const FIXTURES: [&str; 11] = [
     "security-groups.json",
     "guide-security-group.json",
     "s3-split.json",
@@ -51,6 +51,7 @@ const FIXTURES: [&str; 10] = [
     "ebs-default-not-declared.json",
     "rds.json",
     "kms.json",
+    "guardduty.json",
     "load-balancers.json",
     "modules-same-names.json",
 ];
@@ -95,6 +96,11 @@ fn rds_instances_and_clusters() {
 #[test]
 fn kms_keys() {
     insta::assert_snapshot!(rendered("kms.json"));
+}
+
+#[test]
+fn guardduty_detectors() {
+    insta::assert_snapshot!(rendered("guardduty.json"));
 }
 
 #[test]
