@@ -2,7 +2,7 @@
 //!
 //! [`map_plan`] reads the JSON of `terraform show -json PLANFILE` ([`plan`]) and maps the state
 //! it plans into the [`Snapshot`] model the checks read, one file per resource family
-//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`]). Checks stay pure functions of a snapshot; what a plan adds
+//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`]). Checks stay pure functions of a snapshot; what a plan adds
 //! is handled around them:
 //!
 //! - **Values unknown until apply.** The mapper builds two snapshots: in [`Case::Best`] every
@@ -34,6 +34,7 @@ pub mod network;
 pub mod plan;
 pub mod rds;
 pub mod s3;
+pub mod securityhub;
 pub mod values;
 pub mod verdict;
 
@@ -151,6 +152,7 @@ pub fn map(plan: &Plan) -> MappedPlan {
         kms::map(&mut mapping);
         elb::map(&mut mapping);
         guardduty::map(&mut mapping);
+        securityhub::map(&mut mapping);
         let (snapshot, found) = mapping.finish();
         merge_origins(&mut origins, found);
         snapshot

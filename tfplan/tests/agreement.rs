@@ -662,3 +662,31 @@ fn guardduty_detectors() {
         );
     }
 }
+
+#[test]
+fn security_hub_accounts() {
+    let text = plan(
+        &[(
+            "aws_securityhub_account",
+            "main",
+            json!({"id": ACCOUNT, "enable_default_standards": false}),
+        )],
+        &[],
+    );
+    let live = snapshot(
+        json!({"securityhub": {"hub": {"ok": {
+            "arn": format!("arn:aws:securityhub:{REGION}:{ACCOUNT}:hub/default"),
+            "enabled_standards": {"ok": []}}}}}),
+        json!({}),
+    );
+    agree(
+        &text,
+        &live,
+        &[(
+            "ZT606",
+            "aws_securityhub_account.main",
+            "securityhub:eu-west-1:123456789012:account",
+            Status::Pass,
+        )],
+    );
+}

@@ -42,7 +42,7 @@ fn rendered(name: &str) -> String {
 }
 
 /// Every plan fixture that maps.
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 12] = [
     "security-groups.json",
     "guide-security-group.json",
     "s3-split.json",
@@ -52,6 +52,7 @@ const FIXTURES: [&str; 11] = [
     "rds.json",
     "kms.json",
     "guardduty.json",
+    "securityhub.json",
     "load-balancers.json",
     "modules-same-names.json",
 ];
@@ -101,6 +102,11 @@ fn kms_keys() {
 #[test]
 fn guardduty_detectors() {
     insta::assert_snapshot!(rendered("guardduty.json"));
+}
+
+#[test]
+fn security_hub_accounts() {
+    insta::assert_snapshot!(rendered("securityhub.json"));
 }
 
 #[test]
