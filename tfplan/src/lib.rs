@@ -2,7 +2,7 @@
 //!
 //! [`map_plan`] reads the JSON of `terraform show -json PLANFILE` ([`plan`]) and maps the state
 //! it plans into the [`Snapshot`] model the checks read, one file per resource family
-//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`]). Checks stay pure functions of a snapshot; what a plan adds
+//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`], [`config`]). Checks stay pure functions of a snapshot; what a plan adds
 //! is handled around them:
 //!
 //! - **Values unknown until apply.** The mapper builds two snapshots: in [`Case::Best`] every
@@ -25,6 +25,7 @@
 //! is then UNDECIDED, never FAIL (see [`Mapping::account_known`]). The region of each resource is its provider configuration's constant
 //! `region`, else [`plan::DEFAULT_REGION`].
 
+pub mod config;
 pub mod ebs;
 pub mod elb;
 pub mod guardduty;
@@ -153,6 +154,7 @@ pub fn map(plan: &Plan) -> MappedPlan {
         elb::map(&mut mapping);
         guardduty::map(&mut mapping);
         securityhub::map(&mut mapping);
+        config::map(&mut mapping);
         let (snapshot, found) = mapping.finish();
         merge_origins(&mut origins, found);
         snapshot

@@ -690,3 +690,48 @@ fn security_hub_accounts() {
         )],
     );
 }
+
+#[test]
+fn config_recorders() {
+    for (recording, expected) in [(true, Status::Pass), (false, Status::Fail)] {
+        let text = plan(
+            &[
+                (
+                    "aws_config_configuration_recorder",
+                    "main",
+                    json!({"name": "main", "recording_group": [{"all_supported": true,
+                        "include_global_resource_types": true}]}),
+                ),
+                (
+                    "aws_config_configuration_recorder_status",
+                    "main",
+                    json!({"name": "main", "is_enabled": recording}),
+                ),
+                (
+                    "aws_config_delivery_channel",
+                    "main",
+                    json!({"name": "main", "s3_bucket_name": "config-logs"}),
+                ),
+            ],
+            &[],
+        );
+        let live = snapshot(
+            json!({"config": {
+                "recorders": {"ok": [{"name": "main", "all_supported": true,
+                    "include_global_resource_types": true}]},
+                "recorder_statuses": {"ok": [{"name": "main", "recording": recording}]},
+                "delivery_channels": {"ok": [{"name": "main", "s3_bucket_name": "config-logs"}]}}}),
+            json!({}),
+        );
+        agree(
+            &text,
+            &live,
+            &[(
+                "ZT607",
+                "aws_config_configuration_recorder.main",
+                "config:eu-west-1:123456789012:account",
+                expected,
+            )],
+        );
+    }
+}

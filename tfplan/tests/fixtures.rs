@@ -42,7 +42,7 @@ fn rendered(name: &str) -> String {
 }
 
 /// Every plan fixture that maps.
-const FIXTURES: [&str; 12] = [
+const FIXTURES: [&str; 13] = [
     "security-groups.json",
     "guide-security-group.json",
     "s3-split.json",
@@ -53,6 +53,7 @@ const FIXTURES: [&str; 12] = [
     "kms.json",
     "guardduty.json",
     "securityhub.json",
+    "config.json",
     "load-balancers.json",
     "modules-same-names.json",
 ];
@@ -107,6 +108,11 @@ fn guardduty_detectors() {
 #[test]
 fn security_hub_accounts() {
     insta::assert_snapshot!(rendered("securityhub.json"));
+}
+
+#[test]
+fn config_recorders() {
+    insta::assert_snapshot!(rendered("config.json"));
 }
 
 #[test]
