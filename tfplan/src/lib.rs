@@ -2,7 +2,7 @@
 //!
 //! [`map_plan`] reads the JSON of `terraform show -json PLANFILE` ([`plan`]) and maps the state
 //! it plans into the [`Snapshot`] model the checks read, one file per resource family
-//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`], [`config`]). Checks stay pure functions of a snapshot; what a plan adds
+//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`], [`config`], [`flowlogs`]). Checks stay pure functions of a snapshot; what a plan adds
 //! is handled around them:
 //!
 //! - **Values unknown until apply.** The mapper builds two snapshots: in [`Case::Best`] every
@@ -28,6 +28,7 @@
 pub mod config;
 pub mod ebs;
 pub mod elb;
+pub mod flowlogs;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -155,6 +156,7 @@ pub fn map(plan: &Plan) -> MappedPlan {
         guardduty::map(&mut mapping);
         securityhub::map(&mut mapping);
         config::map(&mut mapping);
+        flowlogs::map(&mut mapping);
         let (snapshot, found) = mapping.finish();
         merge_origins(&mut origins, found);
         snapshot

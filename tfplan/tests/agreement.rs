@@ -735,3 +735,43 @@ fn config_recorders() {
         );
     }
 }
+
+#[test]
+fn vpc_flow_logs() {
+    let text = plan(
+        &[
+            (
+                "aws_vpc",
+                "logged",
+                json!({"id": "vpc-1", "cidr_block": "10.0.0.0/16"}),
+            ),
+            (
+                "aws_flow_log",
+                "logged",
+                json!({"id": "fl-1", "vpc_id": "vpc-1", "traffic_type": "REJECT"}),
+            ),
+            (
+                "aws_vpc",
+                "unlogged",
+                json!({"id": "vpc-2", "cidr_block": "10.1.0.0/16"}),
+            ),
+        ],
+        &[],
+    );
+    let live = snapshot(
+        json!({"ec2": {
+            "vpcs": {"ok": [{"id": "vpc-1", "cidr_block": "10.0.0.0/16"},
+                {"id": "vpc-2", "cidr_block": "10.1.0.0/16"}]},
+            "flow_logs": {"ok": [{"id": "fl-1", "resource_id": "vpc-1",
+                "traffic_type": "REJECT", "status": "ACTIVE"}]}}}),
+        json!({}),
+    );
+    agree(
+        &text,
+        &live,
+        &[
+            ("ZT601", "aws_vpc.logged", "vpc/vpc-1", Status::Pass),
+            ("ZT601", "aws_vpc.unlogged", "vpc/vpc-2", Status::Fail),
+        ],
+    );
+}

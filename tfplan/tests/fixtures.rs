@@ -42,7 +42,7 @@ fn rendered(name: &str) -> String {
 }
 
 /// Every plan fixture that maps.
-const FIXTURES: [&str; 13] = [
+const FIXTURES: [&str; 14] = [
     "security-groups.json",
     "guide-security-group.json",
     "s3-split.json",
@@ -54,6 +54,7 @@ const FIXTURES: [&str; 13] = [
     "guardduty.json",
     "securityhub.json",
     "config.json",
+    "flow-logs.json",
     "load-balancers.json",
     "modules-same-names.json",
 ];
@@ -113,6 +114,11 @@ fn security_hub_accounts() {
 #[test]
 fn config_recorders() {
     insta::assert_snapshot!(rendered("config.json"));
+}
+
+#[test]
+fn vpc_flow_logs() {
+    insta::assert_snapshot!(rendered("flow-logs.json"));
 }
 
 #[test]
