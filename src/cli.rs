@@ -35,6 +35,9 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// Collect from AWS and write the snapshot only.
     Collect(CollectArgs),
+    /// Judge a Terraform plan (`terraform show -json PLANFILE`) with the checks a scan runs;
+    /// same formats, suppressions, baselines, gate and exit codes as `scan`.
+    Plan(Box<PlanArgs>),
     /// List every check: id, severity, pillar, title.
     Checks(ChecksArgs),
     /// Work with IAM policy documents kept in files.
@@ -260,6 +263,55 @@ pub struct ScanArgs {
     /// for several.
     #[arg(long = "environment-tag-key", value_name = "KEY")]
     pub environment_tag_keys: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Plans as `terraform show -json PLANFILE` (or `tofu show -json`) writes them; `-` reads
+    /// standard input.
+    #[arg(required = true, value_name = "PLAN.json")]
+    pub plans: Vec<PathBuf>,
+    /// Report formats, comma-separated or repeated; more than one needs --output-dir.
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub formats: Vec<Format>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
+    pub output: Option<PathBuf>,
+    /// Width of the table in columns; 0 means no limit [default: the terminal's width; off a
+    /// terminal, COLUMNS or 120]. Only the Finding column wraps.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+    /// Write each format to its own file in DIR; existing files are refused unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Replace existing files in --output-dir.
+    #[arg(long, requires = "output_dir")]
+    pub force: bool,
+    /// Settings and suppressions (default: ./ztaudit.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A previous JSON report: failing findings are marked new or unchanged.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Gate only on failing findings the baseline did not have.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+    /// Checks to run: ids or names, globs welcome (`ZT3*`), comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub checks: Vec<String>,
+    /// Checks to skip: ids or names, globs welcome.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip_checks: Vec<String>,
+    /// Exit 1 when a failing finding is at or above this severity [default: critical, or
+    /// ztaudit.toml's fail_on]. UNDECIDED findings never count.
+    #[arg(long, value_parser = fail_on_values())]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Args)]

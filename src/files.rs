@@ -1,7 +1,7 @@
 //! Every file a run reads (snapshots, settings, saved reports) and writes, with errors that say
 //! what is wrong and where. The parsers themselves take text and know nothing of files.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use ztaudit_checks::snapshot::SnapshotError;
@@ -74,6 +74,24 @@ fn read_text(path: &Path) -> Result<String, FileError> {
         path: path.to_owned(),
         source,
     })
+}
+
+/// The text of an input file, `-` being standard input, with the name errors give it
+/// (`<stdin>` for `-`); the error is one line naming the file.
+pub fn read_input(path: &Path) -> Result<(String, String), String> {
+    let label = if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|content| text = content)
+    };
+    read.map_err(|err| format!("cannot read {label}: {err}"))?;
+    Ok((label, text))
 }
 
 /// Loads a snapshot written by `ztaudit collect` (or `scan` of any version up to this one's

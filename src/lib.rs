@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     match cli.command {
         Command::Scan(args) => commands::scan::run(&planned(Request::Scan(args))?),
         Command::Collect(args) => commands::collect::run(&planned(Request::Collect(args))?),
+        Command::Plan(args) => commands::plan::run(&planned(Request::TerraformPlan(args))?),
         Command::Policy(PolicyCommand::Lint(args)) => {
             commands::policy_lint::run(&planned(Request::PolicyLint(args))?)
         }

@@ -2,7 +2,6 @@
 //! JSON that holds policies (Terraform's `jsonencode` output, `terraform show -json` plans),
 //! where each document is named by its JSON path.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde_json::Value;
@@ -18,18 +17,7 @@ pub struct FoundPolicy {
 /// Reads `path` (`-` is standard input) and returns its policy documents, or a one-line error
 /// naming the file and, for invalid documents, what is wrong and where.
 pub fn read_policies(path: &Path) -> Result<Vec<FoundPolicy>, String> {
-    let label = if path == Path::new("-") {
-        "<stdin>".to_owned()
-    } else {
-        path.display().to_string()
-    };
-    let mut text = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|content| text = content)
-    };
-    read.map_err(|err| format!("cannot read {label}: {err}"))?;
+    let (label, text) = crate::files::read_input(path)?;
 
     // A policy document itself (plain or URL-encoded): the engine's errors say where it is wrong.
     let looks_like_policy = |value: &Value| value.get("Statement").is_some();

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckMeta, Pillar, Severity};
-use crate::snapshot::{Account, ArnScope, AwsResource, CallError, Collected, Snapshot};
+use crate::snapshot::{Account, ArnScope, AwsResource, CallError, Collected, ErrorKind, Snapshot};
 
 /// The verdict on one resource.
 #[derive(
@@ -22,6 +22,10 @@ pub enum Status {
     /// A failing finding that a suppression in `ztaudit.toml` accepts. Only the report layer
     /// sets it, never a check; the gate does not count it.
     Muted,
+    /// Not decidable before apply (`ztaudit plan`): the verdict hangs on a value Terraform
+    /// knows only after apply, or on data the plan does not declare. Neither PASS nor FAIL;
+    /// the gate does not count it, and the score counts it as ERROR is (not proven).
+    Undecided,
 }
 
 impl Status {
@@ -32,6 +36,7 @@ impl Status {
             Status::Error => "ERROR",
             Status::NotApplicable => "NOT_APPLICABLE",
             Status::Muted => "MUTED",
+            Status::Undecided => "UNDECIDED",
         }
     }
 }
@@ -71,6 +76,10 @@ pub struct Finding {
     /// The structured data behind the message, for checks that have some; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<FindingDetails>,
+    /// Where the resource is declared, for findings on a Terraform plan (`ztaudit plan`):
+    /// `resource` is then the Terraform address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<TerraformOrigin>,
 }
 
 /// What a finding is about, in full and structured, for the programs that read the JSON
@@ -99,6 +108,18 @@ pub struct AllowedAction {
     /// The statement's `Sid`, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+}
+
+/// The Terraform declaration a finding on a plan is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TerraformOrigin {
+    /// The Terraform resource type, e.g. `aws_security_group`.
+    pub resource_type: String,
+    /// The source of the module that declares it (`./modules/net`,
+    /// `terraform-aws-modules/vpc/aws`), when the plan's `configuration` gives it; absent for
+    /// the root module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_source: Option<String>,
 }
 
 /// The region findings of global services (IAM) are reported in.
@@ -163,9 +184,41 @@ impl Findings {
     }
 
     /// An ERROR finding: the verdict on `resource` is unknown because `error` kept its data
-    /// from being read.
+    /// from being read. Data a Terraform plan does not declare ([`ErrorKind::NotInPlan`])
+    /// makes the verdict on a resource of the plan not decidable before apply: UNDECIDED; on
+    /// the account as a whole (an account-wide check), the plan has nothing to say about it:
+    /// NOT_APPLICABLE.
     pub fn error(&mut self, resource: Resource, error: &CallError) {
-        self.unevaluable(resource, error);
+        if resource.kind == Account::RESOURCE_TYPE {
+            self.missing(resource, error);
+        } else if error.kind == ErrorKind::NotInPlan {
+            self.undecided(resource, format!("depends on {}", error.message));
+        } else {
+            self.unevaluable(resource, error);
+        }
+    }
+
+    /// An UNDECIDED finding (`ztaudit plan`): `reason` says what the verdict hangs on.
+    pub fn undecided(&mut self, resource: Resource, reason: impl fmt::Display) {
+        self.push(
+            Status::Undecided,
+            resource,
+            format!("not decidable before apply: {reason}"),
+        );
+    }
+
+    /// The finding of an account- or region-level check whose data is missing: ERROR, or
+    /// NOT_APPLICABLE when the data is not declared in a Terraform plan (the plan does not
+    /// manage that subject, so it has nothing to say about it).
+    fn missing(&mut self, resource: Resource, error: &CallError) {
+        if error.kind == ErrorKind::NotInPlan {
+            self.not_applicable(
+                resource,
+                format!("not declared in the plan ({})", error.message),
+            );
+        } else {
+            self.unevaluable(resource, error);
+        }
     }
 
     /// An ERROR finding for a reason other than a failed call (a policy the engine cannot
@@ -190,7 +243,7 @@ impl Findings {
             Ok(value) => Some(value),
             Err(error) => {
                 let resource = self.account_resource(service, region);
-                self.error(resource, error);
+                self.missing(resource, error);
                 None
             }
         }
@@ -207,7 +260,7 @@ impl Findings {
             Ok(value) => Some(value),
             Err(error) => {
                 let resource = self.resource(GLOBAL_REGION, &Account { service });
-                self.error(resource, error);
+                self.missing(resource, error);
                 None
             }
         }
@@ -258,6 +311,7 @@ impl Findings {
                 cis: self.meta.cis.iter().map(|s| Cow::Borrowed(*s)).collect(),
             },
             details: None,
+            terraform: None,
         });
     }
 

@@ -34,7 +34,9 @@ pub use check::{
     Severity,
 };
 pub use config::CheckConfig;
-pub use findings::{AllowedAction, Finding, FindingDetails, Findings, Resource, Status};
+pub use findings::{
+    AllowedAction, Finding, FindingDetails, Findings, Resource, Status, TerraformOrigin,
+};
 /// The privilege-escalation analysis behind ZT117, for its corpus and benchmark.
 pub use identity::escalation_analysis as escalation;
 pub use registry::CHECKS;

@@ -68,6 +68,7 @@ mod tests {
             region: region.to_owned(),
             account: "123456789012".to_owned(),
             message: String::new(),
+            terraform: None,
             compliance: ztaudit_checks::findings::Compliance {
                 fsbp: Vec::new(),
                 cis: Vec::new(),

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod man;
 pub mod merge;
 pub mod permissions;
+pub mod plan;
 pub mod policy_lint;
 pub mod scan;
 pub mod schema;

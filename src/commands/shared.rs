@@ -23,7 +23,8 @@ pub fn snapshot(source: &Source, stats: &mut RunStats) -> Result<Snapshot, AppEr
         Source::Snapshots(_)
         | Source::PolicyFiles(_)
         | Source::Reports { .. }
-        | Source::ShardReports(_) => Err(AppError::Unplanned("a snapshot to read or collect")),
+        | Source::ShardReports(_)
+        | Source::TerraformPlans(_) => Err(AppError::Unplanned("a snapshot to read or collect")),
     }
 }
 

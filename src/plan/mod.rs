@@ -25,7 +25,9 @@ use ztaudit_checks::{Check, CheckConfig, Severity, CHECKS};
 use ztaudit_policy::Catalogue;
 use ztaudit_settings::{AccountSettings, FailOn, Settings, Suppression, FILE_NAME};
 
-use crate::cli::{AccountArgs, AwsArgs, CollectArgs, DiffArgs, LintArgs, MergeArgs, ScanArgs};
+use crate::cli::{
+    AccountArgs, AwsArgs, CollectArgs, DiffArgs, LintArgs, MergeArgs, PlanArgs, ScanArgs,
+};
 use crate::collect::CollectOptions;
 use crate::error::AppError;
 use crate::files;
@@ -49,6 +51,8 @@ pub struct RunPlan {
 /// A command that starts from a plan, with its arguments as clap parsed them.
 pub enum Request {
     Scan(Box<ScanArgs>),
+    /// `ztaudit plan`: Terraform plans judged as a scan's snapshot is.
+    TerraformPlan(Box<PlanArgs>),
     Collect(CollectArgs),
     PolicyLint(LintArgs),
     Diff(DiffArgs),
@@ -71,6 +75,8 @@ pub enum Source {
     Reports { old: PathBuf, new: PathBuf },
     /// The JSON reports of shards, merged.
     ShardReports(Vec<PathBuf>),
+    /// Terraform plans (`terraform show -json`; `-` is standard input), mapped into snapshots.
+    TerraformPlans(Vec<PathBuf>),
 }
 
 /// How to collect from AWS.
@@ -148,6 +154,7 @@ impl RunPlan {
     pub fn build(request: Request, quiet: bool) -> Result<RunPlan, AppError> {
         match request {
             Request::Scan(args) => scan_plan(*args, quiet),
+            Request::TerraformPlan(args) => terraform_plan(*args, quiet),
             Request::Collect(args) => collect_plan(args, quiet),
             Request::PolicyLint(args) => policy_lint_plan(args, quiet),
             Request::Diff(args) => Ok(diff_plan(args, quiet)),
@@ -165,7 +172,7 @@ impl Source {
             Source::Snapshots(paths) | Source::ShardReports(paths) => {
                 paths.iter().map(PathBuf::as_path).collect()
             }
-            Source::PolicyFiles(paths) => paths
+            Source::PolicyFiles(paths) | Source::TerraformPlans(paths) => paths
                 .iter()
                 .map(PathBuf::as_path)
                 .filter(|path| *path != Path::new("-"))
@@ -177,10 +184,92 @@ impl Source {
 
 /// `ztaudit scan`: flags over `ztaudit.toml`, then the checks, the baseline and the outputs.
 fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
-    let file = settings_file(args.config.as_deref())?;
     let flags = scan_flags(&args)?;
+    let shard = args.accounts.shard.clone();
+    let snapshots = args.snapshot.clone();
+    let aws = &args.aws;
+    // The accounts to scan come from the settings (flags over the file), so the source is
+    // planned once they are merged.
+    let source = move |settings: &Settings| {
+        let scope = accounts::scope(
+            &settings.accounts,
+            shard.as_deref(),
+            &ShardEnvironment::of_this_process(),
+        )?;
+        snapshot_source(&snapshots)?
+            .map(Ok)
+            .unwrap_or_else(|| aws_source(aws, scope, quiet).map(Source::Aws))
+    };
+    report_plan(
+        ReportRequest {
+            config: args.config.as_deref(),
+            flags,
+            baseline: args.baseline,
+            fail_on_new: args.fail_on_new,
+            formats: &args.formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+            width: args.width,
+            stats: args.aws.stats,
+        },
+        source,
+        quiet,
+    )
+}
+
+/// `ztaudit plan`: the plans are the source; everything else is planned as for a scan.
+fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let flags = Settings {
+        fail_on: args.fail_on,
+        checks: check_patterns(&args.checks)?,
+        skip_checks: check_patterns(&args.skip_checks)?,
+        ..Settings::default()
+    };
+    report_plan(
+        ReportRequest {
+            config: args.config.as_deref(),
+            flags,
+            baseline: args.baseline,
+            fail_on_new: args.fail_on_new,
+            formats: &args.formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+            width: args.width,
+            stats: false,
+        },
+        |_: &Settings| Ok(Source::TerraformPlans(args.plans)),
+        quiet,
+    )
+}
+
+/// What a command that writes a report asks for, besides its source.
+struct ReportRequest<'a> {
+    config: Option<&'a Path>,
+    /// The settings its flags give, laid over the file's.
+    flags: Settings,
+    baseline: Option<PathBuf>,
+    fail_on_new: bool,
+    formats: &'a [crate::cli::Format],
+    output: Option<&'a Path>,
+    output_dir: Option<&'a Path>,
+    force: bool,
+    /// `--width`, for the table.
+    width: Option<u16>,
+    stats: bool,
+}
+
+/// The plan of a run that evaluates `source` and writes a report: the settings, the checks,
+/// the baseline, the gate and the outputs.
+fn report_plan(
+    request: ReportRequest<'_>,
+    source: impl FnOnce(&Settings) -> Result<Source, AppError>,
+    quiet: bool,
+) -> Result<RunPlan, AppError> {
+    let file = settings_file(request.config)?;
     let (settings_path, file_settings) = file.unzip();
-    let settings = flags.over(file_settings.unwrap_or_default());
+    let settings = request.flags.over(file_settings.unwrap_or_default());
 
     let checks = selection::select(
         CHECKS,
@@ -188,27 +277,20 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
         settings.skip_checks.as_deref().unwrap_or_default(),
     )?;
     let config = settings.check_config();
-    let baseline = args.baseline.map(Baseline::load).transpose()?;
-    let scope = accounts::scope(
-        &settings.accounts,
-        args.accounts.shard.as_deref(),
-        &ShardEnvironment::of_this_process(),
-    )?;
-    let source = snapshot_source(&args.snapshot)?
-        .map(Ok)
-        .unwrap_or_else(|| aws_source(&args.aws, scope, quiet).map(Source::Aws))?;
+    let baseline = request.baseline.map(Baseline::load).transpose()?;
+    let source = source(&settings)?;
 
     let mut inputs = source.inputs();
     inputs.extend(baseline.as_ref().map(|baseline| baseline.file.as_path()));
     inputs.extend(settings_path.as_deref());
-    let formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
+    let formats: Vec<Format> = request.formats.iter().copied().map(Format::from).collect();
     let outputs = Outputs::report(
         ReportDestinations {
             formats: &formats,
-            output: args.output.as_deref(),
-            output_dir: args.output_dir.as_deref(),
-            force: args.force,
-            width: WidthSources::of_this_process(args.width),
+            output: request.output,
+            output_dir: request.output_dir,
+            force: request.force,
+            width: WidthSources::of_this_process(request.width),
         },
         &inputs,
     )?;
@@ -228,12 +310,12 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
         },
         gate: Gate {
             fail_on: settings.fail_on.unwrap_or(FailOn::Critical),
-            only_new: args.fail_on_new,
+            only_new: request.fail_on_new,
         },
         outputs,
         feedback: Feedback {
             quiet,
-            stats: args.aws.stats,
+            stats: request.stats,
         },
     })
 }
@@ -428,16 +510,10 @@ fn settings_file(config: Option<&Path>) -> Result<Option<(PathBuf, Settings)>, A
 /// The settings `scan`'s flags give: a layer laid over the file's. A repeatable flag given
 /// no time gives nothing, and the file (or the default) decides.
 fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
-    let patterns = |texts: &[String]| {
-        given(texts)
-            .map(|texts| selection::patterns(&texts))
-            .transpose()
-            .map_err(selection::SelectionError::from)
-    };
     Ok(Settings {
         fail_on: args.fail_on,
-        checks: patterns(&args.checks)?,
-        skip_checks: patterns(&args.skip_checks)?,
+        checks: check_patterns(&args.checks)?,
+        skip_checks: check_patterns(&args.skip_checks)?,
         admin_ports: given(&args.admin_ports),
         trusted_cidrs: given(&args.trusted_cidrs),
         trust_cloudflare: args.trust_cloudflare.then_some(true),
@@ -446,6 +522,16 @@ fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
         accounts: account_flags(&args.accounts),
         suppressions: Vec::new(),
     })
+}
+
+/// `--checks`/`--skip-checks` as patterns, when given.
+fn check_patterns(
+    texts: &[String],
+) -> Result<Option<Vec<ztaudit_checks::registry::CheckPattern>>, AppError> {
+    Ok(given(texts)
+        .map(|texts| selection::patterns(&texts))
+        .transpose()
+        .map_err(selection::SelectionError::from)?)
 }
 
 /// The values of a repeatable flag, when it was given at all.

@@ -33,7 +33,7 @@ pub fn render_junit(report: &Report) -> String {
                         .set_type("ERROR");
                     status
                 }
-                Status::NotApplicable => {
+                Status::NotApplicable | Status::Undecided => {
                     let mut status = TestCaseStatus::skipped();
                     status.set_message(finding.message.as_str());
                     status
@@ -54,8 +54,14 @@ pub fn render_junit(report: &Report) -> String {
                     finding.message, meta.remediation.cli
                 ));
             }
-            let mut case =
-                TestCase::new(format!("{} [{}]", finding.resource, finding.region), status);
+            // An organization's report names the account too: the same check runs in each.
+            let place = match &report.coverage {
+                Some(coverage) => {
+                    format!("{}, {}", finding.region, coverage.label(&finding.account))
+                }
+                None => finding.region.clone(),
+            };
+            let mut case = TestCase::new(format!("{} [{place}]", finding.resource), status);
             case.set_classname(meta.id);
             suite.add_test_case(case);
         }

@@ -87,17 +87,29 @@ pub fn render_markdown(report: &Report) -> String {
         out.push('\n');
     }
 
-    let errors: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.finding.status == Status::Error)
-        .collect();
-    if !errors.is_empty() {
-        out.push_str(&format!(
-            "### Not evaluated ({})\n\nThese results are unknown, not passing:\n\n",
-            errors.len()
-        ));
-        for reported in errors.iter().take(TOP_FAILURES) {
+    let sections = [
+        (
+            Status::Undecided,
+            "Not decidable before apply",
+            "These verdicts hang on values known only after apply",
+        ),
+        (
+            Status::Error,
+            "Not evaluated",
+            "These results are unknown, not passing",
+        ),
+    ];
+    for (status, heading, why) in sections {
+        let listed: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.finding.status == status)
+            .collect();
+        if listed.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("### {heading} ({})\n\n{why}:\n\n", listed.len()));
+        for reported in listed.iter().take(TOP_FAILURES) {
             out.push_str(&format!(
                 "- {} `{}`: {}\n",
                 reported.finding.check_id,

@@ -182,6 +182,9 @@ pub struct Summary {
     pub error: usize,
     pub not_applicable: usize,
     pub muted: usize,
+    /// Not decidable before apply (`ztaudit plan` only; absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub undecided: usize,
     /// Failing findings by severity.
     pub failed_by_severity: SeverityCounts,
 }
@@ -232,10 +235,15 @@ impl Summary {
                 Status::Error => summary.error += 1,
                 Status::NotApplicable => summary.not_applicable += 1,
                 Status::Muted => summary.muted += 1,
+                Status::Undecided => summary.undecided += 1,
             }
         }
         summary
     }
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// The fingerprint of a finding: SHA-256 over its check, account, region and resource, the

@@ -38,7 +38,7 @@ fn record(report: &Report, reported: &ReportedFinding, time_ms: i64) -> Value {
         Status::Fail => (1, "New"),
         Status::Muted => (3, "Suppressed"),
         Status::Pass | Status::NotApplicable => (4, "Resolved"),
-        Status::Error => (99, "Other"),
+        Status::Error | Status::Undecided => (99, "Other"),
     };
     let partition = report
         .scan
@@ -89,11 +89,7 @@ fn record(report: &Report, reported: &ReportedFinding, time_ms: i64) -> Value {
         "cloud": {
             "provider": "AWS",
             "region": finding.region,
-            "account": {
-                "uid": finding.account,
-                "type_id": 10,
-                "type": "AWS Account",
-            },
+            "account": account_object(report, &finding.account),
         },
         "remediation": {
             "desc": meta.map_or("", |m| m.remediation.cli),
@@ -121,4 +117,18 @@ fn severity_of(severity: Severity) -> (u8, &'static str) {
         Severity::High => (4, "High"),
         Severity::Critical => (5, "Critical"),
     }
+}
+
+/// OCSF's Account object; with its name and OU path when the report covers several accounts.
+fn account_object(report: &Report, id: &str) -> Value {
+    let mut account = json!({
+        "uid": id,
+        "type_id": 10,
+        "type": "AWS Account",
+    });
+    if let Some(covered) = report.coverage.as_ref().and_then(|c| c.account(id)) {
+        account["name"] = json!(covered.name);
+        account["labels"] = json!(covered.ou_path.iter().collect::<Vec<_>>());
+    }
+    account
 }

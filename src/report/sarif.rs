@@ -6,6 +6,11 @@
 //! notifications, and make `executionSuccessful` false: code scanning must not read an
 //! incomplete scan as a clean one.
 //!
+//! Findings not decidable before apply (`ztaudit plan`, status `UNDECIDED`) are results of
+//! kind `open` ("the tool could not determine whether the problem is present", SARIF §3.27.9)
+//! with level `none`, as the standard requires of a result that is not a failure: code
+//! scanning lists them without raising an alert.
+//!
 //! Cloud resources have no file. The logical location is the resource's ARN; the physical
 //! location is a stable pseudo-path (`aws/ACCOUNT/REGION/RESOURCE`), which code scanning needs
 //! to accept a result.
@@ -23,7 +28,12 @@ pub fn render_sarif(report: &Report) -> String {
     let results: Vec<Value> = report
         .findings
         .iter()
-        .filter(|f| matches!(f.finding.status, Status::Fail | Status::Muted))
+        .filter(|f| {
+            matches!(
+                f.finding.status,
+                Status::Fail | Status::Muted | Status::Undecided
+            )
+        })
         .map(|f| result(report, f))
         .collect();
     let notifications: Vec<Value> = report
@@ -129,6 +139,26 @@ fn result(report: &Report, reported: &ReportedFinding) -> Value {
             "resourceType": finding.resource_type,
         },
     });
+    if let Some(account) = report
+        .coverage
+        .as_ref()
+        .and_then(|coverage| coverage.account(&finding.account))
+    {
+        result["properties"]["accountName"] = json!(account.name);
+        result["properties"]["accountOuPath"] = json!(account.ou_path);
+    }
+    if finding.status == Status::Undecided {
+        result["kind"] = json!("open");
+        result["level"] = json!("none");
+    }
+    if let Some(terraform) = &finding.terraform {
+        // The Terraform address is the logical location; its type and module go with it.
+        result["locations"][0]["logicalLocations"][0]["kind"] = json!("terraformResource");
+        result["properties"]["terraformResourceType"] = json!(terraform.resource_type);
+        if let Some(source) = &terraform.module_source {
+            result["properties"]["terraformModuleSource"] = json!(source);
+        }
+    }
     if let Some(muted) = &reported.muted_by {
         let mut justification = muted.reason.clone();
         if let Some(owner) = &muted.owner {

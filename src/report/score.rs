@@ -61,7 +61,8 @@ impl Tally {
                 self.fail += 1;
                 self.evaluated += weight;
             }
-            Status::Error => {
+            // Not proven either way: counted as ERROR is, as not passing.
+            Status::Error | Status::Undecided => {
                 self.error += 1;
                 self.evaluated += weight;
             }
@@ -137,6 +138,7 @@ mod tests {
             region: "eu-west-1".into(),
             account: "1".into(),
             message: String::new(),
+            terraform: None,
             compliance: Compliance {
                 fsbp: vec![],
                 cis: vec![],

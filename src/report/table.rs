@@ -37,17 +37,24 @@ pub fn render_table(report: &Report, layout: TableLayout) -> String {
         out.push_str(&findings_table(&failing, report.coverage.as_ref(), layout));
         out.push_str("\n\n");
     }
-    let errors: Vec<&Finding> = report
-        .findings
-        .iter()
-        .map(|f| &f.finding)
-        .filter(|f| f.status == Status::Error)
-        .collect();
-    if !errors.is_empty() {
-        let heading = format!("ERROR · {} could not be evaluated", errors.len());
-        out.push_str(&paint(&heading, Color::Magenta, color));
+    let sections = [
+        (Status::Undecided, "not decidable before apply", Color::Cyan),
+        (Status::Error, "could not be evaluated", Color::Magenta),
+    ];
+    for (status, what, section_color) in sections {
+        let listed: Vec<&Finding> = report
+            .findings
+            .iter()
+            .map(|f| &f.finding)
+            .filter(|f| f.status == status)
+            .collect();
+        if listed.is_empty() {
+            continue;
+        }
+        let heading = format!("{status} · {} {what}", listed.len());
+        out.push_str(&paint(&heading, section_color, color));
         out.push('\n');
-        out.push_str(&findings_table(&errors, report.coverage.as_ref(), layout));
+        out.push_str(&findings_table(&listed, report.coverage.as_ref(), layout));
         out.push_str("\n\n");
     }
     if report.summary.fail == 0 && report.summary.error == 0 {
@@ -255,11 +262,14 @@ fn summary_lines(report: &Report) -> String {
         summary.fail,
         summary.error,
         summary.not_applicable,
-        if summary.muted > 0 {
-            format!(", {} MUTED", summary.muted)
-        } else {
-            String::new()
-        },
+        [
+            (summary.muted, Status::Muted),
+            (summary.undecided, Status::Undecided)
+        ]
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, status)| format!(", {count} {status}"))
+        .collect::<String>(),
         summary.total,
         report.checks.len(),
         by_severity.join(", "),

@@ -38,7 +38,7 @@ fn golden_csv() {
     let text = demo_report("csv");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let rows = reader.records().count();
-    assert_eq!(rows, 161, "one row per finding");
+    assert_eq!(rows, 167, "one row per finding");
     insta::assert_snapshot!(text);
 }
 
@@ -155,7 +155,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 55, "one rule per check");
+    assert_eq!(rules.len(), 56, "one rule per check");
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 58, "one result per failing finding");
     let root = results
@@ -192,8 +192,8 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 #[test]
 fn junit_counts_failures_errors_and_skips() {
     let xml = demo_report("junit");
-    assert_eq!(xml.matches("<testsuite ").count(), 55, "a suite per check");
-    assert_eq!(xml.matches("<testcase ").count(), 161, "a case per finding");
+    assert_eq!(xml.matches("<testsuite ").count(), 56, "a suite per check");
+    assert_eq!(xml.matches("<testcase ").count(), 167, "a case per finding");
     assert_eq!(xml.matches("<failure").count(), 58);
     assert_eq!(xml.matches("<error").count(), 2);
     assert_eq!(xml.matches("<skipped").count(), 13);
@@ -203,7 +203,7 @@ fn junit_counts_failures_errors_and_skips() {
 fn ocsf_records_are_detection_findings() {
     let records: Value = serde_json::from_str(&demo_report("ocsf")).expect("OCSF is JSON");
     let records = records.as_array().expect("an array of records");
-    assert_eq!(records.len(), 161);
+    assert_eq!(records.len(), 167);
     for record in records {
         assert_eq!(record["class_uid"], 2004);
         assert_eq!(record["category_uid"], 2);
@@ -279,10 +279,10 @@ fn the_html_report_renders_in_chromium_without_script_errors() {
         "the page raised a script error"
     );
     assert!(
-        dom.contains("Showing 161 of 161 findings"),
+        dom.contains("Showing 167 of 167 findings"),
         "the findings count is not shown"
     );
-    assert_eq!(dom.matches("data-fingerprint=").count(), 161);
+    assert_eq!(dom.matches("data-fingerprint=").count(), 167);
     assert!(dom.contains("data-pillar=\"Networks\""), "score bars drawn");
     assert!(dom.contains("data-card=\"Score\""));
 }

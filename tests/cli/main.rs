@@ -23,4 +23,5 @@ mod organization_scan;
 mod policy_lint;
 mod response_scan;
 mod suppressions;
+mod terraform_plan;
 mod visibility_scan;

@@ -197,6 +197,27 @@ fn an_organization_scan_judges_every_account_and_one_refused_role_fails_only_tha
     .expect("runs");
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("ACCOUNTS · 5 scanned, 1 failed"), "{text}");
+    // SARIF, OCSF and JUnit carry the account's name beside its id.
+    for (format, name) in [
+        ("sarif", "\"accountName\": \"prod-a\""),
+        ("ocsf", "\"name\": \"prod-a\""),
+        ("junit", &format!("prod-a ({prod_a})")),
+    ] {
+        let out = org_scan_with(
+            &moto,
+            &proxy.endpoint,
+            &["scan", "--format", format, "--fail-on", "never"],
+            &[],
+        )
+        .output()
+        .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            compact.contains(name) || text.contains(name),
+            "{format}: no {name}"
+        );
+    }
     assert!(text
         .lines()
         .any(|line| line.contains(dev_a) && line.contains("failed")));

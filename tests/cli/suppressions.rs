@@ -505,7 +505,7 @@ fn verbose_logs_what_was_done_and_quiet_logs_nothing() {
         .expect("scan");
     let stderr = String::from_utf8_lossy(&verbose.stderr);
     assert!(
-        stderr.contains("evaluating 55 checks on account 123456789012"),
+        stderr.contains("evaluating 56 checks on account 123456789012"),
         "{stderr}"
     );
     assert!(stderr.contains("wrote "), "{stderr}");

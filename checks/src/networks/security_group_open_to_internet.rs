@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use crate::declare_check;
 use crate::net::Internet;
 use crate::networks::shared::{internet_exposure, trusted_note, Exposure};
-use crate::snapshot::CallError;
+use crate::snapshot::{CallError, ErrorKind};
 use crate::{CheckConfig, Findings, Snapshot};
 
 declare_check! {
@@ -73,6 +73,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                     let attachment = match &attached {
                         Ok(in_use) if in_use.contains(group.id.as_str()) => "",
                         Ok(_) => "; not attached to any network interface (latent exposure)",
+                        Err(error) if error.kind == ErrorKind::NotInPlan => {
+                            "; attachment unknown (the plan does not declare the network interfaces that use it)"
+                        }
                         Err(_) => "; attachment unknown (network interfaces could not be read)",
                     };
                     let doors: Vec<String> = doors

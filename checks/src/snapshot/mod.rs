@@ -284,10 +284,27 @@ pub enum ErrorKind {
     Network,
     /// The snapshot holds no data for this field (an older or partial snapshot).
     NotCollected,
+    /// A snapshot mapped from a Terraform plan (`ztaudit plan`): the plan does not declare
+    /// this data. Account- and region-level checks on it are NOT_APPLICABLE; a resource whose
+    /// verdict hangs on it is UNDECIDED. The message names the data (`the account's S3 Block
+    /// Public Access`).
+    NotInPlan,
     Other,
 }
 
 impl CallError {
+    /// Data a Terraform plan does not declare; `what` names it for messages.
+    pub fn not_in_plan(service: &str, what: impl Into<String>) -> Self {
+        CallError {
+            service: service.to_owned(),
+            operation: String::new(),
+            region: None,
+            kind: ErrorKind::NotInPlan,
+            code: None,
+            message: what.into(),
+        }
+    }
+
     pub fn not_collected() -> Self {
         CallError {
             service: String::new(),
@@ -309,6 +326,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::RegionDisabled => "region not enabled",
             ErrorKind::Network => "network error",
             ErrorKind::NotCollected => "not collected",
+            ErrorKind::NotInPlan => "not declared in the plan",
             ErrorKind::Other => "failed",
         })
     }
@@ -316,7 +334,7 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == ErrorKind::NotCollected {
+        if matches!(self.kind, ErrorKind::NotCollected | ErrorKind::NotInPlan) {
             return f.write_str(&self.message);
         }
         write!(f, "{}:{}", self.service, self.operation)?;

@@ -1,0 +1,118 @@
+//! The verdicts on a plan: the checks run on the best-case and the worst-case snapshots, and
+//! joined. A (check, resource) with the same statuses in both keeps them, with the worst
+//! case's messages; one whose statuses differ is UNDECIDED, naming what is known only after
+//! apply. Findings are then reported against the Terraform address of what they judge.
+
+use std::collections::BTreeMap;
+
+use ztaudit_checks::{evaluate, Check, CheckConfig, Finding, Status, TerraformOrigin};
+
+use crate::{MappedPlan, Origins};
+
+/// Every finding of `checks` on the mapped plan.
+pub fn evaluate_plan(
+    mapped: &MappedPlan,
+    checks: &[&dyn Check],
+    config: &CheckConfig,
+) -> Vec<Finding> {
+    let best = evaluate(checks, &mapped.best, config);
+    let worst = evaluate(checks, &mapped.worst, config);
+    let mut joined = join(best, worst, &mapped.origins);
+    for (_, finding) in &mut joined {
+        no_pass_from_part_of_the_account(finding);
+    }
+    attribute(joined, &mapped.origins)
+}
+
+/// Checks whose PASS rests on the account's whole IAM: the escalation paths of ZT117 run
+/// through every principal and policy, and a plan declares only some.
+const PASS_NEEDS_THE_WHOLE_ACCOUNT: &[&str] = &["ZT117"];
+
+/// A PASS that a plan cannot prove becomes NOT_APPLICABLE, saying why; a FAIL stays: the
+/// path it names is in the plan.
+fn no_pass_from_part_of_the_account(finding: &mut Finding) {
+    if finding.status == Status::Pass && PASS_NEEDS_THE_WHOLE_ACCOUNT.contains(&&*finding.check_id)
+    {
+        finding.status = Status::NotApplicable;
+        finding.message = format!(
+            "{}, among the principals the plan declares; a plan holds only part of the \
+             account's IAM, so paths through the rest are not ruled out",
+            finding.message
+        );
+    }
+}
+
+/// A finding's (check, region, resource id) and its occurrence among the check's findings on
+/// that id: the same key in both cases is the same verdict on the same resource.
+type Key = (String, String, String, usize);
+
+/// Each finding with its key, in the order the check reported them.
+fn keyed(findings: Vec<Finding>) -> Vec<(Key, Finding)> {
+    let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let base = (
+                finding.check_id.to_string(),
+                finding.region.clone(),
+                finding.resource.clone(),
+            );
+            let occurrence = seen.entry(base.clone()).or_default();
+            let key = (base.0, base.1, base.2, *occurrence);
+            *occurrence += 1;
+            (key, finding)
+        })
+        .collect()
+}
+
+/// The worst case's findings, UNDECIDED where the best case disagrees, each with its
+/// occurrence.
+fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<(usize, Finding)> {
+    let best_statuses: BTreeMap<Key, Status> = keyed(best)
+        .into_iter()
+        .map(|(key, finding)| (key, finding.status))
+        .collect();
+    let mut joined = Vec::with_capacity(worst.len());
+    for (key, mut finding) in keyed(worst) {
+        let best_status = best_statuses.get(&key).copied();
+        if best_status != Some(finding.status) && finding.status != Status::Undecided {
+            let best_status = best_status.map_or("no finding".to_owned(), |s| s.to_string());
+            let unknowns = origins
+                .of_finding(&finding, key.3)
+                .map(|origin| {
+                    origin
+                        .unknowns
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .filter(|list| !list.is_empty())
+                .unwrap_or_else(|| "values of the plan".to_owned());
+            finding.message = format!(
+                "not decidable before apply: {best_status} or {} depending on {unknowns}, known only after apply; at worst: {}",
+                finding.status, finding.message
+            );
+            finding.status = Status::Undecided;
+        }
+        joined.push((key.3, finding));
+    }
+    joined
+}
+
+/// Rewrites the resource of findings on mapped resources to their Terraform address.
+fn attribute(findings: Vec<(usize, Finding)>, origins: &Origins) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .map(|(occurrence, mut finding)| {
+            if let Some(origin) = origins.of_finding(&finding, occurrence) {
+                finding.resource = origin.address.clone();
+                finding.terraform = Some(TerraformOrigin {
+                    resource_type: origin.resource_type.clone(),
+                    module_source: origin.module_source.clone(),
+                });
+            }
+            finding
+        })
+        .collect()
+}
