@@ -34,7 +34,7 @@ pub enum Command {
     /// Collect from AWS (or read a saved snapshot), run the checks and report.
     Scan(Box<ScanArgs>),
     /// Collect from AWS and write the snapshot only.
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// Judge a Terraform plan (`terraform show -json PLANFILE`) with the checks a scan runs;
     /// same formats, suppressions, baselines, gate and exit codes as `scan`.
     Plan(Box<PlanArgs>),

@@ -53,7 +53,7 @@ pub enum Request {
     Scan(Box<ScanArgs>),
     /// `ztaudit plan`: Terraform plans judged as a scan's snapshot is.
     TerraformPlan(Box<PlanArgs>),
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     PolicyLint(LintArgs),
     Diff(DiffArgs),
     Merge(MergeArgs),
@@ -63,7 +63,7 @@ pub enum Request {
 #[derive(Debug)]
 pub enum Source {
     /// Collected from AWS by this run.
-    Aws(AwsSource),
+    Aws(Box<AwsSource>),
     /// A snapshot saved by `ztaudit collect`; no AWS call is made.
     Snapshot(PathBuf),
     /// Several snapshots (one per account, as `collect --organization` writes them), each
@@ -155,7 +155,7 @@ impl RunPlan {
         match request {
             Request::Scan(args) => scan_plan(*args, quiet),
             Request::TerraformPlan(args) => terraform_plan(*args, quiet),
-            Request::Collect(args) => collect_plan(args, quiet),
+            Request::Collect(args) => collect_plan(*args, quiet),
             Request::PolicyLint(args) => policy_lint_plan(args, quiet),
             Request::Diff(args) => Ok(diff_plan(args, quiet)),
             Request::Merge(args) => merge_plan(args, quiet),
@@ -198,7 +198,7 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
         )?;
         snapshot_source(&snapshots)?
             .map(Ok)
-            .unwrap_or_else(|| aws_source(aws, scope, quiet).map(Source::Aws))
+            .unwrap_or_else(|| aws_source(aws, scope, quiet).map(|aws| Source::Aws(Box::new(aws))))
     };
     report_plan(
         ReportRequest {
@@ -328,7 +328,7 @@ fn collect_plan(args: CollectArgs, quiet: bool) -> Result<RunPlan, AppError> {
         &ShardEnvironment::of_this_process(),
     )?;
     let many = scope.is_some();
-    let source = Source::Aws(aws_source(&args.aws, scope, quiet)?);
+    let source = Source::Aws(Box::new(aws_source(&args.aws, scope, quiet)?));
     let outputs = if many {
         Outputs::snapshot_folder(args.output)?
     } else {

@@ -213,6 +213,9 @@ impl<T> Collected<T> {
         self.as_result().err()
     }
 
+    /// The value, or the error. Used once per listing at the organization collector's edge,
+    /// where the error becomes an account's failure reason: boxing it would buy nothing.
+    #[allow(clippy::result_large_err)]
     pub fn into_result(self) -> Result<T, CallError> {
         match self {
             Collected::Ok(value) => Ok(value),
