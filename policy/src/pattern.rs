@@ -1105,7 +1105,10 @@ mod properties {
         fn format_match_never_misses_an_arn(
             pattern in "[ab:/*?]{0,10}",
             format in arn_format(),
-            fillers in proptest::collection::vec("[ab:/]{0,3}", 1..4),
+            // No colon in a variable's value: these short formats have no ARN segments, and a
+            // colon would add one (`${ObjectName}:` filled with `:` is `::`, three segments),
+            // where in a real ARN a resource part's colons stay within its last segment.
+            fillers in proptest::collection::vec("[ab/]{0,3}", 1..4),
         ) {
             let compiled = ArnFormat::parse(&format);
             let arn = instantiate_format(&format, &fillers);
