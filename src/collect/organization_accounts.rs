@@ -21,7 +21,7 @@ use ztaudit_checks::CallError;
 use indicatif::ProgressBar;
 
 use super::calls::{Calls, RegionCalls};
-use super::organizations::account_tags;
+use super::organizations::{account_tags, roots};
 
 const SERVICE: &str = "organizations";
 
@@ -81,33 +81,21 @@ pub async fn read_directory(client: &Client, concurrency: usize) -> Result<Direc
         )
         .await
         .into_result()?;
-    let roots = calls
-        .paginate(
-            SERVICE,
-            "ListRoots",
-            || client.list_roots().into_paginator().send(),
-            |pages| {
-                pages
-                    .iter()
-                    .flat_map(|page| page.roots())
-                    .map(|root| {
-                        (
-                            root.id().unwrap_or_default().to_owned(),
-                            root.name().unwrap_or("Root").to_owned(),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            },
-        )
-        .await
-        .into_result()?;
+    let roots = roots(client, calls).await.into_result()?;
 
     // From the roots down, one level of the tree at a time.
     let mut units: BTreeMap<String, String> = BTreeMap::new();
     let mut placed: BTreeMap<String, (Vec<String>, String)> = BTreeMap::new();
     let mut level: Vec<(String, Vec<String>, String)> = roots
         .into_iter()
-        .map(|(id, name)| (id.clone(), vec![id], name))
+        .map(|root| {
+            let name = if root.name.is_empty() {
+                "Root".to_owned()
+            } else {
+                root.name
+            };
+            (root.id.clone(), vec![root.id], name)
+        })
         .collect();
     while !level.is_empty() {
         let read = join_all(

@@ -242,13 +242,14 @@ pub(super) async fn account_tags(
 }
 
 /// A root, as `ListRoots` gives it.
-struct Root {
-    id: String,
-    name: String,
+pub(super) struct Root {
+    pub(super) id: String,
+    pub(super) name: String,
     scp_enabled: bool,
 }
 
-async fn roots(client: &Client, calls: &RegionCalls) -> Collected<Vec<Root>> {
+/// The organization's roots (every page), for the view of one account and for the tree.
+pub(super) async fn roots(client: &Client, calls: &RegionCalls) -> Collected<Vec<Root>> {
     calls
         .paginate(
             SERVICE,
