@@ -109,18 +109,29 @@ pub async fn collect(
     options: &CollectOptions,
     counter: &CallRecorder,
 ) -> Result<Snapshot, CollectError> {
-    collect_account(sdk, options, counter, None).await
+    collect_account(sdk, options, counter, FromDirectory::default()).await
 }
 
-/// [`collect`], with the organization's view of the account read through `organization_view`
-/// when given: in an organization scan, the management (or delegated administrator) account's
-/// client, which sees what a member's own credentials are refused (see
-/// [`organizations`]). Everything else is read with `sdk`'s credentials, the account's own.
+/// What an organization scan already has for an account before collecting it, from the
+/// organization's directory ([`organization_accounts`]).
+#[derive(Debug, Default)]
+pub struct FromDirectory {
+    /// The management (or delegated administrator) account's Organizations client, which sees
+    /// what a member's own credentials are refused (see [`organizations`]).
+    pub view: Option<aws_sdk_organizations::Client>,
+    /// The account's tags, when the directory read them: the same `ListTagsForResource` is not
+    /// made twice for one account.
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// [`collect`], with the organization's view of the account read through `directory.view` when
+/// given, and what the directory already read not read again. Everything else is read with
+/// `sdk`'s credentials, the account's own.
 pub async fn collect_account(
     sdk: &SdkConfig,
     options: &CollectOptions,
     counter: &CallRecorder,
-    organization_view: Option<aws_sdk_organizations::Client>,
+    directory: FromDirectory,
 ) -> Result<Snapshot, CollectError> {
     let started_at = now_rfc3339();
     let home_region = home_region(sdk);
@@ -142,8 +153,9 @@ pub async fn collect_account(
 
     // The organization comes first: whether the account is in one, and whether it is the
     // management account, decides which organization calls of other services are made.
-    let organizations_client =
-        organization_view.unwrap_or_else(|| organizations::client(sdk, &home_region, counter));
+    let organizations_client = directory
+        .view
+        .unwrap_or_else(|| organizations::client(sdk, &home_region, counter));
     let global_calls = calls.in_region(None, true);
     let described =
         organizations::describe_organization(&organizations_client, &global_calls).await;
@@ -236,7 +248,13 @@ pub async fn collect_account(
         join_all(regional),
         iam::collect(&iam_client, &global_calls, identity_center),
         s3::collect(sdk, &home_region, &account, &global_calls, counter),
-        organizations::complete_view(&organizations_client, &account, described, &global_calls),
+        organizations::complete_view(
+            &organizations_client,
+            &account,
+            described,
+            directory.tags,
+            &global_calls
+        ),
     );
     let regions: BTreeMap<String, RegionData> = regions.into_iter().collect();
     calls.progress().finish_and_clear();

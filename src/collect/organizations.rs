@@ -114,7 +114,7 @@ pub async fn collect_view(
     calls: &RegionCalls,
 ) -> OrganizationsGlobal {
     let described = describe_organization(client, calls).await;
-    complete_view(client, account, described, calls).await
+    complete_view(client, account, described, None, calls).await
 }
 
 /// `DescribeOrganization`: the organization, with its per-account parts not yet read, or `None`
@@ -150,11 +150,13 @@ pub async fn describe_organization(client: &Client, calls: &RegionCalls) -> Orga
 }
 
 /// Reads the parts of the organization's view that concern `account`, each recorded on its
-/// own (a member's credentials are refused them one by one).
+/// own (a member's credentials are refused them one by one). `known_tags`, the account's tags
+/// as the organization's directory already read them, are taken instead of reading them again.
 pub async fn complete_view(
     client: &Client,
     account: &str,
     described: OrganizationsGlobal,
+    known_tags: Option<BTreeMap<String, String>>,
     calls: &RegionCalls,
 ) -> OrganizationsGlobal {
     let Collected::Ok(Some(mut organization)) = described.organization else {
@@ -162,7 +164,12 @@ pub async fn complete_view(
     };
     let (details, tags, roots, levels, delegated_administrators) = tokio::join!(
         describe_account(client, account, calls),
-        account_tags(client, account, calls),
+        async {
+            match known_tags {
+                Some(tags) => Collected::Ok(tags),
+                None => account_tags(client, account, calls).await,
+            }
+        },
         roots(client, calls),
         path_to(client, account, calls),
         delegated_administrators(client, calls),
@@ -745,6 +752,35 @@ mod tests {
         // Without a path there are no levels to ask policies of.
         assert_eq!(policies.num_calls(), 0);
         assert_eq!(view.call_errors().len(), 5);
+    }
+
+    /// In an organization scan the directory has already read each account's tags: the view
+    /// takes them and does not ask `ListTagsForResource` again for the same account.
+    #[tokio::test]
+    async fn tags_the_directory_read_are_taken_without_a_second_call() {
+        let organization = organization();
+        let tags = mock!(Client::list_tags_for_resource).then_http_response(denied);
+        let account = mock!(Client::describe_account).then_http_response(denied);
+        let roots = mock!(Client::list_roots).then_http_response(denied);
+        let parents = mock!(Client::list_parents).then_http_response(denied);
+        let delegated = mock!(Client::list_delegated_administrators).then_http_response(denied);
+        let client = mock_client!(
+            aws_sdk_organizations,
+            RuleMode::MatchAny,
+            [&organization, &tags, &account, &roots, &parents, &delegated]
+        );
+        let known = BTreeMap::from([("Environment".to_owned(), "prod".to_owned())]);
+
+        let described = describe_organization(&client, &calls()).await;
+        let view = complete_view(&client, MEMBER, described, Some(known.clone()), &calls()).await;
+
+        let Some(organization) = view.member_of() else {
+            panic!("the organization is known: {view:?}");
+        };
+        assert_eq!(organization.tags, Collected::Ok(known));
+        assert_eq!(tags.num_calls(), 0);
+        // The rest of the view is still read (and here refused) as without the directory.
+        assert_eq!(account.num_calls(), 1);
     }
 
     /// The management account's view of a member two OUs deep: the path is read upwards and

@@ -32,7 +32,9 @@ use ztaudit_checks::snapshot::CallError;
 use ztaudit_checks::{evaluate, Check, CheckConfig, Finding, Findings, Snapshot};
 
 use crate::collect::organization_accounts::read_directory;
-use crate::collect::{self, organizations, CallRecorder, CollectError, OperationStats};
+use crate::collect::{
+    self, organizations, CallRecorder, CollectError, FromDirectory, OperationStats,
+};
 use crate::error::AppError;
 use crate::files;
 use crate::plan::{AccountScope, AwsSource};
@@ -232,14 +234,17 @@ impl AccountContext<'_> {
             .await?
         };
         // The management account's view of a member; the caller's own view is its own.
-        let view = (self.scope.organization && !own)
-            .then(|| organizations::client(self.caller_sdk, self.home, recorder));
+        let directory = FromDirectory {
+            view: (self.scope.organization && !own)
+                .then(|| organizations::client(self.caller_sdk, self.home, recorder)),
+            tags: candidate.tags.clone(),
+        };
         let mut options = self.aws.options.clone();
         options.show_progress = false;
         let limit = self.aws.max_scan_time;
         let snapshot = tokio::time::timeout(
             limit,
-            collect::collect_account(&sdk, &options, recorder, view),
+            collect::collect_account(&sdk, &options, recorder, directory),
         )
         .await
         .map_err(|_| {

@@ -19,7 +19,9 @@ pub struct Candidate {
     pub id: String,
     pub name: Option<String>,
     pub ou_path: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    /// Its tags in Organizations; `None` when they were not read (no directory: a plain
+    /// `--accounts` list) or their reading failed.
+    pub tags: Option<BTreeMap<String, String>>,
     /// Why it cannot be scanned although selected (not ACTIVE, tags unreadable under a tag
     /// filter): it is reported failed without a call.
     pub unscannable: Option<String>,
@@ -32,7 +34,7 @@ impl Candidate {
             id: self.id.clone(),
             name: self.name.clone(),
             ou_path: self.ou_path.clone(),
-            tags: self.tags.clone(),
+            tags: self.tags.clone().unwrap_or_default(),
             status,
             reason,
         }
@@ -75,7 +77,7 @@ pub fn from_list(filter: &AccountFilter) -> Selection {
             id: id.clone(),
             name: None,
             ou_path: None,
-            tags: BTreeMap::new(),
+            tags: None,
             unscannable: None,
         });
     }
@@ -104,7 +106,7 @@ pub fn from_directory(directory: &Directory, filter: &AccountFilter) -> Result<S
             id: account.id.clone(),
             name: Some(account.name.clone()),
             ou_path: Some(account.ou_path.clone()),
-            tags: account.tags.clone().unwrap_or_default(),
+            tags: account.tags.clone().ok(),
             unscannable: None,
         };
         let excluded = if filter.exclude.contains(&account.id) {
