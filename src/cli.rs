@@ -202,6 +202,15 @@ pub struct ScanArgs {
     /// files written by `collect --organization`); no AWS call is made.
     #[arg(long, value_name = "FILE|DIR", num_args = 1.., conflicts_with_all = ["profile", "regions", "organization", "accounts"])]
     pub snapshot: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub evaluation: EvaluationArgs,
+}
+
+/// Where and how a report is written: every command that writes one takes these.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     /// Report formats, comma-separated or repeated; more than one needs --output-dir.
     #[arg(
         long = "format",
@@ -226,6 +235,12 @@ pub struct ScanArgs {
     /// Replace existing files in --output-dir.
     #[arg(long, requires = "output_dir")]
     pub force: bool,
+}
+
+/// What is evaluated, with which settings, and when the run fails: `scan` and `plan` take
+/// these, so a plan is judged with the settings a scan of the same account would use.
+#[derive(Debug, Args)]
+pub struct EvaluationArgs {
     /// Settings and suppressions (default: ./ztaudit.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -243,7 +258,7 @@ pub struct ScanArgs {
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub skip_checks: Vec<String>,
     /// Exit 1 when a failing finding is at or above this severity [default: critical, or
-    /// ztaudit.toml's fail_on].
+    /// ztaudit.toml's fail_on]. UNDECIDED findings (of a plan) never count.
     #[arg(long, value_parser = fail_on_values())]
     pub fail_on: Option<FailOn>,
     /// TCP ports treated as administrative doors (default: 22 and 3389); repeat for several.
@@ -271,47 +286,10 @@ pub struct PlanArgs {
     /// standard input.
     #[arg(required = true, value_name = "PLAN.json")]
     pub plans: Vec<PathBuf>,
-    /// Report formats, comma-separated or repeated; more than one needs --output-dir.
-    #[arg(
-        long = "format",
-        value_enum,
-        value_delimiter = ',',
-        default_value = "table",
-        value_name = "FORMAT"
-    )]
-    pub formats: Vec<Format>,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
-    pub output: Option<PathBuf>,
-    /// Width of the table in columns; 0 means no limit [default: the terminal's width; off a
-    /// terminal, COLUMNS or 120]. Only the Finding column wraps.
-    #[arg(long, value_name = "N")]
-    pub width: Option<u16>,
-    /// Write each format to its own file in DIR; existing files are refused unless --force.
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
-    /// Replace existing files in --output-dir.
-    #[arg(long, requires = "output_dir")]
-    pub force: bool,
-    /// Settings and suppressions (default: ./ztaudit.toml when it exists).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// A previous JSON report: failing findings are marked new or unchanged.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// Gate only on failing findings the baseline did not have.
-    #[arg(long, requires = "baseline")]
-    pub fail_on_new: bool,
-    /// Checks to run: ids or names, globs welcome (`ZT3*`), comma-separated or repeated.
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub checks: Vec<String>,
-    /// Checks to skip: ids or names, globs welcome.
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub skip_checks: Vec<String>,
-    /// Exit 1 when a failing finding is at or above this severity [default: critical, or
-    /// ztaudit.toml's fail_on]. UNDECIDED findings never count.
-    #[arg(long, value_parser = fail_on_values())]
-    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub evaluation: EvaluationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -331,30 +309,11 @@ pub struct MergeArgs {
     /// The JSON reports of the shards (`scan --shard K/N --format json`).
     #[arg(required = true, value_name = "REPORT")]
     pub reports: Vec<PathBuf>,
-    /// Report formats, comma-separated or repeated; more than one needs --output-dir.
-    #[arg(
-        long = "format",
-        value_enum,
-        value_delimiter = ',',
-        default_value = "table",
-        value_name = "FORMAT"
-    )]
-    pub formats: Vec<Format>,
-    /// Write the merged report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
-    pub output: Option<PathBuf>,
-    /// Write each format to its own file in DIR; existing files are refused unless --force.
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
-    /// Replace existing files in --output-dir.
-    #[arg(long, requires = "output_dir")]
-    pub force: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Exit 1 when a failing finding is at or above this severity.
     #[arg(long, value_parser = fail_on_values(), default_value_t = FailOn::Critical)]
     pub fail_on: FailOn,
-    /// Width of the table in columns; 0 means no limit.
-    #[arg(long, value_name = "N")]
-    pub width: Option<u16>,
 }
 
 #[derive(Debug, Args)]

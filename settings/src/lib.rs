@@ -108,8 +108,24 @@ pub fn parse_cidr(text: &str) -> Result<IpNet, String> {
             net.trunc()
         ));
     }
+    // A trusted range stands for a network the user controls; one wider than any such network
+    // would make the internet itself trusted and every open door PASS.
+    let widest = match net {
+        IpNet::V4(_) => WIDEST_TRUSTED_V4,
+        IpNet::V6(_) => WIDEST_TRUSTED_V6,
+    };
+    if net.prefix_len() < widest {
+        return Err(format!(
+            "`{text}` is too wide to trust: a trusted range is a network you control, at most a /{widest}"
+        ));
+    }
     Ok(net)
 }
+
+/// The widest trusted IPv4 range: a /8 (`10.0.0.0/8` is the largest private network).
+const WIDEST_TRUSTED_V4: u8 = 8;
+/// The widest trusted IPv6 range: a /16 (wider ones take in whole regional registries).
+const WIDEST_TRUSTED_V6: u8 = 16;
 
 #[cfg(test)]
 mod tests {
@@ -117,6 +133,22 @@ mod tests {
 
     fn file(text: &str) -> Settings {
         Settings::from_toml(text).expect("valid settings")
+    }
+
+    #[test]
+    fn a_trusted_range_wider_than_a_network_one_controls_is_refused() {
+        for wide in ["0.0.0.0/0", "0.0.0.0/1", "8.0.0.0/7", "::/0", "2000::/3"] {
+            let error = parse_cidr(wide).expect_err(wide);
+            assert!(error.contains("too wide to trust"), "{wide}: {error}");
+        }
+        for fine in [
+            "10.0.0.0/8",
+            "198.51.100.0/24",
+            "2400:cb00::/32",
+            "2001::/16",
+        ] {
+            assert!(parse_cidr(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

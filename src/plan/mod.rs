@@ -26,7 +26,8 @@ use ztaudit_policy::Catalogue;
 use ztaudit_settings::{AccountSettings, FailOn, Settings, Suppression, FILE_NAME};
 
 use crate::cli::{
-    AccountArgs, AwsArgs, CollectArgs, DiffArgs, LintArgs, MergeArgs, PlanArgs, ScanArgs,
+    AccountArgs, AwsArgs, CollectArgs, DiffArgs, EvaluationArgs, LintArgs, MergeArgs, PlanArgs,
+    ReportArgs, ScanArgs,
 };
 use crate::collect::CollectOptions;
 use crate::error::AppError;
@@ -184,7 +185,8 @@ impl Source {
 
 /// `ztaudit scan`: flags over `ztaudit.toml`, then the checks, the baseline and the outputs.
 fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
-    let flags = scan_flags(&args)?;
+    let mut flags = evaluation_flags(&args.evaluation)?;
+    flags.accounts = account_flags(&args.accounts);
     let shard = args.accounts.shard.clone();
     let snapshots = args.snapshot.clone();
     let aws = &args.aws;
@@ -202,15 +204,9 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
     };
     report_plan(
         ReportRequest {
-            config: args.config.as_deref(),
+            evaluation: &args.evaluation,
             flags,
-            baseline: args.baseline,
-            fail_on_new: args.fail_on_new,
-            formats: &args.formats,
-            output: args.output.as_deref(),
-            output_dir: args.output_dir.as_deref(),
-            force: args.force,
-            width: args.width,
+            report: &args.report,
             stats: args.aws.stats,
         },
         source,
@@ -218,25 +214,14 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
     )
 }
 
-/// `ztaudit plan`: the plans are the source; everything else is planned as for a scan.
+/// `ztaudit plan`: the plans are the source; everything else is planned as for a scan, with
+/// the same settings.
 fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
-    let flags = Settings {
-        fail_on: args.fail_on,
-        checks: check_patterns(&args.checks)?,
-        skip_checks: check_patterns(&args.skip_checks)?,
-        ..Settings::default()
-    };
     report_plan(
         ReportRequest {
-            config: args.config.as_deref(),
-            flags,
-            baseline: args.baseline,
-            fail_on_new: args.fail_on_new,
-            formats: &args.formats,
-            output: args.output.as_deref(),
-            output_dir: args.output_dir.as_deref(),
-            force: args.force,
-            width: args.width,
+            evaluation: &args.evaluation,
+            flags: evaluation_flags(&args.evaluation)?,
+            report: &args.report,
             stats: false,
         },
         |_: &Settings| Ok(Source::TerraformPlans(args.plans)),
@@ -246,17 +231,10 @@ fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
 
 /// What a command that writes a report asks for, besides its source.
 struct ReportRequest<'a> {
-    config: Option<&'a Path>,
+    evaluation: &'a EvaluationArgs,
     /// The settings its flags give, laid over the file's.
     flags: Settings,
-    baseline: Option<PathBuf>,
-    fail_on_new: bool,
-    formats: &'a [crate::cli::Format],
-    output: Option<&'a Path>,
-    output_dir: Option<&'a Path>,
-    force: bool,
-    /// `--width`, for the table.
-    width: Option<u16>,
+    report: &'a ReportArgs,
     stats: bool,
 }
 
@@ -267,7 +245,7 @@ fn report_plan(
     source: impl FnOnce(&Settings) -> Result<Source, AppError>,
     quiet: bool,
 ) -> Result<RunPlan, AppError> {
-    let file = settings_file(request.config)?;
+    let file = settings_file(request.evaluation.config.as_deref())?;
     let (settings_path, file_settings) = file.unzip();
     let settings = request.flags.over(file_settings.unwrap_or_default());
 
@@ -277,23 +255,18 @@ fn report_plan(
         settings.skip_checks.as_deref().unwrap_or_default(),
     )?;
     let config = settings.check_config();
-    let baseline = request.baseline.map(Baseline::load).transpose()?;
+    let baseline = request
+        .evaluation
+        .baseline
+        .clone()
+        .map(Baseline::load)
+        .transpose()?;
     let source = source(&settings)?;
 
     let mut inputs = source.inputs();
     inputs.extend(baseline.as_ref().map(|baseline| baseline.file.as_path()));
     inputs.extend(settings_path.as_deref());
-    let formats: Vec<Format> = request.formats.iter().copied().map(Format::from).collect();
-    let outputs = Outputs::report(
-        ReportDestinations {
-            formats: &formats,
-            output: request.output,
-            output_dir: request.output_dir,
-            force: request.force,
-            width: WidthSources::of_this_process(request.width),
-        },
-        &inputs,
-    )?;
+    let outputs = report_outputs(request.report, &inputs)?;
 
     let suppressions = settings_path
         .filter(|_| !settings.suppressions.is_empty())
@@ -310,7 +283,7 @@ fn report_plan(
         },
         gate: Gate {
             fail_on: settings.fail_on.unwrap_or(FailOn::Critical),
-            only_new: request.fail_on_new,
+            only_new: request.evaluation.fail_on_new,
         },
         outputs,
         feedback: Feedback {
@@ -410,17 +383,7 @@ fn diff_plan(args: DiffArgs, quiet: bool) -> RunPlan {
 /// `ztaudit merge REPORT…`: the shards' reports, written and gated as one scan's.
 fn merge_plan(args: MergeArgs, quiet: bool) -> Result<RunPlan, AppError> {
     let source = Source::ShardReports(args.reports);
-    let formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
-    let outputs = Outputs::report(
-        ReportDestinations {
-            formats: &formats,
-            output: args.output.as_deref(),
-            output_dir: args.output_dir.as_deref(),
-            force: args.force,
-            width: WidthSources::of_this_process(args.width),
-        },
-        &source.inputs(),
-    )?;
+    let outputs = report_outputs(&args.report, &source.inputs())?;
     Ok(RunPlan {
         source,
         evaluation: nothing_evaluated(),
@@ -435,6 +398,21 @@ fn merge_plan(args: MergeArgs, quiet: bool) -> Result<RunPlan, AppError> {
             stats: false,
         },
     })
+}
+
+/// The outputs `ReportArgs` ask for, none of which may replace one of `inputs`.
+fn report_outputs(args: &ReportArgs, inputs: &[&Path]) -> Result<Outputs, AppError> {
+    let formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
+    Outputs::report(
+        ReportDestinations {
+            formats: &formats,
+            output: args.output.as_deref(),
+            output_dir: args.output_dir.as_deref(),
+            force: args.force,
+            width: WidthSources::of_this_process(args.width),
+        },
+        inputs,
+    )
 }
 
 /// `--snapshot`: one file as it always was; several, or a folder (its `*.json` files, in
@@ -507,9 +485,9 @@ fn settings_file(config: Option<&Path>) -> Result<Option<(PathBuf, Settings)>, A
     Ok(Some((path, settings)))
 }
 
-/// The settings `scan`'s flags give: a layer laid over the file's. A repeatable flag given
-/// no time gives nothing, and the file (or the default) decides.
-fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
+/// The settings the evaluation flags of `scan` and `plan` give: a layer laid over the file's.
+/// A repeatable flag given no time gives nothing, and the file (or the default) decides.
+fn evaluation_flags(args: &EvaluationArgs) -> Result<Settings, AppError> {
     Ok(Settings {
         fail_on: args.fail_on,
         checks: check_patterns(&args.checks)?,
@@ -519,8 +497,7 @@ fn scan_flags(args: &ScanArgs) -> Result<Settings, AppError> {
         trust_cloudflare: args.trust_cloudflare.then_some(true),
         sensitive_actions: sensitive_actions_flag(&args.sensitive_actions)?,
         environment_tag_keys: given(&args.environment_tag_keys),
-        accounts: account_flags(&args.accounts),
-        suppressions: Vec::new(),
+        ..Settings::default()
     })
 }
 

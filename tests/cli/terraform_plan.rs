@@ -196,3 +196,29 @@ fn a_malformed_plan_is_a_one_line_error() {
         .code(2)
         .stderr(predicate::str::contains("cannot read"));
 }
+
+/// `plan` takes the evaluation settings `scan` takes, so a plan is judged as a scan of the
+/// same account would be: the guide's group opens port 80, an administrative door only when
+/// `--admin-port 80` says so.
+#[test]
+fn a_plan_is_judged_with_the_settings_a_scan_takes() {
+    let judged = |extra: &[&str]| {
+        let output = ztaudit()
+            .arg("plan")
+            .arg(plan_fixture("guide-security-group.json"))
+            .args(["--format", "json", "--fail-on", "never"])
+            .args(extra)
+            .output()
+            .expect("ztaudit runs");
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let report = stdout_json(&output);
+        the_plan_finding(&report, "ZT301", "aws_security_group.web")["status"].clone()
+    };
+    assert_eq!(judged(&[]), "PASS");
+    assert_eq!(judged(&["--admin-port", "80"]), "FAIL");
+    // A trusted range narrower than the rule's source does not make it acceptable.
+    assert_eq!(
+        judged(&["--admin-port", "80", "--trusted-cidr", "198.51.100.0/24"]),
+        "FAIL"
+    );
+}
