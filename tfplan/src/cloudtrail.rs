@@ -29,8 +29,8 @@
 use std::collections::BTreeMap;
 
 use ztaudit_checks::snapshot::{
-    Account, AdvancedEventSelector, AdvancedFieldSelector, AwsResource,
-    ClassicEventSelector, EventSelectors, Trail, TrailStatus,
+    Account, AdvancedEventSelector, AdvancedFieldSelector, AwsResource, ClassicEventSelector,
+    EventSelectors, Trail, TrailStatus,
 };
 use ztaudit_checks::Collected;
 
@@ -182,7 +182,8 @@ fn selectors(m: &mut Mapping<'_>, planned: &Planned<'_>) -> EventSelectors {
                 .collect(),
             Known::Value(_) | Known::Unknown => {
                 m.unknown(planned, "event_selector.exclude_management_event_sources");
-                m.case.pick(Vec::new(), vec!["known after apply".to_owned()])
+                m.case
+                    .pick(Vec::new(), vec!["known after apply".to_owned()])
             }
         };
         selectors.classic.push(ClassicEventSelector {
@@ -192,7 +193,9 @@ fn selectors(m: &mut Mapping<'_>, planned: &Planned<'_>) -> EventSelectors {
         });
     }
     for block in advanced {
-        selectors.advanced.push(advanced_selector(m, planned, block));
+        selectors
+            .advanced
+            .push(advanced_selector(m, planned, block));
     }
     selectors
 }

@@ -46,7 +46,8 @@ const SQS: &str = "aws_sqs_queue";
 const STATE_MACHINE: &str = "aws_sfn_state_machine";
 
 /// The pattern an unknown `event_pattern` stands for at best.
-const GUARDDUTY_PATTERN: &str = r#"{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}"#;
+const GUARDDUTY_PATTERN: &str =
+    r#"{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}"#;
 
 /// The finding events ZT701 asks a rule to route.
 const FINDING_EVENTS: [(&str, &str); 2] = [
@@ -170,29 +171,38 @@ pub fn map(m: &mut Mapping<'_>) {
             m.unknown(planned, "arn");
             *entry = Collected::Error(CallError::not_in_plan(
                 "events",
-                format!("the target {}, whose ARN only apply decides", planned.address),
+                format!(
+                    "the target {}, whose ARN only apply decides",
+                    planned.address
+                ),
             ));
             continue;
         };
-        let role_arn = planned.known_str("role_arn").map(str::to_owned).or_else(|| {
-            match m.referenced(planned, "role_arn", &["aws_iam_role"]).as_slice() {
-                [role] => Some(crate::iam::role_arn(m, role)),
-                _ => None,
-            }
-        });
-        let automation_document = arn
-            .split_once(":automation-definition/")
-            .map(|(_, definition)| {
-                let name = definition.split(':').next().unwrap_or(definition);
-                if documents.contains(&name) {
-                    Collected::Ok(true)
-                } else {
-                    Collected::Error(CallError::not_in_plan(
-                        "ssm",
-                        format!("SSM document {name}, which the plan does not declare"),
-                    ))
+        let role_arn = planned
+            .known_str("role_arn")
+            .map(str::to_owned)
+            .or_else(|| {
+                match m
+                    .referenced(planned, "role_arn", &["aws_iam_role"])
+                    .as_slice()
+                {
+                    [role] => Some(crate::iam::role_arn(m, role)),
+                    _ => None,
                 }
             });
+        let automation_document =
+            arn.split_once(":automation-definition/")
+                .map(|(_, definition)| {
+                    let name = definition.split(':').next().unwrap_or(definition);
+                    if documents.contains(&name) {
+                        Collected::Ok(true)
+                    } else {
+                        Collected::Error(CallError::not_in_plan(
+                            "ssm",
+                            format!("SSM document {name}, which the plan does not declare"),
+                        ))
+                    }
+                });
         let target = EventTarget {
             id: planned
                 .known_str("target_id")
@@ -200,9 +210,7 @@ pub fn map(m: &mut Mapping<'_>) {
                 .to_owned(),
             arn,
             role_arn,
-            automation_assume_role: planned
-                .known_str("input")
-                .and_then(automation_assume_role),
+            automation_assume_role: planned.known_str("input").and_then(automation_assume_role),
             automation_document,
         };
         if let Collected::Ok(list) = entry {
@@ -427,7 +435,12 @@ fn target_arn(m: &Mapping<'_>, planned: &Planned<'_>, kind: Kind) -> String {
         ),
         Kind::Sns => m.arn_of(planned, "sns", region, &name()),
         Kind::Sqs => m.arn_of(planned, "sqs", region, &name()),
-        Kind::StateMachine => m.arn_of(planned, "states", region, &format!("stateMachine:{}", name())),
+        Kind::StateMachine => m.arn_of(
+            planned,
+            "states",
+            region,
+            &format!("stateMachine:{}", name()),
+        ),
     }
 }
 
@@ -447,7 +460,9 @@ fn function_role(m: &Mapping<'_>, planned: &Planned<'_>) -> Option<String> {
 fn role_outside(m: &Mapping<'_>, function: &Planned<'_>) -> Option<String> {
     let name = function_name(function);
     let Some(role_arn) = function_role(m, function) else {
-        return Some(format!("the role of lambda {name}, which only apply decides"));
+        return Some(format!(
+            "the role of lambda {name}, which only apply decides"
+        ));
     };
     let Collected::Ok(authorization) = &m.snapshot.global.iam.authorization else {
         return Some(format!(

@@ -166,9 +166,7 @@ fn paths_between(
     } else {
         Collected::Ok(Vec::new())
     };
-    let accepters: Vec<&Planned<'_>> = m
-        .of_type("aws_vpc_peering_connection_accepter")
-        .collect();
+    let accepters: Vec<&Planned<'_>> = m.of_type("aws_vpc_peering_connection_accepter").collect();
     let declared: Vec<&Planned<'_>> = m
         .of_type("aws_vpc_peering_connection")
         .filter(|planned| planned.region == region)
@@ -188,13 +186,19 @@ fn paths_between(
             return (
                 Collected::Error(CallError::not_in_plan(
                     "ec2",
-                    format!("the VPCs {} connects, which only apply decides", planned.address),
+                    format!(
+                        "the VPCs {} connects, which only apply decides",
+                        planned.address
+                    ),
                 )),
                 attachments,
             );
         };
         let planned_vpc = |id: &str| id_of.values().any(|known| known == id);
-        if let Some(outside) = [&requester, &accepter].into_iter().find(|id| !planned_vpc(id)) {
+        if let Some(outside) = [&requester, &accepter]
+            .into_iter()
+            .find(|id| !planned_vpc(id))
+        {
             // Its environment, and so whether this is a path to production, is not in the plan.
             return (
                 Collected::Error(CallError::not_in_plan(
@@ -209,10 +213,13 @@ fn paths_between(
         }
         let accepted_by_accepter = accepters.iter().any(|accepter| {
             accepter.values.get("auto_accept").bool() == Known::Value(Some(true))
-                && m
-                    .referenced(accepter, "vpc_peering_connection_id", &["aws_vpc_peering_connection"])
-                    .iter()
-                    .any(|peering| peering.address == planned.address)
+                && m.referenced(
+                    accepter,
+                    "vpc_peering_connection_id",
+                    &["aws_vpc_peering_connection"],
+                )
+                .iter()
+                .any(|peering| peering.address == planned.address)
         });
         let auto_accept = match planned.values.get("auto_accept").bool() {
             Known::Value(accept) => accept.unwrap_or(false),

@@ -804,7 +804,13 @@ fn trail_values(name: &str, multi_region: bool, validation: bool, kms: Option<&s
         "advanced_event_selector": []})
 }
 
-fn live_trail(name: &str, multi_region: bool, validation: bool, kms: Option<&str>, logging: bool) -> Value {
+fn live_trail(
+    name: &str,
+    multi_region: bool,
+    validation: bool,
+    kms: Option<&str>,
+    logging: bool,
+) -> Value {
     let mut trail = json!({"arn": format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
         "name": name, "home_region": REGION, "multi_region": multi_region,
         "log_file_validation": validation, "s3_bucket_name": "trail-logs",
@@ -822,8 +828,16 @@ fn cloudtrail_trails() {
     let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let text = plan(
         &[
-            ("aws_cloudtrail", "main", trail_values("main", true, true, Some(key))),
-            ("aws_cloudtrail", "local", trail_values("local", false, false, None)),
+            (
+                "aws_cloudtrail",
+                "main",
+                trail_values("main", true, true, Some(key)),
+            ),
+            (
+                "aws_cloudtrail",
+                "local",
+                trail_values("local", false, false, None),
+            ),
         ],
         &[],
     );
@@ -867,7 +881,11 @@ fn cloudtrail_trails() {
 #[test]
 fn cloudtrail_region_coverage_is_not_failed_on_part_of_the_account() {
     let text = plan(
-        &[("aws_cloudtrail", "local", trail_values("local", false, true, None))],
+        &[(
+            "aws_cloudtrail",
+            "local",
+            trail_values("local", false, true, None),
+        )],
         &[],
     );
     let mapped = map_plan(&text).expect("a plan");
@@ -974,7 +992,12 @@ fn eventbridge_rules_and_their_targets() {
         agree(
             &text,
             &live,
-            &[("ZT701", "aws_cloudwatch_event_rule.findings", account, expected)],
+            &[(
+                "ZT701",
+                "aws_cloudwatch_event_rule.findings",
+                account,
+                expected,
+            )],
         );
     }
 }
@@ -999,8 +1022,14 @@ fn eventbridge_on_part_of_the_account() {
         )
     };
     for (outside, kind) in [
-        (format!("arn:aws:sns:{REGION}:{ACCOUNT}:oncall"), "SNS topic"),
-        (format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:elsewhere"), "Lambda function"),
+        (
+            format!("arn:aws:sns:{REGION}:{ACCOUNT}:oncall"),
+            "SNS topic",
+        ),
+        (
+            format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:elsewhere"),
+            "Lambda function",
+        ),
     ] {
         let resources = [
             rule("findings", Some(GUARDDUTY_PATTERN)),
@@ -1026,7 +1055,11 @@ fn eventbridge_on_part_of_the_account() {
 
     let resources = [
         rule("nightly", None),
-        target("report", "nightly", &format!("arn:aws:sns:{REGION}:{ACCOUNT}:report")),
+        target(
+            "report",
+            "nightly",
+            &format!("arn:aws:sns:{REGION}:{ACCOUNT}:report"),
+        ),
     ];
     let resources: Vec<(&str, &str, Value)> = resources
         .iter()
@@ -1039,7 +1072,11 @@ fn eventbridge_on_part_of_the_account() {
         .collect();
     assert_eq!(response.len(), 1, "{response:?}");
     assert_eq!(response[0].status, Status::NotApplicable, "{response:?}");
-    assert!(response[0].message.contains("outside it"), "{}", response[0].message);
+    assert!(
+        response[0].message.contains("outside it"),
+        "{}",
+        response[0].message
+    );
 }
 
 /// The environment checks read the planned VPCs' tags as a scan reads the live ones: a
@@ -1065,9 +1102,7 @@ fn vpc_environment_tags() {
         ],
         &[],
     );
-    let live_vpc = |id: &str, environment: &str| {
-        json!({"id": id, "cidr_block": "10.0.0.0/16", "tags": {"Environment": environment}})
-    };
+    let live_vpc = |id: &str, environment: &str| json!({"id": id, "cidr_block": "10.0.0.0/16", "tags": {"Environment": environment}});
     let live = snapshot(
         json!({"ec2": {
             "vpcs": {"ok": [live_vpc("vpc-1", "production"), live_vpc("vpc-2", "staging"),
