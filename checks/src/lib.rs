@@ -23,7 +23,8 @@ pub mod snapshot;
 
 mod automation;
 mod data;
-mod event_pattern;
+/// EventBridge event patterns, as ZT701 reads them (also for a plan's rules).
+pub mod event_pattern;
 mod governance;
 mod identity;
 mod networks;

@@ -69,14 +69,7 @@ pub fn map(m: &mut Mapping<'_>) {
     let partition = m.snapshot.partition.clone();
     let account = m.snapshot.account.clone();
     let arn = |planned: &Planned<'_>, service_path: &str| {
-        planned
-            .known_str("arn")
-            .map(str::to_owned)
-            .unwrap_or_else(|| {
-                let path = planned.known_str("path").unwrap_or("/");
-                let name = planned.known_str("name").unwrap_or(planned.address);
-                format!("arn:{partition}:iam::{account}:{service_path}{path}{name}")
-            })
+        principal_arn(&partition, &account, planned, service_path)
     };
     let name = |planned: &Planned<'_>| {
         planned
@@ -270,6 +263,29 @@ pub fn map(m: &mut Mapping<'_>) {
     auth.roles.sort_by(|a, b| a.name.cmp(&b.name));
     auth.policies.sort_by(|a, b| a.name.cmp(&b.name));
     m.snapshot.global.iam.authorization = Collected::Ok(auth);
+}
+
+/// The ARN a planned role has, or will be given (what a Lambda function's `role` names).
+pub(crate) fn role_arn(m: &Mapping<'_>, planned: &Planned<'_>) -> String {
+    principal_arn(&m.snapshot.partition, &m.snapshot.account, planned, "role")
+}
+
+/// A planned principal's or policy's ARN: known, else
+/// `arn:PARTITION:iam::ACCOUNT:{service_path}{path}{name}`.
+fn principal_arn(
+    partition: &str,
+    account: &str,
+    planned: &Planned<'_>,
+    service_path: &str,
+) -> String {
+    planned
+        .known_str("arn")
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let path = planned.known_str("path").unwrap_or("/");
+            let name = planned.known_str("name").unwrap_or(planned.address);
+            format!("arn:{partition}:iam::{account}:{service_path}{path}{name}")
+        })
 }
 
 /// The principals and policies, found by name, address and index in constant time: a plan of

@@ -2,7 +2,7 @@
 //!
 //! [`map_plan`] reads the JSON of `terraform show -json PLANFILE` ([`plan`]) and maps the state
 //! it plans into the [`Snapshot`] model the checks read, one file per resource family
-//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`], [`config`], [`flowlogs`]). Checks stay pure functions of a snapshot; what a plan adds
+//! ([`network`], [`iam`], [`s3`], [`ebs`], [`rds`], [`kms`], [`elb`], [`guardduty`], [`securityhub`], [`config`], [`flowlogs`], [`cloudtrail`], [`events`]). Checks stay pure functions of a snapshot; what a plan adds
 //! is handled around them:
 //!
 //! - **Values unknown until apply.** The mapper builds two snapshots: in [`Case::Best`] every
@@ -25,9 +25,11 @@
 //! is then UNDECIDED, never FAIL (see [`Mapping::account_known`]). The region of each resource is its provider configuration's constant
 //! `region`, else [`plan::DEFAULT_REGION`].
 
+pub mod cloudtrail;
 pub mod config;
 pub mod ebs;
 pub mod elb;
+pub mod events;
 pub mod flowlogs;
 pub mod guardduty;
 pub mod iam;
@@ -157,6 +159,8 @@ pub fn map(plan: &Plan) -> MappedPlan {
         securityhub::map(&mut mapping);
         config::map(&mut mapping);
         flowlogs::map(&mut mapping);
+        cloudtrail::map(&mut mapping);
+        events::map(&mut mapping);
         let (snapshot, found) = mapping.finish();
         merge_origins(&mut origins, found);
         snapshot

@@ -157,6 +157,23 @@ impl<'p> Node<'p> {
         }
     }
 
+    /// The known string entries of a map (`tags`); an unknown map, or unknown entries, are
+    /// left out.
+    pub fn known_string_map(self) -> Vec<(&'p str, &'p str)> {
+        if self.is_unknown() {
+            return Vec::new();
+        }
+        self.value
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .filter(|(key, _)| !self.get(key).is_unknown())
+                    .filter_map(|(key, value)| Some((key.as_str(), value.as_str()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The strings of a list that are known; the unknown ones (and an unknown list) are left
     /// out, for lists whose unknown members have no best or worst value to stand for them.
     pub fn known_strings(self) -> Vec<&'p str> {

@@ -18,8 +18,9 @@ pub fn evaluate_plan(
     let best = evaluate(checks, &mapped.best, config);
     let worst = evaluate(checks, &mapped.worst, config);
     let mut joined = join(best, worst, &mapped.origins);
-    for (_, finding) in &mut joined {
+    for (occurrence, finding) in &mut joined {
         no_pass_from_part_of_the_account(finding);
+        no_fail_on_what_the_plan_does_not_declare(finding, &mapped.origins, *occurrence);
     }
     attribute(joined, &mapped.origins)
 }
@@ -37,6 +38,33 @@ fn no_pass_from_part_of_the_account(finding: &mut Finding) {
         finding.message = format!(
             "{}, among the principals the plan declares; a plan holds only part of the \
              account's IAM, so paths through the rest are not ruled out",
+            finding.message
+        );
+    }
+}
+
+/// Checks whose FAIL says a region lacks something of which an account may have several: a
+/// trail that covers it (ZT602), a rule that routes findings to a response (ZT701). A plan
+/// declares only some of the account's trails and rules, so such a FAIL holds on a plan only
+/// where a resource of the plan answers for the verdict (a multi-region trail listed in the
+/// region, a rule whose pattern matches findings): its defect is then in the plan.
+const FAIL_NEEDS_A_PLANNED_SUBJECT: &[&str] = &["ZT602", "ZT701"];
+
+/// A FAIL of [`FAIL_NEEDS_A_PLANNED_SUBJECT`] that no planned resource answers for becomes
+/// NOT_APPLICABLE, saying why: what the plan lacks may be outside it.
+fn no_fail_on_what_the_plan_does_not_declare(
+    finding: &mut Finding,
+    origins: &Origins,
+    occurrence: usize,
+) {
+    if finding.status == Status::Fail
+        && FAIL_NEEDS_A_PLANNED_SUBJECT.contains(&&*finding.check_id)
+        && origins.of_finding(finding, occurrence).is_none()
+    {
+        finding.status = Status::NotApplicable;
+        finding.message = format!(
+            "{}, among the resources the plan declares; a plan holds only part of the \
+             account, and what answers for this may be outside it",
             finding.message
         );
     }

@@ -775,3 +775,375 @@ fn vpc_flow_logs() {
         ],
     );
 }
+
+/// The statuses of `check` on the plan's `address`.
+fn on_plan(plan_text: &str, check: &str, address: &str) -> Vec<(Status, String)> {
+    let mapped = map_plan(plan_text).expect("a plan");
+    evaluate_plan(&mapped, CHECKS, &CheckConfig::default())
+        .into_iter()
+        .filter(|f| f.check_id == check && f.resource == address)
+        .map(|f| (f.status, f.message))
+        .collect()
+}
+
+/// The statuses of `check` on the snapshot's resources whose id ends with `id_end`.
+fn on_live(live: &Snapshot, check: &str, id_end: &str) -> Vec<Status> {
+    evaluate(CHECKS, live, &CheckConfig::default())
+        .into_iter()
+        .filter(|f| f.check_id == check && f.resource.ends_with(id_end))
+        .map(|f| f.status)
+        .collect()
+}
+
+fn trail_values(name: &str, multi_region: bool, validation: bool, kms: Option<&str>) -> Value {
+    json!({"name": name, "arn": format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
+        "s3_bucket_name": "trail-logs", "is_multi_region_trail": multi_region,
+        "enable_logging": true, "enable_log_file_validation": validation, "kms_key_id": kms,
+        "event_selector": [{"read_write_type": "All", "include_management_events": true,
+            "exclude_management_event_sources": []}],
+        "advanced_event_selector": []})
+}
+
+fn live_trail(
+    name: &str,
+    multi_region: bool,
+    validation: bool,
+    kms: Option<&str>,
+    logging: bool,
+) -> Value {
+    let mut trail = json!({"arn": format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
+        "name": name, "home_region": REGION, "multi_region": multi_region,
+        "log_file_validation": validation, "s3_bucket_name": "trail-logs",
+        "status": {"ok": {"is_logging": logging}},
+        "event_selectors": {"ok": {"classic": [{"read_write_type": "All",
+            "include_management_events": true}]}}});
+    if let Some(key) = kms {
+        trail["kms_key_id"] = json!(key);
+    }
+    trail
+}
+
+#[test]
+fn cloudtrail_trails() {
+    let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let text = plan(
+        &[
+            (
+                "aws_cloudtrail",
+                "main",
+                trail_values("main", true, true, Some(key)),
+            ),
+            (
+                "aws_cloudtrail",
+                "local",
+                trail_values("local", false, false, None),
+            ),
+        ],
+        &[],
+    );
+    let live = snapshot(
+        json!({"cloudtrail": {"trails": {"ok": [
+            live_trail("local", false, false, None, true),
+            live_trail("main", true, true, Some(key), true)]}}}),
+        json!({}),
+    );
+    let account = "cloudtrail:eu-west-1:123456789012:account";
+    agree(
+        &text,
+        &live,
+        &[
+            ("ZT602", "aws_cloudtrail.main", account, Status::Pass),
+            ("ZT603", "aws_cloudtrail.main", "trail/main", Status::Pass),
+            ("ZT603", "aws_cloudtrail.local", "trail/local", Status::Fail),
+            ("ZT604", "aws_cloudtrail.main", "trail/main", Status::Pass),
+            ("ZT604", "aws_cloudtrail.local", "trail/local", Status::Fail),
+        ],
+    );
+
+    // A planned multi-region trail that does not log is the plan's defect: FAIL, as live.
+    let mut stopped = trail_values("main", true, true, Some(key));
+    stopped["enable_logging"] = json!(false);
+    let text = plan(&[("aws_cloudtrail", "main", stopped)], &[]);
+    let live = snapshot(
+        json!({"cloudtrail": {"trails": {"ok": [live_trail("main", true, true, Some(key), false)]}}}),
+        json!({}),
+    );
+    agree(
+        &text,
+        &live,
+        &[("ZT602", "aws_cloudtrail.main", account, Status::Fail)],
+    );
+}
+
+/// A plan holds only some of the account's trails: where it declares no multi-region trail,
+/// a trail outside it may cover the region, so ZT602 is NOT_APPLICABLE on the plan, where a
+/// live account with only that trail FAILs. No trail at all: NOT_APPLICABLE too.
+#[test]
+fn cloudtrail_region_coverage_is_not_failed_on_part_of_the_account() {
+    let text = plan(
+        &[(
+            "aws_cloudtrail",
+            "local",
+            trail_values("local", false, true, None),
+        )],
+        &[],
+    );
+    let mapped = map_plan(&text).expect("a plan");
+    let findings = evaluate_plan(&mapped, CHECKS, &CheckConfig::default());
+    let coverage: Vec<_> = findings.iter().filter(|f| f.check_id == "ZT602").collect();
+    assert_eq!(coverage.len(), 1, "{coverage:?}");
+    assert_eq!(coverage[0].status, Status::NotApplicable, "{coverage:?}");
+    assert!(
+        coverage[0].message.contains("only single-region: local")
+            && coverage[0].message.contains("outside it"),
+        "{}",
+        coverage[0].message
+    );
+    let live = snapshot(
+        json!({"cloudtrail": {"trails": {"ok": [live_trail("local", false, true, None, true)]}}}),
+        json!({}),
+    );
+    assert_eq!(
+        on_live(&live, "ZT602", "cloudtrail:eu-west-1:123456789012:account"),
+        [Status::Fail]
+    );
+
+    let text = plan(&[("aws_vpc", "main", json!({"id": "vpc-1"}))], &[]);
+    let mapped = map_plan(&text).expect("a plan");
+    for finding in evaluate_plan(&mapped, CHECKS, &CheckConfig::default())
+        .iter()
+        .filter(|f| ["ZT602", "ZT603", "ZT604", "ZT701"].contains(&&*f.check_id))
+    {
+        assert_eq!(finding.status, Status::NotApplicable, "{finding:?}");
+    }
+}
+
+const GUARDDUTY_PATTERN: &str =
+    r#"{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}"#;
+
+/// A rule routing GuardDuty findings to a function whose role has `policy` inline, as a plan
+/// (the target and the function joined by reference) and as a snapshot.
+fn responder(policy: &str) -> (String, Snapshot) {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/responder");
+    let function_arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:respond");
+    let rule_arn = format!("arn:aws:events:{REGION}:{ACCOUNT}:rule/findings");
+    let text = plan(
+        &[
+            (
+                "aws_cloudwatch_event_rule",
+                "findings",
+                json!({"name": "findings", "arn": rule_arn, "event_pattern": GUARDDUTY_PATTERN,
+                    "state": "ENABLED", "event_bus_name": "default"}),
+            ),
+            (
+                "aws_cloudwatch_event_target",
+                "respond",
+                json!({"rule": "findings", "target_id": "respond", "event_bus_name": "default"}),
+            ),
+            (
+                "aws_lambda_function",
+                "respond",
+                json!({"function_name": "respond"}),
+            ),
+            (
+                "aws_iam_role",
+                "responder",
+                json!({"name": "responder", "path": "/", "assume_role_policy": trust,
+                    "inline_policy": [{"name": "contain", "policy": policy}]}),
+            ),
+        ],
+        &[
+            (
+                "aws_cloudwatch_event_target.respond",
+                json!({"arn": {"references": ["aws_lambda_function.respond.arn",
+                    "aws_lambda_function.respond"]}}),
+            ),
+            (
+                "aws_lambda_function.respond",
+                json!({"role": {"references": ["aws_iam_role.responder.arn",
+                    "aws_iam_role.responder"]}}),
+            ),
+        ],
+    );
+    let live = snapshot(
+        json!({
+            "events": {"rules": {"ok": [{"name": "findings", "arn": rule_arn, "state": "ENABLED",
+                "event_pattern": GUARDDUTY_PATTERN,
+                "targets": {"ok": [{"id": "respond", "arn": function_arn}]}}]}},
+            "lambda": {"functions": {"ok": [{"name": "respond", "arn": function_arn,
+                "role": role_arn}]}}}),
+        json!({"iam": {"authorization": {"ok": {"users": [], "groups": [], "policies": [],
+            "roles": [{"name": "responder", "arn": role_arn, "assume_role_policy": trust,
+                "inline_policies": [{"name": "contain", "document": policy}],
+                "attached_policies": [], "instance_profiles": [],
+                "permissions_boundary": {"ok": null}}]}}}}),
+    );
+    (text, live)
+}
+
+#[test]
+fn eventbridge_rules_and_their_targets() {
+    let account = "events:eu-west-1:123456789012:account";
+    let contain = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:UpdateAccessKey","Resource":"*"}]}"#;
+    let logs_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}"#;
+    for (policy, expected) in [(contain, Status::Pass), (logs_only, Status::Fail)] {
+        let (text, live) = responder(policy);
+        agree(
+            &text,
+            &live,
+            &[(
+                "ZT701",
+                "aws_cloudwatch_event_rule.findings",
+                account,
+                expected,
+            )],
+        );
+    }
+}
+
+/// A planned rule whose target is outside the plan is UNDECIDED, never a PASS on faith nor a
+/// FAIL; a region where no planned rule routes findings is NOT_APPLICABLE.
+#[test]
+fn eventbridge_on_part_of_the_account() {
+    let rule = |name: &str, pattern: Option<&str>| {
+        (
+            "aws_cloudwatch_event_rule",
+            name.to_owned(),
+            json!({"name": name, "event_pattern": pattern, "state": "ENABLED",
+                "schedule_expression": pattern.map_or(Some("rate(1 day)"), |_| None)}),
+        )
+    };
+    let target = |name: &str, rule: &str, arn: &str| {
+        (
+            "aws_cloudwatch_event_target",
+            name.to_owned(),
+            json!({"rule": rule, "arn": arn, "target_id": name}),
+        )
+    };
+    for (outside, kind) in [
+        (
+            format!("arn:aws:sns:{REGION}:{ACCOUNT}:oncall"),
+            "SNS topic",
+        ),
+        (
+            format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:elsewhere"),
+            "Lambda function",
+        ),
+    ] {
+        let resources = [
+            rule("findings", Some(GUARDDUTY_PATTERN)),
+            target("out", "findings", &outside),
+        ];
+        let resources: Vec<(&str, &str, Value)> = resources
+            .iter()
+            .map(|(t, n, v)| (*t, n.as_str(), v.clone()))
+            .collect();
+        let found = on_plan(
+            &plan(&resources, &[]),
+            "ZT701",
+            "aws_cloudwatch_event_rule.findings",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, Status::Undecided, "{found:?}");
+        assert!(
+            found[0].1.contains(kind) && found[0].1.contains(&outside),
+            "{}",
+            found[0].1
+        );
+    }
+
+    let resources = [
+        rule("nightly", None),
+        target(
+            "report",
+            "nightly",
+            &format!("arn:aws:sns:{REGION}:{ACCOUNT}:report"),
+        ),
+    ];
+    let resources: Vec<(&str, &str, Value)> = resources
+        .iter()
+        .map(|(t, n, v)| (*t, n.as_str(), v.clone()))
+        .collect();
+    let mapped = map_plan(&plan(&resources, &[])).expect("a plan");
+    let response: Vec<_> = evaluate_plan(&mapped, CHECKS, &CheckConfig::default())
+        .into_iter()
+        .filter(|f| f.check_id == "ZT701")
+        .collect();
+    assert_eq!(response.len(), 1, "{response:?}");
+    assert_eq!(response[0].status, Status::NotApplicable, "{response:?}");
+    assert!(
+        response[0].message.contains("outside it"),
+        "{}",
+        response[0].message
+    );
+}
+
+/// The environment checks read the planned VPCs' tags as a scan reads the live ones: a
+/// staging VPC peered with production FAILs ZT310, a test VPC with no path PASSes, and the
+/// account holding both FAILs ZT801. A peering to a VPC the plan does not declare (its
+/// environment unknown) is UNDECIDED, never PASS.
+#[test]
+fn vpc_environment_tags() {
+    let vpc = |id: &str, environment: &str| {
+        json!({"id": id, "cidr_block": "10.0.0.0/16", "tags": {"Environment": environment},
+            "tags_all": {"Environment": environment}})
+    };
+    let text = plan(
+        &[
+            ("aws_vpc", "production", vpc("vpc-1", "production")),
+            ("aws_vpc", "staging", vpc("vpc-2", "staging")),
+            ("aws_vpc", "test", vpc("vpc-3", "test")),
+            (
+                "aws_vpc_peering_connection",
+                "staging",
+                json!({"id": "pcx-1", "vpc_id": "vpc-2", "peer_vpc_id": "vpc-1", "auto_accept": true}),
+            ),
+        ],
+        &[],
+    );
+    let live_vpc = |id: &str, environment: &str| json!({"id": id, "cidr_block": "10.0.0.0/16", "tags": {"Environment": environment}});
+    let live = snapshot(
+        json!({"ec2": {
+            "vpcs": {"ok": [live_vpc("vpc-1", "production"), live_vpc("vpc-2", "staging"),
+                live_vpc("vpc-3", "test")]},
+            "vpc_peering_connections": {"ok": [{"id": "pcx-1", "requester_vpc_id": "vpc-2",
+                "accepter_vpc_id": "vpc-1", "requester_region": REGION, "accepter_region": REGION,
+                "status": "active"}]},
+            "transit_gateway_attachments": {"ok": []},
+            "instances": {"ok": []}}}),
+        json!({"organizations": {"organization": {"ok": null}}}),
+    );
+    agree(
+        &text,
+        &live,
+        &[
+            ("ZT310", "aws_vpc.staging", "vpc/vpc-2", Status::Fail),
+            ("ZT310", "aws_vpc.test", "vpc/vpc-3", Status::Pass),
+        ],
+    );
+    let mapped = map_plan(&text).expect("a plan");
+    let workloads: Vec<Status> = evaluate_plan(&mapped, CHECKS, &CheckConfig::default())
+        .into_iter()
+        .filter(|f| f.check_id == "ZT801")
+        .map(|f| f.status)
+        .collect();
+    assert_eq!(workloads, [Status::Fail]);
+    assert_eq!(on_live(&live, "ZT801", ":account"), [Status::Fail]);
+
+    let text = plan(
+        &[
+            ("aws_vpc", "staging", vpc("vpc-2", "staging")),
+            (
+                "aws_vpc_peering_connection",
+                "elsewhere",
+                json!({"id": "pcx-2", "vpc_id": "vpc-2", "peer_vpc_id": "vpc-9", "auto_accept": true}),
+            ),
+        ],
+        &[],
+    );
+    let found = on_plan(&text, "ZT310", "aws_vpc.staging");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Status::Undecided, "{found:?}");
+    assert!(found[0].1.contains("vpc-9"), "{}", found[0].1);
+}

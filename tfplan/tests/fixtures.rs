@@ -42,7 +42,7 @@ fn rendered(name: &str) -> String {
 }
 
 /// Every plan fixture that maps.
-const FIXTURES: [&str; 14] = [
+const FIXTURES: [&str; 17] = [
     "security-groups.json",
     "guide-security-group.json",
     "s3-split.json",
@@ -57,6 +57,9 @@ const FIXTURES: [&str; 14] = [
     "flow-logs.json",
     "load-balancers.json",
     "modules-same-names.json",
+    "cloudtrail.json",
+    "eventbridge.json",
+    "vpc-environments.json",
 ];
 
 #[test]
@@ -72,6 +75,21 @@ fn the_guides_security_group() {
 #[test]
 fn s3_split_resources() {
     insta::assert_snapshot!(rendered("s3-split.json"));
+}
+
+#[test]
+fn cloudtrail_trails() {
+    insta::assert_snapshot!(rendered("cloudtrail.json"));
+}
+
+#[test]
+fn eventbridge_rules_and_targets() {
+    insta::assert_snapshot!(rendered("eventbridge.json"));
+}
+
+#[test]
+fn vpc_environments() {
+    insta::assert_snapshot!(rendered("vpc-environments.json"));
 }
 
 #[test]

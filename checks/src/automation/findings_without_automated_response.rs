@@ -5,7 +5,7 @@ use crate::identity::shared::{
     boundary_document, bounded_permission, first_few, permission, role_documents, Permission,
 };
 use crate::snapshot::{arn_account, Collected, EventRule, EventTarget};
-use crate::{CallError, CheckConfig, Findings, Snapshot};
+use crate::{CallError, CheckConfig, ErrorKind, Findings, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -47,6 +47,8 @@ declare_check! {
     ///   role, the containment actions it may call.
     /// - FAIL: there is none; the message names each matching rule that is disabled, has no
     ///   target, targets what does not exist, or runs with a role that cannot contain.
+    /// - UNDECIDED (`ztaudit plan`): no rule passes, none is unread, and a target's verdict
+    ///   hangs on what the plan does not declare (a target outside the plan).
     /// - ERROR: the rules could not be listed, or no rule passes and something a verdict
     ///   needs could not be read: a rule's targets, the functions, lists or documents, the
     ///   IAM authorization details; a target of another kind (an event bus, a log group) or
@@ -94,6 +96,8 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
         let resource = out.account_resource("events", region);
         let mut shortfalls = Vec::new();
         let mut unknown = Vec::new();
+        // What a Terraform plan does not declare (a target outside it): undecided, not unread.
+        let mut not_in_plan = Vec::new();
         let mut responding = None;
         for rule in rules {
             let Some((what, filters)) = finding_events(rule, &snapshot.account, region) else {
@@ -121,12 +125,18 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
                             TargetVerdict::Unknown(why) => {
                                 unknown.push(format!("rule {}: {why}", rule.name));
                             }
+                            TargetVerdict::NotInPlan(why) => {
+                                not_in_plan.push(format!("rule {}: {why}", rule.name));
+                            }
                         }
                     }
                     if !acting.is_empty() {
                         responding = Some((rule, what, filters, acting));
                         break;
                     }
+                }
+                Collected::Error(error) if error.kind == ErrorKind::NotInPlan => {
+                    not_in_plan.push(format!("rule {}: {error}", rule.name));
                 }
                 Collected::Error(error) => unknown.push(format!("rule {}: {error}", rule.name)),
             }
@@ -150,6 +160,8 @@ fn evaluate(snapshot: &Snapshot, _config: &CheckConfig, out: &mut Findings) {
             );
         } else if !unknown.is_empty() {
             out.unevaluable(resource, unknown.join("; "));
+        } else if !not_in_plan.is_empty() {
+            out.undecided(resource, format!("depends on {}", not_in_plan.join("; ")));
         } else if shortfalls.is_empty() {
             out.fail(
                 resource,
@@ -175,6 +187,17 @@ enum TargetVerdict {
     Falls(String),
     /// The scan cannot tell: why.
     Unknown(String),
+    /// It hangs on what a Terraform plan does not declare (`ztaudit plan`): what.
+    NotInPlan(String),
+}
+
+/// The verdict on a target whose data `error` kept from being read.
+fn unread(error: &CallError) -> TargetVerdict {
+    if error.kind == ErrorKind::NotInPlan {
+        TargetVerdict::NotInPlan(error.to_string())
+    } else {
+        TargetVerdict::Unknown(error.to_string())
+    }
 }
 
 /// Judges one target: it must exist in the snapshot's data of its region, and a Lambda
@@ -211,7 +234,7 @@ fn judge_target(snapshot: &Snapshot, rule_region: &str, target: &EventTarget) ->
             "targets {what} {}, which does not exist",
             target.arn
         )),
-        Collected::Error(error) => TargetVerdict::Unknown(error.to_string()),
+        Collected::Error(error) => unread(error),
     };
     match parsed.kind {
         TargetKind::StateMachine => listed(&data.stepfunctions.state_machines, "state machine"),
@@ -220,7 +243,7 @@ fn judge_target(snapshot: &Snapshot, rule_region: &str, target: &EventTarget) ->
         TargetKind::Lambda { name } => {
             let functions = match &data.lambda.functions {
                 Collected::Ok(functions) => functions,
-                Collected::Error(error) => return TargetVerdict::Unknown(error.to_string()),
+                Collected::Error(error) => return unread(error),
             };
             match functions.iter().find(|function| function.name == name) {
                 None => {
@@ -240,7 +263,7 @@ fn judge_target(snapshot: &Snapshot, rule_region: &str, target: &EventTarget) ->
                 Some(Collected::Ok(false)) => {
                     return TargetVerdict::Falls(format!("targets {label}, which does not exist"))
                 }
-                Some(Collected::Error(error)) => return TargetVerdict::Unknown(error.to_string()),
+                Some(Collected::Error(error)) => return unread(error),
                 None => return TargetVerdict::Unknown(CallError::not_collected().to_string()),
             }
             match target
@@ -276,7 +299,7 @@ fn responder<'a>(snapshot: &'a Snapshot, region: &'a str, role_arn: &'a str) -> 
 fn judge_role(snapshot: &Snapshot, who: &str, responder: &Responder<'_>) -> TargetVerdict {
     let authorization = match &snapshot.global.iam.authorization {
         Collected::Ok(authorization) => authorization,
-        Collected::Error(error) => return TargetVerdict::Unknown(error.to_string()),
+        Collected::Error(error) => return unread(error),
     };
     let Some(role) = authorization
         .roles

@@ -1,9 +1,9 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::declare_check;
 use crate::networks::environment_of;
 use crate::snapshot::VpcId;
-use crate::{CheckConfig, Collected, Findings, Snapshot};
+use crate::{CheckConfig, Collected, ErrorKind, Findings, Snapshot};
 
 declare_check! {
     /// ## What it does
@@ -25,6 +25,8 @@ declare_check! {
     /// - PASS: a tagged non-production VPC has no such path to a production VPC.
     /// - FAIL: it has; the message names the production VPC and the connection.
     /// - ERROR: the VPCs, peering connections or transit gateway attachments could not be read.
+    /// - UNDECIDED (`ztaudit plan`): no path is seen and the peerings or attachments are not
+    ///   declared in the plan.
     ///
     /// ## References
     /// - AWS Security Reference Architecture, "Network": separate environments into accounts or
@@ -67,6 +69,8 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
     // Each non-production VPC's paths to production, as messages.
     let mut paths: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut unknown: BTreeMap<&str, String> = BTreeMap::new();
+    // Regions where something unread is more than what a Terraform plan does not declare.
+    let mut unread: BTreeSet<&str> = BTreeSet::new();
     let is_production = |vpc: &str| {
         environments
             .get(vpc)
@@ -91,6 +95,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 }
             }
             Collected::Error(error) => {
+                if error.kind != ErrorKind::NotInPlan {
+                    unread.insert(region);
+                }
                 unknown.insert(region, error.to_string());
             }
         }
@@ -122,6 +129,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 }
             }
             Collected::Error(error) => {
+                if error.kind != ErrorKind::NotInPlan {
+                    unread.insert(region);
+                }
                 unknown
                     .entry(region)
                     .and_modify(|reason| reason.push_str(&format!("; {error}")))
@@ -139,6 +149,9 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
                 resource,
                 format!("{vpc} ({environment}) {}", found.join("; ")),
             ),
+            (None, Some(reason)) if !unread.contains(region) => {
+                out.undecided(resource, format!("depends on {reason}"));
+            }
             (None, Some(reason)) => out.unevaluable(resource, reason),
             (None, None) => out.pass(
                 resource,
