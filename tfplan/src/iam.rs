@@ -13,7 +13,7 @@
 //! - A principal an inline policy or attachment names that the plan does not declare is left
 //!   out: its other policies are not in the plan.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 use ztaudit_checks::findings::GLOBAL_REGION;
@@ -253,6 +253,7 @@ pub fn map(m: &mut Mapping<'_>) {
             }
         }
     }
+    stand_in_for_undeclared_policies(m, &principals, &mut auth);
     for policy in &mut auth.policies {
         policy.attachment_count = attached.get(&policy.arn).copied().unwrap_or(0);
     }
@@ -502,6 +503,67 @@ fn with_account(principal: &str, own: &str) -> Option<String> {
     let mut parts: Vec<&str> = principal.split(':').collect();
     parts[4] = own;
     Some(parts.join(":"))
+}
+
+/// What an undeclared policy grants in [`Case::Best`]: nothing.
+const GRANTS_NOTHING: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ztaudit:NothingGranted","Resource":"*"}]}"#;
+/// What an undeclared policy grants in [`Case::Worst`]: everything.
+const GRANTS_EVERYTHING: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// Stands in for each managed policy a principal of the plan has attached (by
+/// `managed_policy_arns` or an attachment) or set as its permissions boundary that the plan
+/// does not declare: an AWS-managed policy such as `AmazonEKSClusterPolicy`, or one the
+/// account already has. Its document is not in the plan, so it grants (or, as a boundary,
+/// lets through) nothing in the best case and everything in the worst, and a
+/// verdict on the principal that the policy could change is UNDECIDED, naming it; a verdict
+/// it cannot change (a path through the declared policies alone) stands. Flagged AWS-managed,
+/// so no check judges the stand-in itself as a policy of the account.
+fn stand_in_for_undeclared_policies(
+    m: &mut Mapping<'_>,
+    principals: &[(Kind, &Planned<'_>, usize)],
+    auth: &mut Authorization,
+) {
+    let declared: BTreeSet<String> = auth.policies.iter().map(|p| p.arn.clone()).collect();
+    let mut undeclared = BTreeSet::new();
+    for &(kind, planned, at) in principals {
+        let (attached, boundary) = match kind {
+            Kind::User => (
+                &auth.users[at].attached_policies,
+                &auth.users[at].permissions_boundary,
+            ),
+            Kind::Group => (&auth.groups[at].attached_policies, &Collected::Ok(None)),
+            Kind::Role => (
+                &auth.roles[at].attached_policies,
+                &auth.roles[at].permissions_boundary,
+            ),
+        };
+        let boundary = match boundary {
+            Collected::Ok(Some(arn)) => Some(arn),
+            _ => None,
+        };
+        let used = attached.iter().chain(boundary);
+        for arn in used.filter(|arn| !declared.contains(*arn)) {
+            m.unknown(
+                planned,
+                format!("the policy {arn} (not declared in the plan)"),
+            );
+            undeclared.insert(arn.clone());
+        }
+    }
+    let document = match m.case {
+        Case::Best => GRANTS_NOTHING,
+        Case::Worst => GRANTS_EVERYTHING,
+    };
+    for arn in undeclared {
+        auth.policies.push(ManagedPolicy {
+            name: arn.rsplit('/').next().unwrap_or(&arn).to_owned(),
+            arn,
+            aws_managed: true,
+            attachment_count: 0,
+            document: document.to_owned(),
+        });
+    }
 }
 
 /// Stands in, in [`Case::Best`], for a permissions boundary known only after apply: it allows

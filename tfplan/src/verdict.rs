@@ -96,13 +96,19 @@ fn keyed(findings: Vec<Finding>) -> Vec<(Key, Finding)> {
 /// The worst case's findings, UNDECIDED where the best case disagrees, each with its
 /// occurrence.
 fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<(usize, Finding)> {
-    let best_statuses: BTreeMap<Key, Status> = keyed(best)
-        .into_iter()
-        .map(|(key, finding)| (key, finding.status))
-        .collect();
+    let mut best_findings: BTreeMap<Key, Finding> = keyed(best).into_iter().collect();
     let mut joined = Vec::with_capacity(worst.len());
     for (key, mut finding) in keyed(worst) {
-        let best_status = best_statuses.get(&key).copied();
+        let best_finding = best_findings.remove(&key);
+        let best_status = best_finding.as_ref().map(|best| best.status);
+        // A FAIL in both cases: the best case's message names only what fails whatever the
+        // unknown values turn out to be, the worst case's may name what they might add.
+        if let Some(best) = best_finding
+            .filter(|best| best.status == Status::Fail && finding.status == Status::Fail)
+        {
+            finding.message = best.message;
+            finding.details = best.details;
+        }
         if best_status != Some(finding.status) && finding.status != Status::Undecided {
             let best_status = best_status.map_or("no finding".to_owned(), |s| s.to_string());
             let unknowns = origins

@@ -42,7 +42,7 @@ fn rendered(name: &str) -> String {
 }
 
 /// Every plan fixture that maps.
-const FIXTURES: [&str; 17] = [
+const FIXTURES: [&str; 18] = [
     "security-groups.json",
     "guide-security-group.json",
     "s3-split.json",
@@ -60,6 +60,7 @@ const FIXTURES: [&str; 17] = [
     "cloudtrail.json",
     "eventbridge.json",
     "vpc-environments.json",
+    "iam-undeclared-policies.json",
 ];
 
 #[test]
@@ -90,6 +91,15 @@ fn eventbridge_rules_and_targets() {
 #[test]
 fn vpc_environments() {
     insta::assert_snapshot!(rendered("vpc-environments.json"));
+}
+
+/// Policies a principal attaches (or sets as its boundary) that the plan does not declare:
+/// AWS-managed ones and one the account already has. A verdict they could change is
+/// UNDECIDED, naming them; a FAIL through the declared policies alone stands, and its
+/// message names only those.
+#[test]
+fn iam_policies_the_plan_does_not_declare() {
+    insta::assert_snapshot!(rendered("iam-undeclared-policies.json"));
 }
 
 #[test]
