@@ -266,6 +266,7 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("comparison").args(["baseline", "against"])))]
 pub struct PlanArgs {
     /// Plans as `terraform show -json PLANFILE` (or `tofu show -json`) writes them; `-` reads
     /// standard input.
@@ -299,8 +300,14 @@ pub struct PlanArgs {
     /// A previous JSON report: failing findings are marked new or unchanged.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Gate only on failing findings the baseline did not have.
-    #[arg(long, requires = "baseline")]
+    /// The account after apply: the plan laid over this snapshot of the live account
+    /// (`ztaudit collect -o`), every check run on it, and its findings marked introduced by
+    /// the plan (new), unchanged or resolved against the snapshot's own. Takes one plan.
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub against: Option<PathBuf>,
+    /// Gate only on failing findings the baseline (or, with --against, the live snapshot) did
+    /// not have: what the plan introduces.
+    #[arg(long, requires = "comparison")]
     pub fail_on_new: bool,
     /// Checks to run: ids or names, globs welcome (`ZT3*`), comma-separated or repeated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]

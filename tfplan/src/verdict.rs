@@ -67,7 +67,11 @@ fn keyed(findings: Vec<Finding>) -> Vec<(Key, Finding)> {
 
 /// The worst case's findings, UNDECIDED where the best case disagrees, each with its
 /// occurrence.
-fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<(usize, Finding)> {
+pub(crate) fn join(
+    best: Vec<Finding>,
+    worst: Vec<Finding>,
+    origins: &Origins,
+) -> Vec<(usize, Finding)> {
     let best_statuses: BTreeMap<Key, Status> = keyed(best)
         .into_iter()
         .map(|(key, finding)| (key, finding.status))
