@@ -192,7 +192,9 @@ pub struct AccountArgs {
     pub shard: Option<String>,
 }
 
+/// `--fail-on-new` needs what findings are compared with: the `comparison` group.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("comparison").args(["baseline"])))]
 pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -248,8 +250,9 @@ pub struct EvaluationArgs {
     /// failing that passes now is listed as resolved.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Gate only on failing findings the baseline did not have.
-    #[arg(long, requires = "baseline")]
+    /// Gate only on failing findings the baseline (or, for `plan --against`, the live
+    /// snapshot) did not have.
+    #[arg(long, requires = "comparison")]
     pub fail_on_new: bool,
     /// Checks to run: ids or names, globs welcome (`ZT3*`), comma-separated or repeated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
@@ -280,7 +283,9 @@ pub struct EvaluationArgs {
     pub environment_tag_keys: Vec<String>,
 }
 
+/// `--baseline` and `--against` both give what findings are compared with: one at a time.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("comparison").args(["baseline", "against"])))]
 pub struct PlanArgs {
     /// Plans as `terraform show -json PLANFILE` (or `tofu show -json`) writes them; `-` reads
     /// standard input.
@@ -290,6 +295,11 @@ pub struct PlanArgs {
     pub report: ReportArgs,
     #[command(flatten)]
     pub evaluation: EvaluationArgs,
+    /// The account after apply: the plan laid over this snapshot of the live account
+    /// (`ztaudit collect -o`), every check run on it, and its findings marked introduced by
+    /// the plan (new), unchanged or resolved against the snapshot's own. Takes one plan.
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub against: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

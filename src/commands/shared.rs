@@ -24,7 +24,10 @@ pub fn snapshot(source: &Source, stats: &mut RunStats) -> Result<Snapshot, AppEr
         | Source::PolicyFiles(_)
         | Source::Reports { .. }
         | Source::ShardReports(_)
-        | Source::TerraformPlans(_) => Err(AppError::Unplanned("a snapshot to read or collect")),
+        | Source::TerraformPlans(_)
+        | Source::TerraformPlanAgainst { .. } => {
+            Err(AppError::Unplanned("a snapshot to read or collect"))
+        }
     }
 }
 

@@ -78,6 +78,9 @@ pub enum Source {
     ShardReports(Vec<PathBuf>),
     /// Terraform plans (`terraform show -json`; `-` is standard input), mapped into snapshots.
     TerraformPlans(Vec<PathBuf>),
+    /// One Terraform plan laid over a snapshot of the live account (`plan --against`): the
+    /// account after apply, its findings compared with the snapshot's own.
+    TerraformPlanAgainst { plan: PathBuf, snapshot: PathBuf },
 }
 
 /// How to collect from AWS.
@@ -179,6 +182,11 @@ impl Source {
                 .filter(|path| *path != Path::new("-"))
                 .collect(),
             Source::Reports { old, new } => vec![old.as_path(), new.as_path()],
+            Source::TerraformPlanAgainst { plan, snapshot } => [plan, snapshot]
+                .into_iter()
+                .map(PathBuf::as_path)
+                .filter(|path| *path != Path::new("-"))
+                .collect(),
         }
     }
 }
@@ -214,9 +222,10 @@ fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
     )
 }
 
-/// `ztaudit plan`: the plans are the source; everything else is planned as for a scan, with
-/// the same settings.
+/// `ztaudit plan`: the plans are the source (with `--against`, one plan over a snapshot);
+/// everything else is planned as for a scan, with the same settings.
 fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
+    let source = terraform_source(args.plans, args.against)?;
     report_plan(
         ReportRequest {
             evaluation: &args.evaluation,
@@ -224,9 +233,31 @@ fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
             report: &args.report,
             stats: false,
         },
-        |_: &Settings| Ok(Source::TerraformPlans(args.plans)),
+        |_: &Settings| Ok(source),
         quiet,
     )
+}
+
+/// The plans, or with `--against` the one plan and the live snapshot it is laid over. Several
+/// plans are refused there: each would be planned against the state before the others, and
+/// applying them in turn is not what Terraform does with them.
+fn terraform_source(plans: Vec<PathBuf>, against: Option<PathBuf>) -> Result<Source, AppError> {
+    let Some(snapshot) = against else {
+        return Ok(Source::TerraformPlans(plans));
+    };
+    if snapshot == Path::new("-") {
+        return Err(AppError::Usage(
+            "--against reads a snapshot file (`ztaudit collect -o FILE`), not standard input"
+                .to_owned(),
+        ));
+    }
+    match <[PathBuf; 1]>::try_from(plans) {
+        Ok([plan]) => Ok(Source::TerraformPlanAgainst { plan, snapshot }),
+        Err(plans) => Err(AppError::Usage(format!(
+            "--against takes one plan, not {}: lay each over the snapshot in its own run",
+            plans.len()
+        ))),
+    }
 }
 
 /// What a command that writes a report asks for, besides its source.

@@ -45,6 +45,22 @@ pub struct PriorFinding {
 }
 
 impl PriorFinding {
+    /// A finding of a report made in this run, as a baseline holds it (`plan --against`
+    /// compares the account after apply with the live snapshot's own findings).
+    pub fn of(reported: &super::ReportedFinding) -> Self {
+        let finding = &reported.finding;
+        PriorFinding {
+            check_id: finding.check_id.to_string(),
+            status: finding.status,
+            severity: finding.severity,
+            resource: finding.resource.clone(),
+            region: finding.region.clone(),
+            account: finding.account.clone(),
+            message: finding.message.clone(),
+            fingerprint: reported.fingerprint.clone(),
+        }
+    }
+
     /// FAIL, or MUTED (a muted finding is still a known failure, not a new one when unmuted).
     pub fn is_failing(&self) -> bool {
         matches!(self.status, Status::Fail | Status::Muted)

@@ -81,8 +81,14 @@ fn score_lines(report: &Report) -> String {
         line.push_str(&format!(" ({})", pillars.join(", ")));
     }
     if score.overall.error > 0 {
+        // The score counts an UNDECIDED result (of a plan) as it counts an ERROR.
+        let kind = if report.summary.undecided > 0 {
+            "ERROR or UNDECIDED"
+        } else {
+            "ERROR"
+        };
         line.push_str(&format!(
-            "; {} ERROR result{} as not passing",
+            "; {} {kind} result{} as not passing",
             score.overall.error,
             if score.overall.error == 1 {
                 " counts"

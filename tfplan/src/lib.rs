@@ -35,6 +35,7 @@ pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod network;
+pub mod overlay;
 pub mod plan;
 pub mod rds;
 pub mod s3;
@@ -143,11 +144,20 @@ pub fn map_plan(text: &str) -> Result<MappedPlan, PlanError> {
 
 /// Maps a parsed plan.
 pub fn map(plan: &Plan) -> MappedPlan {
-    let resources = plan.resources();
-    let account = plan.account();
+    map_resources(plan, &plan.resources(), plan.account(), None)
+}
+
+/// Maps `resources` of `plan` for `account`, laid over the `live` account when given
+/// ([`overlay`]).
+fn map_resources<'p>(
+    plan: &'p Plan,
+    resources: &'p [Planned<'p>],
+    account: Option<&str>,
+    live: Option<&'p Snapshot>,
+) -> MappedPlan {
     let mut origins = Origins::default();
     let mut snapshots = [Case::Best, Case::Worst].map(|case| {
-        let mut mapping = Mapping::new(plan, &resources, case, account);
+        let mut mapping = Mapping::new(plan, resources, case, account, live);
         network::map(&mut mapping);
         iam::map(&mut mapping);
         s3::map(&mut mapping);

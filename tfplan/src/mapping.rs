@@ -22,6 +22,10 @@ pub struct Mapping<'p> {
     /// an account the plan names is the scanned one is itself unknown until apply: in the
     /// best case it is, in the worst case it is not.
     pub account_known: bool,
+    /// The live account the plan is laid over (`ztaudit plan --against`), when it is: a
+    /// setting whose parent the plan does not declare amends the live parent instead of
+    /// standing for one whose other settings are unknown.
+    pub live: Option<&'p Snapshot>,
     origins: Origins,
     by_address: HashMap<&'p str, usize>,
     /// Instances by address without instance keys (`aws_security_group.web`).
@@ -34,6 +38,7 @@ impl<'p> Mapping<'p> {
         resources: &'p [Planned<'p>],
         case: Case,
         account: Option<&str>,
+        live: Option<&'p Snapshot>,
     ) -> Self {
         let mut regions: BTreeSet<String> = resources.iter().map(|r| r.region.to_owned()).collect();
         if regions.is_empty() {
@@ -58,6 +63,7 @@ impl<'p> Mapping<'p> {
             resources,
             snapshot,
             account_known: account.is_some(),
+            live,
             origins: Origins::default(),
             by_address: resources
                 .iter()

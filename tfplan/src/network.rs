@@ -6,7 +6,7 @@
 //!   `aws_vpc_security_group_ingress_rule` and `_egress_rule` join the group they attach to: by
 //!   its id, or by the `configuration` reference (through module outputs) when the id is
 //!   unknown. A rule on a group the plan does not declare stands for that group, whose other
-//!   rules are unknown. An inline `ingress`/`egress` that is unknown but not configured is
+//!   rules are unknown; laid over a live account (`--against`), it amends the live group. An inline `ingress`/`egress` that is unknown but not configured is
 //!   computed from the separate rules, and read as empty.
 //! - Unknown parts of a rule: in the worst case a source is `0.0.0.0/0` (or `::/0`), a protocol
 //!   is every protocol, a port range every port; in the best case the rule admits nothing.
@@ -236,6 +236,13 @@ fn stand_in<'p>(
     built: &mut Groups<'p>,
     id: &str,
 ) -> usize {
+    if let Some(live) = live_group(m, rule.region, id) {
+        // Laid over the live account: the rule amends the group as it is.
+        return built.push(Built {
+            planned: rule,
+            group: live,
+        });
+    }
     m.unknown(
         rule,
         format!("the other rules of {id} (not declared in the plan)"),
@@ -251,6 +258,19 @@ fn stand_in<'p>(
             egress: extra.into_iter().collect(),
         },
     })
+}
+
+/// The live group `id` in `region`, when the plan is laid over a live account that has it.
+fn live_group(m: &Mapping<'_>, region: &str, id: &str) -> Option<SecurityGroup> {
+    let groups = m
+        .live?
+        .regions
+        .get(region)?
+        .ec2
+        .security_groups
+        .as_result()
+        .ok()?;
+    groups.iter().find(|group| group.id == id).cloned()
 }
 
 /// Every protocol from everywhere: the worst an unknown rule can be.

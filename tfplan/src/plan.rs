@@ -75,6 +75,10 @@ struct RawChange {
     #[serde(default)]
     module_address: Option<String>,
     mode: String,
+    #[serde(default, rename = "type")]
+    resource_type: String,
+    #[serde(default)]
+    provider_name: String,
     change: RawChangeBody,
 }
 
@@ -246,6 +250,55 @@ impl Plan {
         }
         planned.sort_by_key(|p| p.address);
         planned
+    }
+
+    /// Every managed AWS resource the plan deletes (and does not re-create), as it is before
+    /// apply: its `before` values, in address order. What `--against` removes from the live
+    /// account.
+    pub fn deleted(&self) -> Vec<Planned<'_>> {
+        let config = ConfigIndex::of(&self.raw.configuration);
+        let mut deleted: Vec<Planned<'_>> = self
+            .raw
+            .resource_changes
+            .iter()
+            .filter(|change| {
+                change.mode == "managed"
+                    && change.change.actions == ["delete"]
+                    && is_aws(&change.provider_name)
+                    && change.change.before.is_object()
+            })
+            .map(|change| {
+                let module = change
+                    .module_address
+                    .as_deref()
+                    .unwrap_or_else(|| module_of(&change.address));
+                let declared = config.resource(module, &change.address);
+                let before = &change.change.before;
+                let region = before
+                    .get("region")
+                    .and_then(Value::as_str)
+                    .or_else(|| {
+                        declared
+                            .and_then(|d| d.provider_key)
+                            .and_then(|key| self.region_of(key))
+                    })
+                    .or_else(|| self.region_of("aws"))
+                    .unwrap_or(DEFAULT_REGION);
+                Planned {
+                    address: &change.address,
+                    module,
+                    resource_type: &change.resource_type,
+                    values: Node::new(before, &Value::Null),
+                    before: Some(before),
+                    action: Action::Keep,
+                    expressions: declared.and_then(|d| d.expressions),
+                    module_source: declared.and_then(|d| d.module_source),
+                    region,
+                }
+            })
+            .collect();
+        deleted.sort_by_key(|p| p.address);
+        deleted
     }
 
     /// The real ids of the resources the plan deletes (and does not re-create): their `id`,

@@ -95,7 +95,11 @@ fn keyed(findings: Vec<Finding>) -> Vec<(Key, Finding)> {
 
 /// The worst case's findings, UNDECIDED where the best case disagrees, each with its
 /// occurrence.
-fn join(best: Vec<Finding>, worst: Vec<Finding>, origins: &Origins) -> Vec<(usize, Finding)> {
+pub(crate) fn join(
+    best: Vec<Finding>,
+    worst: Vec<Finding>,
+    origins: &Origins,
+) -> Vec<(usize, Finding)> {
     let mut best_findings: BTreeMap<Key, Finding> = keyed(best).into_iter().collect();
     let mut joined = Vec::with_capacity(worst.len());
     for (key, mut finding) in keyed(worst) {
