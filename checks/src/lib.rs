@@ -31,8 +31,7 @@ mod visibility;
 
 pub use check::{
     Check, CheckMeta, CheckStatus, OptInData, Pillar, PolicyFailure, PolicyJudge, PolicyVerdict,
-    Remediation,
-    Severity,
+    Remediation, Severity,
 };
 pub use config::CheckConfig;
 pub use findings::{

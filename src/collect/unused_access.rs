@@ -185,7 +185,12 @@ async fn from_analyzer(
                     .items()
                     .send()
             },
-            |finding| (finding.resource().unwrap_or_default().to_owned(), finding.id().to_owned()),
+            |finding| {
+                (
+                    finding.resource().unwrap_or_default().to_owned(),
+                    finding.id().to_owned(),
+                )
+            },
         )
         .await;
     let findings = match findings {
@@ -247,8 +252,7 @@ async fn from_analyzer(
                             });
                         }
                         FindingDetails::UnusedIamRoleDetails(unused) => {
-                            principal.role_unused =
-                                Some(unused.last_accessed().and_then(rfc3339));
+                            principal.role_unused = Some(unused.last_accessed().and_then(rfc3339));
                         }
                         _ => {}
                     }
@@ -276,14 +280,18 @@ async fn last_accessed(
 ) -> PrincipalServiceUse {
     let arn = principal.arn.clone();
     let job = calls
-        .run(IAM_SERVICE, "GenerateServiceLastAccessedDetails", || async {
-            let output = iam
-                .generate_service_last_accessed_details()
-                .arn(&arn)
-                .send()
-                .await?;
-            Ok(output.job_id().map(str::to_owned))
-        })
+        .run(
+            IAM_SERVICE,
+            "GenerateServiceLastAccessedDetails",
+            || async {
+                let output = iam
+                    .generate_service_last_accessed_details()
+                    .arn(&arn)
+                    .send()
+                    .await?;
+                Ok(output.job_id().map(str::to_owned))
+            },
+        )
         .await;
     let job_id = match job {
         Collected::Ok(Some(job_id)) => job_id,
@@ -627,8 +635,13 @@ mod tests {
             [&listing, &first, &second, &permission, &role]
         );
 
-        let collected =
-            collect(&unused_iam(), &calls(None), &authorization(), plan(90, client)).await;
+        let collected = collect(
+            &unused_iam(),
+            &calls(None),
+            &authorization(),
+            plan(90, client),
+        )
+        .await;
 
         let Collected::Ok(unused) = collected else {
             panic!("not collected: {collected:?}");
@@ -744,8 +757,8 @@ mod tests {
     #[tokio::test]
     async fn a_failed_job_is_the_principals_error() {
         let generate = generate();
-        let failed = mock!(aws_sdk_iam::Client::get_service_last_accessed_details).then_output(
-            || {
+        let failed =
+            mock!(aws_sdk_iam::Client::get_service_last_accessed_details).then_output(|| {
                 let mut page = report(JobStatusType::Failed);
                 page.error = Some(
                     ErrorDetails::builder()
@@ -755,17 +768,21 @@ mod tests {
                         .expect("details"),
                 );
                 page
-            },
-        );
+            });
         let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&generate, &failed]);
         let principal = PrincipalServiceUse::of_role(&app_role());
 
         let read = last_accessed(&iam, &calls(None), principal).await;
 
-        let error = read.services.error().expect("an error, never an empty report");
+        let error = read
+            .services
+            .error()
+            .expect("an error, never an empty report");
         assert_eq!(error.kind, ErrorKind::Other);
         assert!(
-            error.message.contains("failed (InternalFailure: the job could not run)"),
+            error
+                .message
+                .contains("failed (InternalFailure: the job could not run)"),
             "{error}"
         );
     }
@@ -780,7 +797,10 @@ mod tests {
 
         let read = last_accessed(&iam, &calls(None), principal).await;
 
-        let error = read.services.error().expect("an error, never an empty report");
+        let error = read
+            .services
+            .error()
+            .expect("an error, never an empty report");
         assert_eq!(error.kind, ErrorKind::Timeout);
         assert_eq!(pending.num_calls(), REPORT_POLLS as usize);
     }
@@ -796,7 +816,11 @@ mod tests {
                         .expect("an error"),
                 )
             });
-        let analyzer = mock_client!(aws_sdk_accessanalyzer, RuleMode::MatchAny, [&denied_listing]);
+        let analyzer = mock_client!(
+            aws_sdk_accessanalyzer,
+            RuleMode::MatchAny,
+            [&denied_listing]
+        );
         let denied = mock!(aws_sdk_iam::Client::generate_service_last_accessed_details)
             .then_http_response(|| {
                 aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(

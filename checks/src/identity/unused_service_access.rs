@@ -102,7 +102,10 @@ fn judge(snapshot: &Snapshot, principal: &PrincipalServiceUse, limit: i64, out: 
     if let Some(last_used) = &principal.role_unused {
         match last_use(snapshot, last_used.as_deref(), limit) {
             Ok(Some(unused)) => {
-                out.fail(resource, format!("{label} was not used in {limit} days ({unused})"));
+                out.fail(
+                    resource,
+                    format!("{label} was not used in {limit} days ({unused})"),
+                );
                 return;
             }
             Ok(None) => {}
