@@ -148,6 +148,21 @@ pub struct AwsArgs {
     pub stats: bool,
 }
 
+/// The opt-in unused-access data (ZT118): off by default, because it costs calls per user and
+/// role (see the README's "Unused access" section).
+#[derive(Debug, Args, Default)]
+pub struct UnusedAccessArgs {
+    /// Collect when each user and role last used each service it is granted (IAM Access
+    /// Analyzer's unused-access findings, or IAM's service last-accessed reports), and run
+    /// ZT118 unused-service-access.
+    #[arg(long)]
+    pub unused_access: bool,
+    /// Days without use after which a granted service is unused (1 to 400) [default: 90, or
+    /// ztaudit.toml's unused_access.days].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).try_map(ztaudit_settings::parse_unused_access_days))]
+    pub unused_access_days: Option<u32>,
+}
+
 /// Which accounts to scan beyond the caller's own, and how to reach them. Every value is
 /// validated by the parser `ztaudit.toml` uses for the same key.
 #[derive(Debug, Args, Default)]
@@ -200,6 +215,8 @@ pub struct ScanArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub accounts: AccountArgs,
+    #[command(flatten)]
+    pub unused: UnusedAccessArgs,
     /// Evaluate snapshots saved by `ztaudit collect` (files, or a folder of `ACCOUNT.json`
     /// files written by `collect --organization`); no AWS call is made.
     #[arg(long, value_name = "FILE|DIR", num_args = 1.., conflicts_with_all = ["profile", "regions", "organization", "accounts"])]
@@ -308,6 +325,8 @@ pub struct CollectArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub accounts: AccountArgs,
+    #[command(flatten)]
+    pub unused: UnusedAccessArgs,
     /// Where to write the snapshot (atomically; an existing file is replaced); with several
     /// accounts, a folder that receives one `ACCOUNT.json` per account.
     #[arg(long, short = 'o', value_name = "FILE|DIR")]

@@ -189,6 +189,10 @@ pub struct CheckMeta {
     /// The ztaudit version the check first appeared in (`0.1.0`). Not part of the JSON report.
     #[serde(skip)]
     pub since: &'static str,
+    /// The opt-in data the check needs, when it needs some: such a check is not in a default
+    /// run, and runs (its data collected) only when asked for. Not part of the JSON report.
+    #[serde(skip)]
+    pub opt_in: Option<OptInData>,
     /// AWS Foundational Security Best Practices control ids.
     pub fsbp: &'static [&'static str],
     /// CIS AWS Foundations Benchmark v3.0 recommendation ids.
@@ -196,6 +200,14 @@ pub struct CheckMeta {
     /// The check's documentation: Markdown with the sections in [`DOC_SECTIONS`].
     pub docs: &'static str,
     pub remediation: Remediation,
+}
+
+/// Data a default collection leaves out because reading it multiplies the calls (per user and
+/// role): a check that needs it is opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OptInData {
+    /// `IamData::unused_access`, turned on by `--unused-access` or `[unused_access]`.
+    UnusedAccess,
 }
 
 /// Sections every check's documentation must have, in this order.
@@ -288,6 +300,7 @@ macro_rules! declare_check {
             pillar: $pillar:ident,
             $(status: $status:ident,)?
             $(since: $since:literal,)?
+            $(opt_in: $opt_in:ident,)?
             fsbp: [$($fsbp:literal),* $(,)?],
             cis: [$($cis:literal),* $(,)?],
             remediation_cli: $cli:literal,
@@ -312,6 +325,10 @@ macro_rules! declare_check {
                         $crate::check::CheckStatus::Stable
                     ),
                     since: $crate::__first_or!($($since)?; "0.1.0"),
+                    opt_in: $crate::__first_or!(
+                        $(Some($crate::check::OptInData::$opt_in))?;
+                        None
+                    ),
                     fsbp: &[$($fsbp),*],
                     cis: &[$($cis),*],
                     docs: concat!($($doc, "\n"),*),

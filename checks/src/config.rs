@@ -13,6 +13,8 @@ pub struct CheckConfig {
     pub access_key_max_age_days: i64,
     /// Days without use after which an active access key is stale (CIS 1.12).
     pub access_key_unused_days: i64,
+    /// Days without use after which a service a user or role is granted is unused (ZT118).
+    pub unused_access_days: u32,
     /// Actions that must never be allowed without MFA (the built-in catalogue plus the user's).
     pub sensitive_actions: Catalogue,
     /// Source ranges the "open to the internet" checks treat as not the internet: a corporate
@@ -24,6 +26,7 @@ pub struct CheckConfig {
 
 impl CheckConfig {
     pub const DEFAULT_ADMIN_PORTS: [u16; 2] = [22, 3389];
+    pub const DEFAULT_UNUSED_ACCESS_DAYS: u32 = 90;
     pub const DEFAULT_ENVIRONMENT_TAG_KEYS: [&'static str; 2] = ["Environment", "env"];
 
     /// Cloudflare's published IPv4 and IPv6 ranges, bundled (`checks/data/cloudflare-ips.txt`).
@@ -43,6 +46,7 @@ impl Default for CheckConfig {
             admin_ports: Self::DEFAULT_ADMIN_PORTS.to_vec(),
             access_key_max_age_days: 90,
             access_key_unused_days: 45,
+            unused_access_days: Self::DEFAULT_UNUSED_ACCESS_DAYS,
             sensitive_actions: Catalogue::builtin(),
             trusted_cidrs: Vec::new(),
             environment_tag_keys: Self::DEFAULT_ENVIRONMENT_TAG_KEYS

@@ -31,8 +31,8 @@ mod networks;
 mod visibility;
 
 pub use check::{
-    Check, CheckMeta, CheckStatus, Pillar, PolicyFailure, PolicyJudge, PolicyVerdict, Remediation,
-    Severity,
+    Check, CheckMeta, CheckStatus, OptInData, Pillar, PolicyFailure, PolicyJudge, PolicyVerdict,
+    Remediation, Severity,
 };
 pub use config::CheckConfig;
 pub use findings::{

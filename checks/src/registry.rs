@@ -20,7 +20,7 @@ use crate::identity::{
     ec2_instance_without_role, full_admin_policy, iam_user_instead_of_identity_center,
     ineffective_mfa_guard, policy_attached_to_user, privilege_escalation_path, role_trust_too_open,
     root_access_keys, root_without_hardware_mfa, root_without_mfa, secret_not_rotated,
-    sensitive_actions_without_mfa, service_wide_wildcard,
+    sensitive_actions_without_mfa, service_wide_wildcard, unused_service_access,
 };
 use crate::networks::{
     client_vpn_connection_logging_disabled, client_vpn_split_tunnel,
@@ -54,6 +54,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &role_trust_too_open::RoleTrustTooOpen,
     &secret_not_rotated::SecretNotRotated,
     &privilege_escalation_path::PrivilegeEscalationPath,
+    &unused_service_access::UnusedServiceAccess,
     &security_group_open_to_internet::SecurityGroupOpenToInternet,
     &default_security_group_has_rules::DefaultSecurityGroupHasRules,
     &network_acl_admin_ports_open::NetworkAclAdminPortsOpen,

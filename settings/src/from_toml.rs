@@ -24,10 +24,12 @@ use crate::accounts::{
     parse_account_concurrency, parse_account_id, parse_external_id, parse_ou_id, parse_role_name,
     parse_role_path, parse_role_session_name, AccountTag,
 };
-use crate::{parse_cidr, FailOn, Settings, Suppression};
+use crate::{
+    parse_cidr, parse_unused_access_days, FailOn, Settings, Suppression, UnusedAccessSettings,
+};
 
 /// The keys of the file, in the order the README lists them.
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 20] = [
     "fail_on",
     "checks",
     "skip_checks",
@@ -46,8 +48,12 @@ const KEYS: [&str; 19] = [
     "role_session_name",
     "external_id",
     "account_concurrency",
+    "unused_access",
     "suppress",
 ];
+
+/// The keys of the `[unused_access]` table.
+const UNUSED_ACCESS_KEYS: [&str; 2] = ["enabled", "days"];
 
 /// The keys of a `[[suppress]]` entry.
 const SUPPRESS_KEYS: [&str; 8] = [
@@ -193,6 +199,7 @@ impl Settings {
                         }
                     });
                 }
+                "unused_access" => settings.unused_access = file.unused_access(value),
                 "suppress" => settings.suppressions = file.suppressions(value),
                 unknown => file.unknown_key(key.span(), unknown, &KEYS),
             }
@@ -380,6 +387,43 @@ impl FileReader {
             }
         }
         Some(catalogue)
+    }
+
+    /// The `[unused_access]` table: `enabled` and `days`.
+    fn unused_access(&mut self, value: Spanned<DeValue<'_>>) -> UnusedAccessSettings {
+        let span = value.span();
+        let mut settings = UnusedAccessSettings::default();
+        let DeValue::Table(table) = value.into_inner() else {
+            self.problem(
+                span,
+                "unused_access: expected a table ([unused_access] with enabled and days)"
+                    .to_owned(),
+            );
+            return settings;
+        };
+        for (key, value) in table {
+            match key.get_ref().as_ref() {
+                "enabled" => {
+                    settings.enabled = self
+                        .read::<bool>("unused_access.enabled", value)
+                        .map(Spanned::into_inner);
+                }
+                "days" => {
+                    let number = self.read::<i64>("unused_access.days", value);
+                    settings.days = number.and_then(|number| {
+                        match parse_unused_access_days(*number.get_ref()) {
+                            Ok(days) => Some(days),
+                            Err(error) => {
+                                self.problem(number.span(), format!("unused_access.days: {error}"));
+                                None
+                            }
+                        }
+                    });
+                }
+                unknown => self.unknown_key(key.span(), unknown, &UNUSED_ACCESS_KEYS),
+            }
+        }
+        settings
     }
 
     fn suppressions(&mut self, value: Spanned<DeValue<'_>>) -> Vec<Suppression> {
@@ -663,6 +707,17 @@ tag = { Team = "web" }
     }
 
     #[test]
+    fn unused_access_is_read_from_its_table() {
+        let settings = Settings::from_toml("[unused_access]\nenabled = true\ndays = 30\n")
+            .expect("valid settings");
+        assert!(settings.unused_access.is_enabled());
+        assert_eq!(settings.check_config().unused_access_days, 30);
+        let default = Settings::from_toml("").expect("valid settings");
+        assert!(!default.unused_access.is_enabled());
+        assert_eq!(default.check_config().unused_access_days, 90);
+    }
+
+    #[test]
     fn mistakes_name_their_line() {
         let cases = [
             ("fail_on = \"high\"\ncolour = true\n", 2, "unknown field `colour`"),
@@ -695,6 +750,10 @@ tag = { Team = "web" }
             ("fail_on = 3\n", 1, "fail_on: invalid type"),
             ("admin_ports = 22\n", 1, "admin_ports: invalid type: integer, expected an array"),
             ("suppress = \"ZT301\"\n", 1, "expected [[suppress]] tables"),
+            ("[unused_access]\ndays = 0\n", 2, "0 is not a number of days"),
+            ("[unused_access]\nenabled = \"yes\"\n", 2, "unused_access.enabled: invalid type"),
+            ("[unused_access]\ndayz = 30\n", 2, "unknown field `dayz`, expected one of `enabled`"),
+            ("unused_access = true\n", 1, "unused_access: expected a table"),
             (
                 "[[suppress]]\ncheck = \"ZT301\"\nresource = \"*\"\nreason = \"r\"\ncolour = 1\n",
                 5,

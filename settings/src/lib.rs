@@ -49,6 +49,8 @@ pub struct Settings {
     pub environment_tag_keys: Option<Vec<String>>,
     /// Which accounts a scan of many covers, and how it reaches them.
     pub accounts: AccountSettings,
+    /// `[unused_access]`: the opt-in unused-access data and ZT118.
+    pub unused_access: UnusedAccessSettings,
     /// `[[suppress]]` entries; only a file has them.
     pub suppressions: Vec<Suppression>,
 }
@@ -70,6 +72,10 @@ impl Settings {
             sensitive_actions: self.sensitive_actions.or(lower.sensitive_actions),
             environment_tag_keys: self.environment_tag_keys.or(lower.environment_tag_keys),
             accounts: self.accounts.over(lower.accounts),
+            unused_access: UnusedAccessSettings {
+                enabled: self.unused_access.enabled.or(lower.unused_access.enabled),
+                days: self.unused_access.days.or(lower.unused_access.days),
+            },
             suppressions,
         }
     }
@@ -92,7 +98,38 @@ impl Settings {
         if let Some(keys) = self.environment_tag_keys.as_ref().filter(|k| !k.is_empty()) {
             config.environment_tag_keys.clone_from(keys);
         }
+        if let Some(days) = self.unused_access.days {
+            config.unused_access_days = days;
+        }
         config
+    }
+}
+
+/// `[unused_access]` (and `--unused-access`, `--unused-access-days`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UnusedAccessSettings {
+    /// Collect the data and run ZT118; off unless given.
+    pub enabled: Option<bool>,
+    /// Days without use after which a granted service is unused.
+    pub days: Option<u32>,
+}
+
+impl UnusedAccessSettings {
+    pub fn is_enabled(&self) -> bool {
+        self.enabled == Some(true)
+    }
+}
+
+/// The longest limit that means something: IAM tracks service use for 400 days.
+pub const MAX_UNUSED_ACCESS_DAYS: u32 = 400;
+
+/// A number of days for `unused_access.days` / `--unused-access-days`: 1 to 400.
+pub fn parse_unused_access_days(number: i64) -> Result<u32, String> {
+    match u32::try_from(number) {
+        Ok(days @ 1..=MAX_UNUSED_ACCESS_DAYS) => Ok(days),
+        _ => Err(format!(
+            "{number} is not a number of days for unused access (1 to {MAX_UNUSED_ACCESS_DAYS}; IAM tracks 400 days)"
+        )),
     }
 }
 

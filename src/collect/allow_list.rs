@@ -84,9 +84,11 @@ mod tests {
     }
 
     /// Read-only by name: Describe/Get/List, and the documented exceptions:
-    /// `GenerateCredentialReport` (it only prepares the report `GetCredentialReport` reads)
-    /// and `AssumeRole` (an organization scan reaches each account through a role; it changes
-    /// nothing in the account).
+    /// `GenerateCredentialReport` (it only prepares the report `GetCredentialReport` reads),
+    /// `GenerateServiceLastAccessedDetails` (it only starts the job whose report
+    /// `GetServiceLastAccessedDetails` reads; both are in `SecurityAudit`) and `AssumeRole` (an
+    /// organization scan reaches each account through a role; it changes nothing in the
+    /// account).
     #[test]
     fn only_read_operations() {
         for allowed in allowed_operations() {
@@ -94,7 +96,12 @@ mod tests {
                 .iter()
                 .any(|verb| allowed.operation.starts_with(verb));
             assert!(
-                read || ["GenerateCredentialReport", "AssumeRole"].contains(&allowed.operation),
+                read || [
+                    "GenerateCredentialReport",
+                    "GenerateServiceLastAccessedDetails",
+                    "AssumeRole"
+                ]
+                .contains(&allowed.operation),
                 "{} {} is not a read operation",
                 allowed.service,
                 allowed.operation

@@ -17,6 +17,7 @@ use ztaudit_checks::snapshot::{
 use ztaudit_checks::{CallError, Collected, ErrorKind};
 
 use super::calls::RegionCalls;
+use super::unused_access::{self, UnusedAccessPlan};
 
 const SERVICE: &str = "iam";
 
@@ -24,13 +25,31 @@ const SERVICE: &str = "iam";
 /// a few seconds.
 const REPORT_POLLS: u32 = 20;
 
+/// Everything IAM holds, and the opt-in unused access when `unused_access` plans it (read
+/// once the authorization details name the principals).
 pub async fn collect(
     client: &Client,
     calls: &RegionCalls,
     identity_center: Vec<(aws_sdk_ssoadmin::Client, RegionCalls)>,
+    unused_access: Option<UnusedAccessPlan>,
 ) -> IamData {
-    let (authorization, credential_report, account_summary, virtual_mfa_devices, instances) = tokio::join!(
-        authorization(client, calls),
+    let principals_and_use = async {
+        let authorization = authorization(client, calls).await;
+        let unused = match unused_access {
+            // Not asked for: the field stays "not collected", and ZT118 does not run.
+            None => Collected::default(),
+            Some(plan) => unused_access::collect(client, calls, &authorization, plan).await,
+        };
+        (authorization, unused)
+    };
+    let (
+        (authorization, unused_access),
+        credential_report,
+        account_summary,
+        virtual_mfa_devices,
+        instances,
+    ) = tokio::join!(
+        principals_and_use,
         credential_report(client, calls),
         account_summary(client, calls),
         virtual_mfa_devices(client, calls),
@@ -42,6 +61,7 @@ pub async fn collect(
         account_summary,
         virtual_mfa_devices,
         identity_center_instances: instances,
+        unused_access,
     }
 }
 

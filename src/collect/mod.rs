@@ -26,6 +26,7 @@ mod s3;
 mod secretsmanager;
 mod securityhub;
 mod ssm;
+mod unused_access;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -61,6 +62,9 @@ pub struct CollectOptions {
     /// Attempts per operation, the first included.
     pub max_attempts: u32,
     pub show_progress: bool,
+    /// Opt-in: collect the unused-access data (ZT118) with this limit in days, which decides
+    /// whether an Access Analyzer analyzer's findings can serve. `None`: not collected.
+    pub unused_access_days: Option<u32>,
 }
 
 /// Failures that stop a collection before it can start. Anything later is recorded in the
@@ -244,9 +248,27 @@ pub async fn collect_account(
             .interceptor(counter.clone())
             .build(),
     );
+    let unused_access = options
+        .unused_access_days
+        .map(|days| unused_access::UnusedAccessPlan {
+            days,
+            account: account.clone(),
+            analyzers: regions
+                .iter()
+                .map(|(region, enabled)| {
+                    let client = aws_sdk_accessanalyzer::Client::from_conf(
+                        aws_sdk_accessanalyzer::config::Builder::from(sdk)
+                            .region(Region::new(region.clone()))
+                            .interceptor(counter.clone())
+                            .build(),
+                    );
+                    (client, calls.in_region(Some(region), *enabled))
+                })
+                .collect(),
+        });
     let (regions, iam, s3, organizations) = tokio::join!(
         join_all(regional),
-        iam::collect(&iam_client, &global_calls, identity_center),
+        iam::collect(&iam_client, &global_calls, identity_center, unused_access),
         s3::collect(sdk, &home_region, &account, &global_calls, counter),
         organizations::complete_view(
             &organizations_client,

@@ -21,13 +21,16 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ztaudit_checks::{Check, CheckConfig, Severity, CHECKS};
+use ztaudit_checks::registry::CheckPattern;
+use ztaudit_checks::{Check, CheckConfig, OptInData, Severity, CHECKS};
 use ztaudit_policy::Catalogue;
-use ztaudit_settings::{AccountSettings, FailOn, Settings, Suppression, FILE_NAME};
+use ztaudit_settings::{
+    AccountSettings, FailOn, Settings, Suppression, UnusedAccessSettings, FILE_NAME,
+};
 
 use crate::cli::{
     AccountArgs, AwsArgs, CollectArgs, DiffArgs, EvaluationArgs, LintArgs, MergeArgs, PlanArgs,
-    ReportArgs, ScanArgs,
+    ReportArgs, ScanArgs, UnusedAccessArgs,
 };
 use crate::collect::CollectOptions;
 use crate::error::AppError;
@@ -195,20 +198,22 @@ impl Source {
 fn scan_plan(args: ScanArgs, quiet: bool) -> Result<RunPlan, AppError> {
     let mut flags = evaluation_flags(&args.evaluation)?;
     flags.accounts = account_flags(&args.accounts);
+    flags.unused_access = unused_access_flags(&args.unused);
     let shard = args.accounts.shard.clone();
     let snapshots = args.snapshot.clone();
     let aws = &args.aws;
     // The accounts to scan come from the settings (flags over the file), so the source is
     // planned once they are merged.
-    let source = move |settings: &Settings| {
+    let source = move |settings: &Settings, checks: &[&'static dyn Check]| {
         let scope = accounts::scope(
             &settings.accounts,
             shard.as_deref(),
             &ShardEnvironment::of_this_process(),
         )?;
-        snapshot_source(&snapshots)?
-            .map(Ok)
-            .unwrap_or_else(|| aws_source(aws, scope, quiet).map(|aws| Source::Aws(Box::new(aws))))
+        let opt_in = OptInCollection::for_checks(checks, settings);
+        snapshot_source(&snapshots)?.map(Ok).unwrap_or_else(|| {
+            aws_source(aws, scope, opt_in, quiet).map(|aws| Source::Aws(Box::new(aws)))
+        })
     };
     report_plan(
         ReportRequest {
@@ -233,7 +238,7 @@ fn terraform_plan(args: PlanArgs, quiet: bool) -> Result<RunPlan, AppError> {
             report: &args.report,
             stats: false,
         },
-        |_: &Settings| Ok(source),
+        |_: &Settings, _: &[&'static dyn Check]| Ok(source),
         quiet,
     )
 }
@@ -273,18 +278,25 @@ struct ReportRequest<'a> {
 /// the baseline, the gate and the outputs.
 fn report_plan(
     request: ReportRequest<'_>,
-    source: impl FnOnce(&Settings) -> Result<Source, AppError>,
+    source: impl FnOnce(&Settings, &[&'static dyn Check]) -> Result<Source, AppError>,
     quiet: bool,
 ) -> Result<RunPlan, AppError> {
     let file = settings_file(request.evaluation.config.as_deref())?;
     let (settings_path, file_settings) = file.unzip();
     let settings = request.flags.over(file_settings.unwrap_or_default());
 
-    let checks = selection::select(
+    let include = settings.checks.as_deref().unwrap_or_default();
+    let checks: Vec<&'static dyn Check> = selection::select(
         CHECKS,
-        settings.checks.as_deref().unwrap_or_default(),
+        include,
         settings.skip_checks.as_deref().unwrap_or_default(),
-    )?;
+    )?
+    .into_iter()
+    .filter(|check| opted_in(check, include, &settings))
+    .collect();
+    if checks.is_empty() {
+        return Err(selection::SelectionError::Empty.into());
+    }
     let config = settings.check_config();
     let baseline = request
         .evaluation
@@ -292,7 +304,7 @@ fn report_plan(
         .clone()
         .map(Baseline::load)
         .transpose()?;
-    let source = source(&settings)?;
+    let source = source(&settings, &checks)?;
 
     let mut inputs = source.inputs();
     inputs.extend(baseline.as_ref().map(|baseline| baseline.file.as_path()));
@@ -332,7 +344,14 @@ fn collect_plan(args: CollectArgs, quiet: bool) -> Result<RunPlan, AppError> {
         &ShardEnvironment::of_this_process(),
     )?;
     let many = scope.is_some();
-    let source = Source::Aws(Box::new(aws_source(&args.aws, scope, quiet)?));
+    let opt_in = OptInCollection {
+        unused_access_days: args.unused.unused_access.then(|| {
+            args.unused
+                .unused_access_days
+                .unwrap_or(CheckConfig::DEFAULT_UNUSED_ACCESS_DAYS)
+        }),
+    };
+    let source = Source::Aws(Box::new(aws_source(&args.aws, scope, opt_in, quiet)?));
     let outputs = if many {
         Outputs::snapshot_folder(args.output)?
     } else {
@@ -532,6 +551,48 @@ fn evaluation_flags(args: &EvaluationArgs) -> Result<Settings, AppError> {
     })
 }
 
+/// `--unused-access` and `--unused-access-days`: a layer over `[unused_access]`.
+fn unused_access_flags(args: &UnusedAccessArgs) -> UnusedAccessSettings {
+    UnusedAccessSettings {
+        enabled: args.unused_access.then_some(true),
+        days: args.unused_access_days,
+    }
+}
+
+/// Whether `check` runs: every check that is not opt-in does; an opt-in check only when its
+/// data is turned on (`--unused-access`, `[unused_access] enabled`), or when `--checks` names
+/// it by id or name (a glob such as `ZT1*` does not: it would add calls per principal
+/// unasked).
+fn opted_in(check: &&'static dyn Check, include: &[CheckPattern], settings: &Settings) -> bool {
+    let meta = check.meta();
+    let named = include.iter().any(|pattern| {
+        pattern.as_str().eq_ignore_ascii_case(meta.id)
+            || pattern.as_str().eq_ignore_ascii_case(meta.name)
+    });
+    match meta.opt_in {
+        None => true,
+        Some(OptInData::UnusedAccess) => named || settings.unused_access.is_enabled(),
+    }
+}
+
+/// The opt-in data a collection reads, decided from the checks that will run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OptInCollection {
+    /// The unused-access limit in days, when the unused-access data is collected.
+    pub unused_access_days: Option<u32>,
+}
+
+impl OptInCollection {
+    /// What `checks` need: the unused-access data when one of them reads it.
+    fn for_checks(checks: &[&'static dyn Check], settings: &Settings) -> Self {
+        let needs = |data: OptInData| checks.iter().any(|c| c.meta().opt_in == Some(data));
+        OptInCollection {
+            unused_access_days: needs(OptInData::UnusedAccess)
+                .then(|| settings.check_config().unused_access_days),
+        }
+    }
+}
+
 /// `--checks`/`--skip-checks` as patterns, when given.
 fn check_patterns(
     texts: &[String],
@@ -562,6 +623,7 @@ fn sensitive_actions_flag(additions: &[String]) -> Result<Option<Catalogue>, App
 fn aws_source(
     aws: &AwsArgs,
     scope: Option<AccountScope>,
+    opt_in: OptInCollection,
     quiet: bool,
 ) -> Result<AwsSource, AppError> {
     for region in &aws.regions {
@@ -575,6 +637,7 @@ fn aws_source(
             call_timeout: Duration::from_secs(aws.timeout),
             max_attempts: aws.max_attempts,
             show_progress: !quiet && std::io::stderr().is_terminal(),
+            unused_access_days: opt_in.unused_access_days,
         },
         scope,
         max_scan_time: Duration::from_secs(aws.max_scan_time),

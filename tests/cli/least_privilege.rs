@@ -243,6 +243,35 @@ fn every_recorded_operation_is_allowed_by_the_documented_policy_and_security_aud
     }
 }
 
+/// The opt-in unused-access calls (`--unused-access`, which moto cannot serve, so no scan here
+/// records them) are allowed by the documented policy and by SecurityAudit: the V2 finding
+/// operations are authorized by `access-analyzer:ListFindings` and `GetFinding`, and
+/// `GetServiceLastAccessedDetails` by SecurityAudit's `iam:Get*`.
+#[test]
+fn the_unused_access_actions_are_in_the_documented_policy_and_security_audit() {
+    let documented = PolicyDocument::parse(&permissions_policy().to_string())
+        .expect("the documented policy parses");
+    let security_audit =
+        PolicyDocument::parse(&security_audit_document()).expect("SecurityAudit parses");
+    for action in [
+        "access-analyzer:ListAnalyzers",
+        "access-analyzer:ListFindings",
+        "access-analyzer:GetFinding",
+        "iam:GenerateServiceLastAccessedDetails",
+        "iam:GetServiceLastAccessedDetails",
+    ] {
+        let request = Request::new(action, "*");
+        assert!(
+            evaluate(&[&documented], &request).is_allowed(),
+            "the documented policy does not allow {action}"
+        );
+        assert!(
+            evaluate(&[&security_audit], &request).is_allowed(),
+            "SecurityAudit does not allow {action}"
+        );
+    }
+}
+
 /// AWS's SecurityAudit managed policy, as moto ships it.
 fn security_audit_document() -> String {
     let output = std::process::Command::new(moto_venv().join("bin/python"))

@@ -24,4 +24,5 @@ mod policy_lint;
 mod response_scan;
 mod suppressions;
 mod terraform_plan;
+mod unused_access;
 mod visibility_scan;

@@ -21,3 +21,4 @@ pub mod secret_not_rotated;
 pub mod sensitive_actions_without_mfa;
 pub mod service_wide_wildcard;
 pub mod shared;
+pub mod unused_service_access;

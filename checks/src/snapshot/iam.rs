@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CallError, Collected};
+use super::{CallError, Collected, ErrorKind, UnusedAccess};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +27,11 @@ pub struct IamData {
     /// `sso-admin:ListInstances` in each scanned region: IAM Identity Center instances.
     #[serde(default)]
     pub identity_center_instances: Collected<Vec<IdentityCenterInstance>>,
+    /// Opt-in (`--unused-access`): the services each user and role has not used recently.
+    /// Absent (not collected) from a default collection, and left out of its JSON: data not
+    /// asked for is not a failed call.
+    #[serde(default, skip_serializing_if = "Collected::is_not_collected")]
+    pub unused_access: Collected<UnusedAccess>,
 }
 
 impl IamData {
@@ -41,6 +46,19 @@ impl IamData {
         .into_iter()
         .flatten()
         .collect();
+        errors.extend(
+            self.unused_access
+                .error()
+                .filter(|error| error.kind != ErrorKind::NotCollected),
+        );
+        if let Collected::Ok(unused) = &self.unused_access {
+            errors.extend(
+                unused
+                    .principals
+                    .iter()
+                    .filter_map(|principal| principal.services.error()),
+            );
+        }
         if let Collected::Ok(authorization) = &self.authorization {
             errors.extend(authorization.boundary_errors());
         }

@@ -26,6 +26,7 @@ mod s3;
 mod secrets;
 mod securityhub;
 mod ssm;
+mod unused_access;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -50,6 +51,7 @@ pub use s3::*;
 pub use secrets::*;
 pub use securityhub::*;
 pub use ssm::*;
+pub use unused_access::*;
 
 /// Version of the snapshot's JSON layout. Raise it on any change an older ztaudit would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -211,6 +213,12 @@ impl<T> Collected<T> {
 
     pub fn error(&self) -> Option<&CallError> {
         self.as_result().err()
+    }
+
+    /// Whether this is the "not collected" of data a collection did not read.
+    pub fn is_not_collected(&self) -> bool {
+        self.error()
+            .is_some_and(|error| error.kind == ErrorKind::NotCollected)
     }
 
     /// The value, or the error. Used once per listing at the organization collector's edge,
