@@ -566,3 +566,41 @@ fn against_a_group_still_in_use_is_not_deleted() {
         "only the demo's own two ERRORs"
     );
 }
+
+/// A plan that deletes a policy attachment detaches the policy from the live principal: the
+/// demo's dave then has no policy of its own, and ZT106's FAIL on him is resolved.
+#[test]
+fn against_a_deleted_attachment_detaches_the_policy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = serde_json::json!({
+        "id": "dave-20240101000000000000000001",
+        "user": "dave",
+        "policy_arn": "arn:aws:iam::123456789012:policy/reader"
+    });
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "planned_values": {"root_module": {"resources": []}},
+        "resource_changes": [{
+            "address": "aws_iam_user_policy_attachment.dave_reader",
+            "mode": "managed",
+            "type": "aws_iam_user_policy_attachment",
+            "name": "dave_reader",
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": {"actions": ["delete"], "before": before, "after": null, "after_unknown": {}}
+        }],
+        "configuration": {"root_module": {}}
+    });
+    let plan = write_text(dir.path(), "detach.json", plan.to_string());
+    let output = ztaudit()
+        .arg("plan")
+        .arg(&plan)
+        .arg("--against")
+        .arg(demo_snapshot())
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("ztaudit runs");
+    let report = stdout_json(&output);
+    assert_eq!(finding_on(&report, "ZT106", ":user/dave")["status"], "PASS");
+    assert_eq!(resolved(&report, "ZT106", ":user/dave").len(), 1);
+}

@@ -24,8 +24,10 @@
 //! - **Live errors stay.** Data the snapshot could not read (AccessDenied) stays unread: the
 //!   plan's part of a list does not make the whole list known.
 //!
+//! - **Deleted policy attachments** detach the policy from the live principal.
+//!
 //! Not overlaid (as in `ztaudit plan`, which leaves them out): IAM inline policies and
-//! attachments on principals the plan does not declare, and deleted attachments.
+//! attachments the plan adds to principals it does not declare.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,6 +72,13 @@ const GROUP_RULES: [&str; 3] = [
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
+];
+
+/// Attachments of one managed policy to one principal: deleting one detaches it.
+const POLICY_ATTACHMENTS: [&str; 3] = [
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
 ];
 
 /// Types of global services: their provider region says nothing about where they live.
@@ -123,9 +132,12 @@ pub fn overlay(
     let (rules, rest): (Vec<Planned<'_>>, Vec<Planned<'_>>) = deleted
         .into_iter()
         .partition(|r| GROUP_RULES.contains(&r.resource_type));
-    let (settings, whole): (Vec<Planned<'_>>, Vec<Planned<'_>>) = rest
+    let (settings, rest): (Vec<Planned<'_>>, Vec<Planned<'_>>) = rest
         .into_iter()
         .partition(|r| BUCKET_SETTINGS.contains(&r.resource_type));
+    let (detachments, whole): (Vec<Planned<'_>>, Vec<Planned<'_>>) = rest
+        .into_iter()
+        .partition(|r| POLICY_ATTACHMENTS.contains(&r.resource_type));
     let removed_groups = map_resources(plan, &whole, Some(account), None).best;
     let removed = to_json(&removed_groups);
     let revoked = map_resources(plan, &rules, Some(account), None).best;
@@ -138,6 +150,7 @@ pub fn overlay(
         let mut snapshot: Snapshot = serde_json::from_value(after)?;
         revoke_rules(&mut snapshot, &revoked);
         reset_bucket_settings(&mut snapshot, &settings);
+        detach_policies(&mut snapshot, &detachments);
         Ok(snapshot)
     });
     let [best, worst] = overlaid;
@@ -488,6 +501,53 @@ fn no_source(rule: &Permission) -> bool {
         && ipv6_ranges.is_empty()
         && prefix_list_ids.is_empty()
         && security_group_refs.is_empty()
+}
+
+/// Detaches from the live principals the managed policies whose attachments the plan
+/// deletes (`role`, `user` or `group` and `policy_arn` of their `before` values). A principal
+/// the plan does not declare keeps the rest of what it has live.
+fn detach_policies(snapshot: &mut Snapshot, detachments: &[Planned<'_>]) {
+    let Collected::Ok(authorization) = &mut snapshot.global.iam.authorization else {
+        return;
+    };
+    for detachment in detachments {
+        let Some(policy_arn) = detachment.known_str("policy_arn") else {
+            continue;
+        };
+        let attached = match detachment.resource_type {
+            "aws_iam_role_policy_attachment" => detachment.known_str("role").and_then(|name| {
+                authorization
+                    .roles
+                    .iter_mut()
+                    .find(|role| role.name == name)
+                    .map(|role| &mut role.attached_policies)
+            }),
+            "aws_iam_user_policy_attachment" => detachment.known_str("user").and_then(|name| {
+                authorization
+                    .users
+                    .iter_mut()
+                    .find(|user| user.name == name)
+                    .map(|user| &mut user.attached_policies)
+            }),
+            _ => detachment.known_str("group").and_then(|name| {
+                authorization
+                    .groups
+                    .iter_mut()
+                    .find(|group| group.name == name)
+                    .map(|group| &mut group.attached_policies)
+            }),
+        };
+        if let Some(attached) = attached {
+            attached.retain(|arn| arn != policy_arn);
+        }
+        if let Some(policy) = authorization
+            .policies
+            .iter_mut()
+            .find(|policy| policy.arn == policy_arn)
+        {
+            policy.attachment_count = (policy.attachment_count - 1).max(0);
+        }
+    }
 }
 
 /// What AWS leaves of a bucket once a split setting is deleted: default encryption SSE-S3,
