@@ -186,6 +186,8 @@ fn escalation(c: &mut Criterion) {
         account: ACCOUNT,
         scp_levels: &[],
         catalogue: &catalogue,
+        functions: &[],
+        functions_unread: None,
     };
     let outcomes = analyse(&input);
     let escalating = outcomes

@@ -30,6 +30,19 @@ struct Case {
     authorization: Authorization,
     #[serde(default)]
     scps: Vec<Vec<serde_json::Value>>,
+    /// Lambda functions of the account, for the methods acting on an existing function.
+    #[serde(default)]
+    functions: Vec<CaseFunction>,
+    /// Why some region's functions could not be read.
+    #[serde(default)]
+    functions_unread: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFunction {
+    arn: String,
+    role: String,
 }
 
 #[derive(Deserialize, Debug, PartialEq)]
@@ -81,12 +94,19 @@ fn every_escalation_case_gets_its_expected_verdict() {
                     .collect()
             })
             .collect();
+        let functions: Vec<(&str, &str)> = case
+            .functions
+            .iter()
+            .map(|f| (f.arn.as_str(), f.role.as_str()))
+            .collect();
         let outcomes = analyse(&AnalysisInput {
             authorization: &case.authorization,
             partition: "aws",
             account: "111122223333",
             scp_levels: &scp_levels,
             catalogue: &catalogue,
+            functions: &functions,
+            functions_unread: case.functions_unread.as_deref(),
         });
         let Some(outcome) = outcomes.iter().find(|o| o.arn == case.principal) else {
             mismatches.push(format!("{name}: no principal {}", case.principal));

@@ -34,8 +34,9 @@
 //! Both sides are decided soundly: an action counts as gained only when the target surely has
 //! it and the principal surely lacks it, so a reported gain is true. What this misses is
 //! documented in ZT117: service actions allowed only on narrower resources than the method
-//! names, identity permission granted by a trust policy alone, and methods whose target the
-//! snapshot does not hold (Lambda functions).
+//! names, and identity permission granted by a trust policy alone. Lambda functions are read
+//! per region; where they could not be, a principal that may update a function's code gets
+//! no PASS.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -58,6 +59,11 @@ pub struct AnalysisInput<'a> {
     pub scp_levels: &'a [Vec<PolicyDocument>],
     /// The sensitive-action catalogue; with the methods' actions, the privileged actions.
     pub catalogue: &'a Catalogue,
+    /// The account's Lambda functions as `(function ARN, execution role ARN)`, every region.
+    pub functions: &'a [(&'a str, &'a str)],
+    /// Why the functions of some region could not be read, when they could not: a principal
+    /// that may update a function's code then gets no PASS it cannot prove.
+    pub functions_unread: Option<&'a str>,
 }
 
 /// The verdict on one user or role.
@@ -301,6 +307,7 @@ const ROLE_ABSENT_KEYS: &[&str] = &["aws:username"];
 const PASSED_TO_SERVICE: &str = "iam:passedtoservice";
 const PASS_ROLE: &str = "iam:passrole";
 const ASSUME_ROLE: &str = "sts:assumerole";
+const UPDATE_FUNCTION_CODE: &str = "lambda:updatefunctioncode";
 
 impl<'a> Account<'a> {
     fn prepare(
@@ -436,6 +443,13 @@ impl<'a> Account<'a> {
             paths.extend(conditional);
         }
         if paths.is_empty() {
+            if let Some(unread) = self.input.functions_unread {
+                if self.may_update_some_function(principal) {
+                    return Verdict::Unevaluable(format!(
+                        "may update the code of Lambda functions that could not be read ({unread}), so a path through them is not ruled out"
+                    ));
+                }
+            }
             let methods = methods
                 .iter()
                 .filter(|method| method.principals.contains(&principal.kind))
@@ -486,7 +500,29 @@ impl<'a> Account<'a> {
                 .filter(|&role| !method.instance_profile || self.principals[role].instance_profile)
                 .map(Target::Principal)
                 .collect(),
+            TargetKind::FunctionRole => self
+                .input
+                .functions
+                .iter()
+                .filter_map(|&(arn, role_arn)| {
+                    let role = self
+                        .principals
+                        .iter()
+                        .position(|p| p.kind == PrincipalKind::Role && p.arn == role_arn)?;
+                    (role != index).then_some(Target::Function { arn, role })
+                })
+                .collect(),
         }
+    }
+
+    /// Whether `principal` is not denied `lambda:UpdateFunctionCode` on every function of the
+    /// account: what matters when some functions could not be read.
+    fn may_update_some_function(&self, principal: &Analysed<'_>) -> bool {
+        let any_function = format!(
+            "arn:{}:lambda:*:{}:function:*",
+            self.input.partition, self.input.account
+        );
+        self.decide(principal, UPDATE_FUNCTION_CODE, &any_function, None) != OpenDecision::Denied
     }
 
     /// The path through `target`, when the principal is not denied a step and gains something.
@@ -561,6 +597,9 @@ impl<'a> Account<'a> {
             (GainKind::Target, Target::Principal(other)) => {
                 self.principals[*other].privileges.allowed.clone()
             }
+            (GainKind::Target, Target::Function { role, .. }) => {
+                self.principals[*role].privileges.allowed.clone()
+            }
             (GainKind::Target, Target::Group(group)) => self.groups[*group]
                 .allowed
                 .and(&principal.privileges.ceiling),
@@ -586,6 +625,7 @@ impl<'a> Account<'a> {
             Target::Principal(index) => self.principals[*index].arn,
             Target::Group(index) => self.groups[*index].arn,
             Target::Policy { arn, .. } => arn,
+            Target::Function { arn, .. } => arn,
         }
     }
 
@@ -597,6 +637,11 @@ impl<'a> Account<'a> {
             }
             Target::Group(index) => format!("group {}", self.groups[*index].name),
             Target::Policy { name, .. } => format!("policy {name}"),
+            Target::Function { arn, role } => format!(
+                "lambda function {} (role {})",
+                arn.rsplit(':').next().unwrap_or(arn),
+                self.principals[*role].name
+            ),
         }
     }
 
@@ -632,6 +677,11 @@ enum Target<'a> {
     Policy {
         arn: &'a str,
         name: &'a str,
+    },
+    /// A Lambda function and the role it runs with (index into [`Account::principals`]).
+    Function {
+        arn: &'a str,
+        role: usize,
     },
 }
 

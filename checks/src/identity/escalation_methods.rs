@@ -55,6 +55,8 @@ pub enum TargetKind {
     OtherGroup,
     AnyRole,
     PassableRole,
+    /// An existing Lambda function whose execution role is a role of the account.
+    FunctionRole,
 }
 
 /// What the method gives the principal (see the data file's header).

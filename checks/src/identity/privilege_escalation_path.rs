@@ -18,8 +18,9 @@ declare_check! {
     /// a console password for, or changing the password of, a more privileged user; adding
     /// themselves to a more privileged group; rewriting a more privileged role's trust policy;
     /// passing a more privileged role to a service that runs their code (EC2, Lambda with an
-    /// invocation or an event-source mapping, Glue, CloudFormation, CodeBuild, SageMaker). The
-    /// methods are data, each with its source: `checks/data/escalation-methods.toml`.
+    /// invocation or an event-source mapping, Glue, CloudFormation, CodeBuild, SageMaker);
+    /// updating the code of an existing Lambda function that runs with a more privileged role.
+    /// The methods are data, each with its source: `checks/data/escalation-methods.toml`.
     ///
     /// ## Why is this bad?
     /// Least privilege holds only if a principal cannot grant itself more. One leaked key of a
@@ -48,11 +49,11 @@ declare_check! {
     /// - Not applicable: the principal is already allowed every privileged action (an
     ///   administrator; ZT103 and ZT101 report that).
     /// - ERROR: the authorization details could not be read; per principal, a policy or its
-    ///   boundary could not be read or parsed.
+    ///   boundary could not be read or parsed, or no path was found but the principal may
+    ///   update the code of Lambda functions that some region's listing could not read.
     /// - Not found (a PASS may miss them): service actions allowed only on narrower resources
-    ///   than the method names (`lambda:CreateFunction` on one region's functions), a role
-    ///   assumable through its trust policy alone, and updating the code of an existing Lambda
-    ///   function (the snapshot holds no functions).
+    ///   than the method names (`lambda:CreateFunction` on one region's functions), and a role
+    ///   assumable through its trust policy alone.
     ///
     /// ## References
     /// - Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation"
@@ -84,12 +85,27 @@ fn evaluate(snapshot: &Snapshot, config: &CheckConfig, out: &mut Findings) {
         return;
     };
     let scps = ServiceControlPolicies::of(snapshot);
+    let mut functions = Vec::new();
+    let mut unread = Vec::new();
+    for (region, data) in &snapshot.regions {
+        match &data.lambda.functions {
+            Collected::Ok(listed) => functions.extend(
+                listed
+                    .iter()
+                    .map(|function| (function.arn.as_str(), function.role.as_str())),
+            ),
+            Collected::Error(error) => unread.push(format!("{region}: {error}")),
+        }
+    }
+    let functions_unread = (!unread.is_empty()).then(|| unread.join("; "));
     let outcomes = analyse(&AnalysisInput {
         authorization,
         partition: &snapshot.partition,
         account: &snapshot.account,
         scp_levels: &scps.levels,
         catalogue: &config.sensitive_actions,
+        functions: &functions,
+        functions_unread: functions_unread.as_deref(),
     });
     let (users, roles) = outcomes.split_at(authorization.users.len());
     for (user, outcome) in authorization.users.iter().zip(users) {
