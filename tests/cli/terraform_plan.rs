@@ -604,3 +604,34 @@ fn against_a_deleted_attachment_detaches_the_policy() {
     assert_eq!(finding_on(&report, "ZT106", ":user/dave")["status"], "PASS");
     assert_eq!(resolved(&report, "ZT106", ":user/dave").len(), 1);
 }
+
+/// ZT118 judges how permissions have been used, which no plan records: with unused access
+/// turned on in the shared settings file, a plan reports it NOT_APPLICABLE, not ERROR (exit 0).
+#[test]
+fn unused_access_turned_on_in_the_settings_is_not_applicable_to_a_plan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = write_text(
+        dir.path(),
+        "ztaudit.toml",
+        "[unused_access]\nenabled = true\n",
+    );
+    let output = ztaudit()
+        .arg("plan")
+        .arg(plan_fixture("iam.json"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("ztaudit runs");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report = stdout_json(&output);
+    let zt118: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["check_id"] == "ZT118")
+        .collect();
+    assert!(!zt118.is_empty(), "ZT118 runs when turned on");
+    assert!(
+        zt118.iter().all(|f| f["status"] == "NOT_APPLICABLE"),
+        "{zt118:#?}"
+    );
+}

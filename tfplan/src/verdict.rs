@@ -19,10 +19,24 @@ pub fn evaluate_plan(
     let worst = evaluate(checks, &mapped.worst, config);
     let mut joined = join(best, worst, &mapped.origins);
     for (occurrence, finding) in &mut joined {
+        nothing_to_judge_before_apply(finding);
         no_pass_from_part_of_the_account(finding);
         no_fail_on_what_the_plan_does_not_declare(finding, &mapped.origins, *occurrence);
     }
     attribute(joined, &mapped.origins)
+}
+
+/// Checks that judge what only a live account has: the use of permissions over time (ZT118).
+const JUDGES_ONLY_A_LIVE_ACCOUNT: &[&str] = &["ZT118"];
+
+/// A finding of [`JUDGES_ONLY_A_LIVE_ACCOUNT`] on a plan is NOT_APPLICABLE, whatever the data
+/// the plan lacks made of it: nothing in a plan says how a permission will be used.
+fn nothing_to_judge_before_apply(finding: &mut Finding) {
+    if JUDGES_ONLY_A_LIVE_ACCOUNT.contains(&&*finding.check_id) {
+        finding.status = Status::NotApplicable;
+        finding.message =
+            "a plan holds no record of use: unused access is judged on the live account".to_owned();
+    }
 }
 
 /// Checks whose PASS rests on the account's whole IAM: the escalation paths of ZT117 run
