@@ -232,9 +232,14 @@ fn a_plan_is_judged_with_the_settings_a_scan_takes() {
 
 /// `ztaudit plan against-demo-account.json --against DEMO` with `args`.
 fn against_demo(args: &[&str]) -> std::process::Output {
+    plan_against_demo(&plan_fixture("against-demo-account.json"), args)
+}
+
+/// `ztaudit plan PLAN --against DEMO` with `args`.
+fn plan_against_demo(plan: &std::path::Path, args: &[&str]) -> std::process::Output {
     ztaudit()
         .arg("plan")
-        .arg(plan_fixture("against-demo-account.json"))
+        .arg(plan)
         .arg("--against")
         .arg(demo_snapshot())
         .args(args)
@@ -504,14 +509,7 @@ fn against_a_region_the_snapshot_lacks_adds_only_what_the_plan_creates_there() {
     plan["configuration"]["provider_config"]["aws"]["expressions"]["region"]["constant_value"] =
         Value::from("ca-central-1");
     let plan = write_json(dir.path(), "canada.json", &plan);
-    let output = ztaudit()
-        .arg("plan")
-        .arg(&plan)
-        .arg("--against")
-        .arg(demo_snapshot())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("ztaudit runs");
+    let output = plan_against_demo(&plan, &["--format", "json", "--fail-on", "never"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("region ca-central-1 is not in the snapshot: the overlay adds it for the 2 resources the plan creates there"),
@@ -541,14 +539,7 @@ fn against_a_group_still_in_use_is_not_deleted() {
         .expect("fixture")
         .replace("sg-358b82d0984cd48c3", "sg-562594a88b7466764");
     let plan = write_text(dir.path(), "in-use.json", &text);
-    let output = ztaudit()
-        .arg("plan")
-        .arg(&plan)
-        .arg("--against")
-        .arg(demo_snapshot())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("ztaudit runs");
+    let output = plan_against_demo(&plan, &["--format", "json", "--fail-on", "never"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("deletes security group sg-562594a88b7466764 in eu-west-1, which")
@@ -592,14 +583,7 @@ fn against_a_deleted_attachment_detaches_the_policy() {
         "configuration": {"root_module": {}}
     });
     let plan = write_text(dir.path(), "detach.json", plan.to_string());
-    let output = ztaudit()
-        .arg("plan")
-        .arg(&plan)
-        .arg("--against")
-        .arg(demo_snapshot())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("ztaudit runs");
+    let output = plan_against_demo(&plan, &["--format", "json", "--fail-on", "never"]);
     let report = stdout_json(&output);
     assert_eq!(finding_on(&report, "ZT106", ":user/dave")["status"], "PASS");
     assert_eq!(resolved(&report, "ZT106", ":user/dave").len(), 1);

@@ -33,12 +33,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 use ztaudit_checks::snapshot::{EncryptionRule, Permission, SecurityGroup};
-use ztaudit_checks::{
-    evaluate, CallError, Check, CheckConfig, Collected, Finding, Snapshot, TerraformOrigin,
-};
+use ztaudit_checks::{evaluate, CallError, Check, CheckConfig, Collected, Finding, Snapshot};
 
 use crate::plan::{Action, Plan, Planned};
-use crate::{map_resources, verdict, Origins};
+use crate::{map_resources, verdict};
 
 /// Why a plan cannot be laid over a snapshot.
 #[derive(Debug, thiserror::Error)]
@@ -167,7 +165,7 @@ pub fn overlay(
         &mapped.origins,
     );
     Ok(Overlay {
-        findings: attribute(joined, &mapped.origins),
+        findings: verdict::attribute(joined, &mapped.origins, verdict::Addressed::WhenIdUnknown),
         snapshot: worst,
         notes,
     })
@@ -574,27 +572,6 @@ fn reset_bucket_settings(snapshot: &mut Snapshot, settings: &[Planned<'_>]) {
             _ => bucket.policy = Collected::Ok(None),
         }
     }
-}
-
-/// Findings on what the plan declares name it: the Terraform type and module source, and the
-/// address instead of a resource id built from it (a created resource whose id is unknown).
-/// A resource that exists keeps its real id, so it meets its live findings.
-fn attribute(findings: Vec<(usize, Finding)>, origins: &Origins) -> Vec<Finding> {
-    findings
-        .into_iter()
-        .map(|(occurrence, mut finding)| {
-            if let Some(origin) = origins.of_finding(&finding, occurrence) {
-                if finding.resource.contains(origin.address.as_str()) {
-                    finding.resource = origin.address.clone();
-                }
-                finding.terraform = Some(TerraformOrigin {
-                    resource_type: origin.resource_type.clone(),
-                    module_source: origin.module_source.clone(),
-                });
-            }
-            finding
-        })
-        .collect()
 }
 
 #[cfg(test)]

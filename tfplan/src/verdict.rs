@@ -23,7 +23,7 @@ pub fn evaluate_plan(
         no_pass_from_part_of_the_account(finding);
         no_fail_on_what_the_plan_does_not_declare(finding, &mapped.origins, *occurrence);
     }
-    attribute(joined, &mapped.origins)
+    attribute(joined, &mapped.origins, Addressed::Always)
 }
 
 /// Checks that judge what only a live account has: the use of permissions over time (ZT118).
@@ -152,13 +152,32 @@ pub(crate) fn join(
     joined
 }
 
-/// Rewrites the resource of findings on mapped resources to their Terraform address.
-fn attribute(findings: Vec<(usize, Finding)>, origins: &Origins) -> Vec<Finding> {
+/// Which findings on mapped resources are reported against their Terraform address.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Addressed {
+    /// Every one (`ztaudit plan`: the plan is all there is).
+    Always,
+    /// Only those whose id is built from the address, an id unknown until apply (`--against`:
+    /// a resource that exists keeps its real id, so it meets its live findings).
+    WhenIdUnknown,
+}
+
+/// Rewrites the resource of findings on mapped resources to their Terraform address, as
+/// `addressed` says, and records where each is declared.
+pub(crate) fn attribute(
+    findings: Vec<(usize, Finding)>,
+    origins: &Origins,
+    addressed: Addressed,
+) -> Vec<Finding> {
     findings
         .into_iter()
         .map(|(occurrence, mut finding)| {
             if let Some(origin) = origins.of_finding(&finding, occurrence) {
-                finding.resource = origin.address.clone();
+                if addressed == Addressed::Always
+                    || finding.resource.contains(origin.address.as_str())
+                {
+                    finding.resource = origin.address.clone();
+                }
                 finding.terraform = Some(TerraformOrigin {
                     resource_type: origin.resource_type.clone(),
                     module_source: origin.module_source.clone(),
