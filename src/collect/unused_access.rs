@@ -520,6 +520,21 @@ mod tests {
         })
     }
 
+    /// `GetFindingV2`'s answer for the active finding `id` on a role of the account.
+    fn finding(id: &str, details: Vec<FindingDetails>) -> GetFindingV2Output {
+        GetFindingV2Output::builder()
+            .id(id)
+            .resource_owner_account(ACCOUNT)
+            .resource_type(ResourceType::AwsIamRole)
+            .status(FindingStatus::Active)
+            .analyzed_at(time("2026-05-01T00:00:00Z"))
+            .created_at(time("2026-05-01T00:00:00Z"))
+            .updated_at(time("2026-05-01T00:00:00Z"))
+            .set_finding_details(Some(details))
+            .build()
+            .expect("a finding")
+    }
+
     fn summary(id: &str, resource: &str, finding_type: FindingType) -> FindingSummaryV2 {
         FindingSummaryV2::builder()
             .id(id)
@@ -588,46 +603,34 @@ mod tests {
         let permission = mock!(aws_sdk_accessanalyzer::Client::get_finding_v2)
             .match_requests(|req| req.id() == Some("f-1"))
             .then_output(|| {
-                GetFindingV2Output::builder()
-                    .id("f-1")
-                    .resource_owner_account(ACCOUNT)
-                    .resource_type(ResourceType::AwsIamRole)
-                    .status(FindingStatus::Active)
-                    .analyzed_at(time("2026-05-01T00:00:00Z"))
-                    .created_at(time("2026-05-01T00:00:00Z"))
-                    .updated_at(time("2026-05-01T00:00:00Z"))
-                    .finding_details(FindingDetails::UnusedPermissionDetails(
-                        UnusedPermissionDetails::builder()
-                            .service_namespace("dynamodb")
-                            .last_accessed(time("2026-01-02T03:04:05Z"))
-                            .build()
-                            .expect("details"),
-                    ))
-                    .finding_details(FindingDetails::UnusedPermissionDetails(
-                        UnusedPermissionDetails::builder()
-                            .service_namespace("ec2")
-                            .build()
-                            .expect("details"),
-                    ))
-                    .build()
-                    .expect("a finding")
+                finding(
+                    "f-1",
+                    vec![
+                        FindingDetails::UnusedPermissionDetails(
+                            UnusedPermissionDetails::builder()
+                                .service_namespace("dynamodb")
+                                .last_accessed(time("2026-01-02T03:04:05Z"))
+                                .build()
+                                .expect("details"),
+                        ),
+                        FindingDetails::UnusedPermissionDetails(
+                            UnusedPermissionDetails::builder()
+                                .service_namespace("ec2")
+                                .build()
+                                .expect("details"),
+                        ),
+                    ],
+                )
             });
         let role = mock!(aws_sdk_accessanalyzer::Client::get_finding_v2)
             .match_requests(|req| req.id() == Some("f-2"))
             .then_output(|| {
-                GetFindingV2Output::builder()
-                    .id("f-2")
-                    .resource_owner_account(ACCOUNT)
-                    .resource_type(ResourceType::AwsIamRole)
-                    .status(FindingStatus::Active)
-                    .analyzed_at(time("2026-05-01T00:00:00Z"))
-                    .created_at(time("2026-05-01T00:00:00Z"))
-                    .updated_at(time("2026-05-01T00:00:00Z"))
-                    .finding_details(FindingDetails::UnusedIamRoleDetails(
+                finding(
+                    "f-2",
+                    vec![FindingDetails::UnusedIamRoleDetails(
                         UnusedIamRoleDetails::builder().build(),
-                    ))
-                    .build()
-                    .expect("a finding")
+                    )],
+                )
             });
         let client = mock_client!(
             aws_sdk_accessanalyzer,

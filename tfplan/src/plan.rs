@@ -221,16 +221,7 @@ impl Plan {
                 let before = change
                     .map(|c| &c.change.before)
                     .filter(|before| !before.is_null());
-                let region = values
-                    .get("region")
-                    .known_str()
-                    .or_else(|| {
-                        declared
-                            .and_then(|d| d.provider_key)
-                            .and_then(|key| self.region_of(key))
-                    })
-                    .or_else(|| self.region_of("aws"))
-                    .unwrap_or(DEFAULT_REGION);
+                let region = self.region_for(values.get("region").known_str(), declared.as_ref());
                 planned.push(Planned {
                     address: &resource.address,
                     module: module_address,
@@ -274,16 +265,10 @@ impl Plan {
                     .unwrap_or_else(|| module_of(&change.address));
                 let declared = config.resource(module, &change.address);
                 let before = &change.change.before;
-                let region = before
-                    .get("region")
-                    .and_then(Value::as_str)
-                    .or_else(|| {
-                        declared
-                            .and_then(|d| d.provider_key)
-                            .and_then(|key| self.region_of(key))
-                    })
-                    .or_else(|| self.region_of("aws"))
-                    .unwrap_or(DEFAULT_REGION);
+                let region = self.region_for(
+                    before.get("region").and_then(Value::as_str),
+                    declared.as_ref(),
+                );
                 Planned {
                     address: &change.address,
                     module,
@@ -318,6 +303,18 @@ impl Plan {
     }
 
     /// The region of a provider configuration (`aws`, `aws.west`, `net:aws`).
+    /// A resource's region: its own `region` argument, else its provider's, else the default
+    /// provider's, else [`DEFAULT_REGION`].
+    fn region_for<'s>(&'s self, own: Option<&'s str>, declared: Option<&Declared<'_>>) -> &'s str {
+        own.or_else(|| {
+            declared
+                .and_then(|d| d.provider_key)
+                .and_then(|key| self.region_of(key))
+        })
+        .or_else(|| self.region_of("aws"))
+        .unwrap_or(DEFAULT_REGION)
+    }
+
     fn region_of(&self, key: &str) -> Option<&str> {
         self.regions
             .get(key)
